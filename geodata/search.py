@@ -1,0 +1,74 @@
+"""Find communes by name or INSEE code, ignoring accents, case, hyphens and apostrophes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def normalise(text: str) -> str:
+    """Fold a name for matching: no accents, lower case, words separated by one space.
+
+    >>> normalise("Saint-Étienne")
+    'saint etienne'
+    >>> normalise("  L'Haÿ-les-Roses ")
+    'l hay les roses'
+    >>> normalise("st etienne")
+    'saint etienne'
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    words = re.split(r"[^0-9a-z]+", folded.replace("œ", "oe").replace("æ", "ae"))
+    return " ".join(ABBREVIATIONS.get(w, w) for w in words if w)
+
+
+def search_index(table: pd.DataFrame) -> pd.Series:
+    """Normalised names of a territory table (``name`` column), aligned with it."""
+    return table["name"].map(normalise)
+
+
+def find(table: pd.DataFrame, query: str, limit: int = 20,
+         index: pd.Series | None = None) -> pd.DataFrame:
+    """Return the territories matching ``query``, best first.
+
+    A query of digits (or ``2A``/``2B`` codes) matches code prefixes; otherwise names
+    match, in this order: exact name, name starting with the query, name containing
+    every word of the query. Ties go to the larger population.
+
+    Parameters
+    ----------
+    table
+        Territories with ``code``, ``name`` and ``population``.
+    query
+        What the user typed.
+    limit
+        At most this many rows.
+    index
+        Precomputed :func:`search_index` of ``table`` (saves time on repeated searches).
+    """
+    text = query.strip()
+    if not text:
+        return table.iloc[0:0]
+    if re.fullmatch(r"\d[0-9AaBb]\d*", text):
+        hits = table[table["code"].str.startswith(text.upper())]
+        return hits.sort_values("code").head(limit)
+    names = index if index is not None else search_index(table)
+    wanted = normalise(text)
+    if not wanted:
+        return table.iloc[0:0]
+    words = wanted.split()
+    contains = pd.Series(True, index=table.index)
+    padded = " " + names + " "
+    for word in words:
+        contains &= padded.str.contains(" " + word, regex=False)
+    rank = pd.Series(3, index=table.index)
+    rank[names.str.startswith(wanted)] = 1
+    rank[names == wanted] = 0
+    rank[contains & (rank == 3)] = 2
+    hits = table.assign(_rank=rank, _pop=table["population"].astype("Float64").fillna(-1))
+    hits = hits[hits["_rank"] < 3].sort_values(["_rank", "_pop"], ascending=[True, False])
+    return hits.drop(columns=["_rank", "_pop"]).head(limit)
