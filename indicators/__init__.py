@@ -1,0 +1,1 @@
+"""Catalogue of official indicators and loaders of the publishers' raw files."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+
+def test_geodata_check_prints_one_json_object(geodata_root):
+    env = {**os.environ, "ATLAS_CACHE_DIR": str(geodata_root.parent)}
+    out = subprocess.run([sys.executable, "-m", "atlas.cli", "geodata", "check", "--json"],
+                         capture_output=True, text=True, env=env, check=True)
+    summary = json.loads(out.stdout)
+    for key in ["communes", "epci", "departements", "regions", "invalid", "holes_km2",
+                "overlap_km2", "missing_population", "build_seconds"]:
+        assert key in summary
+    assert summary["invalid"] == 0
+    assert summary["regions"] == 18
+    assert summary["missing_population"] == 0
+    assert summary["communes_without_geometry"] == ["15031", "15035", "15047", "15171"]
+
+
+def test_build_is_idempotent_and_says_so(geodata_root):
+    env = {**os.environ, "ATLAS_CACHE_DIR": str(geodata_root.parent)}
+    out = subprocess.run([sys.executable, "-m", "atlas.cli", "geodata", "build"],
+                         capture_output=True, text=True, env=env, check=True)
+    assert "already built" in out.stderr
+
+
+def test_no_command_prints_help():
+    out = subprocess.run([sys.executable, "-m", "atlas.cli"], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "geodata" in out.stdout
