@@ -34,11 +34,11 @@ class Inset:
 
 
 INSETS = (
-    Inset("971", "Guadeloupe", (-9.8, 49.3, -6.6, 50.9)),
-    Inset("972", "Martinique", (-9.8, 47.5, -6.6, 49.1)),
-    Inset("973", "Guyane", (-9.8, 45.7, -6.6, 47.3)),
-    Inset("974", "La Réunion", (-9.8, 43.9, -6.6, 45.5)),
-    Inset("976", "Mayotte", (-9.8, 42.1, -6.6, 43.7)),
+    Inset("971", "Guadeloupe", (-9.8, 49.4, -6.6, 50.9)),
+    Inset("972", "Martinique", (-9.8, 47.6, -6.6, 49.1)),
+    Inset("973", "Guyane", (-9.8, 45.8, -6.6, 47.3)),
+    Inset("974", "La Réunion", (-9.8, 44.0, -6.6, 45.5)),
+    Inset("976", "Mayotte", (-9.8, 42.2, -6.6, 43.7)),
 )
 """The inset layout, north to south."""
 
@@ -47,7 +47,18 @@ MARGIN = 0.06
 
 
 def box_in(inset: Inset, crs: str) -> shapely.Polygon:
-    """Return the inset's box as a polygon in ``crs`` (the envelope of its projected box)."""
+    """Return the inset's box as a rectangle in ``crs``.
+
+    Its height is that of the projected box; its width is shared by every inset (the widest
+    extent of the column), so that the boxes stay aligned in any projection.
+    """
+    x0, _, x1, _ = shapely.union_all([_projected_box(i, crs) for i in INSETS]).bounds
+    _, y0, _, y1 = _projected_box(inset, crs).bounds
+    return shapely.box(x0, y0, x1, y1)
+
+
+def _projected_box(inset: Inset, crs: str) -> shapely.Polygon:
+    """Envelope of the inset's longitude/latitude box projected to ``crs``."""
     west, south, east, north = inset.box
     lons = np.concatenate([np.linspace(west, east, 9), np.full(9, east),
                            np.linspace(east, west, 9), np.full(9, west)])

@@ -33,3 +33,11 @@ def test_insets_keep_shapes_proportional(departements):
 def test_unknown_target_is_refused(departements):
     with pytest.raises(ValueError, match="valid targets"):
         insets.apply_insets(departements, departements["code"], target="print")
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:2154", "EPSG:3857"])
+def test_inset_boxes_do_not_overlap(crs):
+    boxes = insets.frames(crs).geometry.tolist()
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a.intersection(b).area == 0
