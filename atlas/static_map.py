@@ -51,7 +51,8 @@ def national_map(level: str = "regions", column: str | None = None,
         placed.plot(ax=ax, color="#9aa8b8", **style)
     else:
         placed.plot(ax=ax, column=column, scheme="quantiles", k=5, cmap="YlOrRd",
-                    legend=True, legend_kwds={"loc": "lower right", "fontsize": 7, "fmt": "{:,.0f}"},
+                    legend=True,
+                    legend_kwds={"loc": "lower right", "fontsize": 7, "fmt": "{:,.0f}"},
                     missing_kwds={"color": "#dddddd", "hatch": "///", "label": "Non disponible"},
                     **style)
     frames = insets.frames(insets.STATIC_TARGET_CRS)

@@ -55,7 +55,8 @@ def main() -> None:
     for view in ("france", "region", "departement"):
         path = build.artifact_path(root, "communes", view)
         seconds = _timed(lambda view=view: store.web_geometries("communes", view, root))
-        print(f"read communes web-{view:11} {seconds:6.3f} s  ({path.stat().st_size / 1e6:5.1f} MB)")
+        size = path.stat().st_size / 1e6
+        print(f"read communes web-{view:11} {seconds:6.3f} s  ({size:5.1f} MB)")
     seconds = _timed(lambda: store.attributes("communes", root))
     print(f"read commune attributes      {seconds:6.3f} s")
     report = store.report(root)

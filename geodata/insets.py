@@ -49,23 +49,18 @@ MARGIN = 0.06
 def box_in(inset: Inset, crs: str) -> shapely.Polygon:
     """Return the inset's box as a rectangle in ``crs``.
 
-    Its height is that of the projected box; its width is shared by every inset (the widest
-    extent of the column), so that the boxes stay aligned in any projection.
+    Its top and bottom are the projected south and north of the box on the column's central
+    meridian; its sides are shared by every inset (the column's widest projected extent), so
+    that the boxes stay aligned and apart in any projection.
     """
-    x0, _, x1, _ = shapely.union_all([_projected_box(i, crs) for i in INSETS]).bounds
-    _, y0, _, y1 = _projected_box(inset, crs).bounds
-    return shapely.box(x0, y0, x1, y1)
-
-
-def _projected_box(inset: Inset, crs: str) -> shapely.Polygon:
-    """Envelope of the inset's longitude/latitude box projected to ``crs``."""
-    west, south, east, north = inset.box
-    lons = np.concatenate([np.linspace(west, east, 9), np.full(9, east),
-                           np.linspace(east, west, 9), np.full(9, west)])
-    lats = np.concatenate([np.full(9, south), np.linspace(south, north, 9),
-                           np.full(9, north), np.linspace(north, south, 9)])
-    x, y = Transformer.from_crs(WEB_CRS, crs, always_xy=True).transform(lons, lats)
-    return shapely.box(x.min(), y.min(), x.max(), y.max())
+    to_crs = Transformer.from_crs(WEB_CRS, crs, always_xy=True)
+    west = min(i.box[0] for i in INSETS)
+    east = max(i.box[2] for i in INSETS)
+    south = min(i.box[1] for i in INSETS)
+    north = max(i.box[3] for i in INSETS)
+    corners_x, _ = to_crs.transform([west, west, east, east], [south, north, south, north])
+    _, (y0, y1) = to_crs.transform([(west + east) / 2] * 2, [inset.box[1], inset.box[3]])
+    return shapely.box(min(corners_x), y0, max(corners_x), y1)
 
 
 def frames(crs: str) -> gpd.GeoDataFrame:
