@@ -1,0 +1,150 @@
+"""Page « Carte » : the régions of France, then a région's départements and communes."""
+
+import hashlib
+import re
+
+import streamlit as st
+
+from app_pages import data, fmt
+from app_pages.leaflet_map import Layer, Legend, leaflet_map
+from atlas import webmap
+from geodata import populations
+from geodata.search import normalise
+
+FRANCE = ""
+MAP_KEY = "carte_clic"
+LEGEND = Legend("Densité (hab./km²)", tuple(webmap.density_legend()))
+
+st.session_state.setdefault("atlas_region", FRANCE)
+st.session_state.setdefault("atlas_commune", None)
+communes = data.table("communes")
+regions = data.table("regions")
+regions = regions.iloc[regions["name"].map(  # alphabetical order, ignoring the article
+    lambda n: re.sub(r"^(la|le|les) ", "", normalise(n))).argsort()]
+region_names = dict(zip(regions["code"], regions["name"], strict=True))
+
+
+def on_map_click() -> None:
+    """Select the clicked région, or show the clicked commune's card."""
+    click = st.session_state.get(MAP_KEY) or {}
+    if click.get("layer") == "regions":
+        st.session_state.atlas_region, st.session_state.atlas_commune = click["code"], None
+    elif click.get("layer") == "communes":
+        st.session_state.atlas_commune = click["code"]
+
+
+def on_region_pick() -> None:
+    """Show the région chosen in the list."""
+    st.session_state.atlas_region = st.session_state.region_select
+    st.session_state.atlas_commune = None
+
+
+def on_search_pick(key: str) -> None:
+    """Show the commune picked among the search results, in its région."""
+    code = st.session_state.get(key)
+    row = communes[communes["code"] == code]
+    if code and len(row):
+        st.session_state.atlas_region = row["region"].iloc[0]
+        st.session_state.atlas_commune = code
+
+
+def commune_card(code: str) -> None:
+    """Name, codes, population and area of one commune."""
+    row = communes[communes["code"] == code].iloc[0]
+    deps = data.table("departements").set_index("code")["name"]
+    st.subheader(row["name"])
+    st.markdown(
+        f"**Code INSEE** : {code}  \n"
+        f"**Département** : {deps.get(row['departement'], '?')} ({row['departement']})  \n"
+        f"**Région** : {region_names.get(row['region'], '?')} ({row['region']})  \n"
+        f"**Population** : {fmt.population(row['population'])}  \n"
+        f"**Superficie** : {fmt.area(row['area_km2'])}")
+    source = row["population_source"]
+    if isinstance(source, str) and source != populations.PRIMARY_SOURCE:
+        st.caption(f"Population tirée du complément : {source}")
+    if fmt.area(row["area_km2"]) == fmt.MISSING:
+        st.warning("Cette commune n'a pas de géométrie dans la source : elle n'est pas "
+                   "dessinée sur la carte (voir « Données et méthode »).")
+
+
+def region_card(code: str) -> None:
+    """Name, code, population, area and number of communes of one région."""
+    row = regions[regions["code"] == code].iloc[0]
+    st.subheader(row["name"])
+    st.markdown(
+        f"**Code région** : {code}  \n"
+        f"**Population** : {fmt.population(row['population'])}  \n"
+        f"**Superficie** : {fmt.area(row['area_km2'])}  \n"
+        f"**Communes** : {fmt.integer(row['n_communes'])}")
+
+
+def departements_table(code: str) -> None:
+    """Table of the départements of one région."""
+    deps = data.table("departements")
+    deps = deps[deps["region"] == code]
+    st.dataframe(
+        deps.assign(population=deps["population"].map(fmt.integer),
+                    area_km2=deps["area_km2"].map(lambda v: fmt.area(v, 0)))
+        [["code", "name", "population", "area_km2"]],
+        column_config={"code": "Code", "name": "Département", "population": "Population",
+                       "area_km2": "Superficie"},
+        hide_index=True, width="stretch")
+
+
+st.title("Carte des territoires")
+st.caption("Cliquez une région pour afficher ses départements et ses communes, puis une "
+           "commune pour sa fiche. Couleur : densité de population. Les cinq départements "
+           "d'outre-mer sont dessinés dans des encarts, à l'ouest de la Bretagne.")
+
+search_col, region_col = st.columns([3, 2])
+with search_col:
+    query = st.text_input(
+        "Rechercher une commune", key="search",
+        placeholder="Nom ou code INSEE, par exemple « saint etienne » ou « 42218 »",
+        help="Les accents, majuscules, tirets et apostrophes sont ignorés ; « st » vaut "
+             "« saint ». Validez avec Entrée, puis choisissez la commune dans la liste.")
+    if query.strip():
+        hits = data.find_communes(query)
+        if hits.empty:
+            st.info(f"Aucune commune ne correspond à « {query.strip()} ».")
+        else:
+            labels = {c: f"{n} ({c}) – {region_names.get(r, '?')}" for c, n, r
+                      in zip(hits["code"], hits["name"], hits["region"], strict=True)}
+            hit_key = "search_hit_" + hashlib.sha1(normalise(query).encode()).hexdigest()[:10]
+            st.selectbox(f"Communes trouvées ({len(hits)})", list(labels), index=None,
+                         format_func=labels.get, key=hit_key, on_change=on_search_pick,
+                         args=(hit_key,), placeholder="Choisissez une commune")
+with region_col:
+    st.session_state.region_select = st.session_state.atlas_region
+    st.selectbox("Région", [FRANCE, *regions["code"]], key="region_select",
+                 format_func=lambda c: region_names.get(c, "France entière"),
+                 on_change=on_region_pick,
+                 help="Ou cliquez directement une région sur la carte.")
+
+map_col, card_col = st.columns([5, 2])
+region = st.session_state.atlas_region
+with map_col:
+    if region == FRANCE:
+        regions_json, frames_json = data.national_payloads()
+        layers = [Layer("regions", regions_json, interactive=True, fit=True, weight=1.2),
+                  Layer("frames", frames_json, style="frame", fit=True, weight=1.0)]
+    else:
+        communes_json, deps_json = data.region_payloads(region)
+        layers = [Layer("communes", communes_json, interactive=True, fit=True, weight=0.3),
+                  Layer("departements", deps_json, style="outline", weight=1.6)]
+    leaflet_map(layers, key=MAP_KEY, highlight=st.session_state.atlas_commune,
+                legend=LEGEND, height=600, on_change=on_map_click)
+with card_col:
+    if st.session_state.atlas_commune:
+        commune_card(st.session_state.atlas_commune)
+    elif region == FRANCE:
+        st.info("Cliquez une région sur la carte, choisissez-la dans la liste ou "
+                "recherchez une commune.")
+    if region != FRANCE:
+        region_card(region)
+        st.button("Revenir à la France entière", on_click=lambda: st.session_state.update(
+            atlas_region=FRANCE, atlas_commune=None))
+
+if region != FRANCE:
+    st.subheader(f"Départements – {region_names[region]}")
+    departements_table(region)

@@ -1,0 +1,55 @@
+"""Cached access to the atlas for the pages: tables, report and map payloads.
+
+Map payloads are cached as JSON strings (cheap to copy, never mutated), not as objects.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas import webmap
+from geodata import build, search, store
+
+
+def ensure_artifacts() -> None:
+    """Build the geometry artifacts, with a French spinner, when they are missing."""
+    if not build.is_built():
+        with st.spinner("Préparation des géométries des territoires (environ une minute, "
+                        "une seule fois)…"):
+            store.ensure_built()
+
+
+@st.cache_data(show_spinner=False)
+def table(level: str) -> pd.DataFrame:
+    """Attributes of one territorial level (no geometry)."""
+    return store.attributes(level)
+
+
+@st.cache_data(show_spinner=False)
+def search_index() -> pd.Series:
+    """Normalised commune names, aligned with ``table("communes")``."""
+    return search.search_index(table("communes"))
+
+
+def find_communes(query: str, limit: int = 12) -> pd.DataFrame:
+    """Communes matching ``query`` (name or INSEE code), best first."""
+    return search.find(table("communes"), query, limit=limit, index=search_index())
+
+
+@st.cache_data(show_spinner=False)
+def report() -> dict:
+    """The build report (sources, repairs, defects left)."""
+    return store.report()
+
+
+@st.cache_data(show_spinner="Préparation de la carte de France…")
+def national_payloads() -> tuple[str, str]:
+    """GeoJSON strings of the national map: régions (with insets) and inset frames."""
+    return webmap.national_regions(), webmap.inset_frames()
+
+
+@st.cache_data(show_spinner="Préparation de la carte de la région…")
+def region_payloads(region: str) -> tuple[str, str]:
+    """GeoJSON strings of one région: its communes and its départements' outlines."""
+    return webmap.region_communes(region), webmap.region_departements(region)

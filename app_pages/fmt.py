@@ -1,0 +1,98 @@
+"""French formatting of figures and of the build report's wording (no Streamlit here).
+
+Missing values are written "non disponible", never 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+MISSING = "non disponible"
+NNBSP = "\u202f"
+"""Narrow no-break space: the French thousands separator."""
+
+LEVEL_LABELS = {"communes": "Communes", "epci": "EPCI", "departements": "Départements",
+                "regions": "Régions"}
+SOURCE_LABELS = {"geometry": "Géométries des communes",
+                 "population": "Population (source principale)",
+                 "population_supplement": "Population (complément)"}
+
+_WORDING = (
+    (r"^rebuilt from its delegated communes$", "reconstituée à partir de ses communes déléguées"),
+    (r"^hole of the coverage added$", "trou du pavage rattaché"),
+    (r"^enclosed by a single commune \((\w+)\)$", r"entouré par une seule commune (\1)"),
+    (r"^adjacent to one commune nouvelle with delegated communes lacking geometry \((\w+)\)$",
+     r"voisin d'une seule commune nouvelle dont des communes déléguées n'ont pas de "
+     r"géométrie (\1)"),
+    (r"^(\d+)% covered by delegated communes of (\w+)$",
+     rf"couvert à \1{NNBSP}% par des communes déléguées de \2"),
+    (r"^ambiguous: several adjacent communes nouvelles lack delegated geometries$",
+     "ambigu : plusieurs communes nouvelles voisines n'ont pas toutes leurs géométries"),
+    (r"^no adjacent commune nouvelle lacks a delegated commune's geometry$",
+     "aucune commune nouvelle voisine ne manque de géométrie déléguée"),
+    (r"^foreign enclave: (.+)$", r"enclave étrangère : \1"),
+)
+
+
+def integer(value: object) -> str:
+    """Format an integer the French way, ``non disponible`` when missing.
+
+    >>> integer(1234567) == "1\u202f234\u202f567"
+    True
+    >>> integer(pd.NA)
+    'non disponible'
+    """
+    if _missing(value):
+        return MISSING
+    return f"{int(value):,}".replace(",", NNBSP)
+
+
+def population(value: object) -> str:
+    """Population with its unit (``hab.``), or ``non disponible``.
+
+    >>> population(None)
+    'non disponible'
+    """
+    return MISSING if _missing(value) else f"{integer(value)}{NNBSP}hab."
+
+
+def area(value: object, decimals: int = 1) -> str:
+    """Area in km² with a decimal comma, or ``non disponible``.
+
+    >>> area(1632.553) == "1\u202f632,6\u202fkm²"
+    True
+    >>> area(float("nan"))
+    'non disponible'
+    """
+    if _missing(value):
+        return MISSING
+    text = f"{float(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
+    return f"{text}{NNBSP}km²"
+
+
+def decimal(value: object, decimals: int = 3) -> str:
+    """A decimal number with a decimal comma (``0,202``), or ``non disponible``."""
+    if _missing(value):
+        return MISSING
+    return f"{float(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
+
+
+def report_wording(text: str) -> str:
+    """Translate a sentence of the build report into French (unknown ones stay as they are).
+
+    >>> report_wording("enclosed by a single commune (13014)")
+    'entouré par une seule commune (13014)'
+    """
+    for pattern, french in _WORDING:
+        if re.match(pattern, text):
+            return re.sub(pattern, french, text)
+    return text
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)

@@ -1,0 +1,31 @@
+"""Atlas des fragilités territoriales: entry point, navigation and shared sidebar.
+
+Run with ``streamlit run streamlit_app.py``.
+"""
+
+import streamlit as st
+
+from app_pages import data, fmt
+
+st.set_page_config(page_title="Atlas des fragilités territoriales",
+                   page_icon="🗺️", layout="wide")
+
+page = st.navigation([
+    st.Page("app_pages/carte.py", title="Carte", icon=":material/map:", default=True),
+    st.Page("app_pages/donnees.py", title="Données et méthode",
+            icon=":material/menu_book:", url_path="donnees"),
+])
+
+data.ensure_artifacts()
+
+with st.sidebar:
+    st.markdown("### Atlas des fragilités territoriales")
+    st.caption("Communes, EPCI, départements et régions de France, avec leurs contours "
+               "et leur population.")
+    st.markdown("**Sources**")
+    for key, source in data.report()["sources"].items():
+        st.caption(f"{fmt.SOURCE_LABELS.get(key, key)} : {source}")
+    st.caption("Logiciel libre (licence MIT). La carte fonctionne hors ligne : aucun fond "
+               "de carte ni aucune bibliothèque n'est chargé depuis Internet.")
+
+page.run()

@@ -1,0 +1,200 @@
+"""Smoke and behaviour tests of the Streamlit app with AppTest (no browser).
+
+The Leaflet component draws nothing here, but the arguments it receives are checked: which
+layers, from which files, with which highlighted commune.
+"""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import fmt
+from app_pages.leaflet_map import (
+    LEAFLET_FILES,
+    Layer,
+    component_args,
+    component_dir,
+    leaflet_static_dir,
+    publish,
+)
+from atlas import webmap
+from geodata import build, store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["app_pages/carte.py", "app_pages/donnees.py"]
+NNBSP = "\u202f"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    store.ensure_built()
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+
+
+def map_args(at: AppTest) -> dict:
+    """Arguments of the Leaflet component in the current run."""
+    (component,) = at.get("component_instance")
+    assert component.proto.component_name.endswith("leaflet_map")
+    return json.loads(component.proto.json_args)
+
+
+def card_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert len(app.title) == 1
+    assert "Sources" in card_text(app)  # the shared sidebar is on every page
+
+
+def test_national_map_by_default(app):
+    assert not app.exception
+    assert app.title[0].value == "Carte des territoires"
+    assert len(app.selectbox(key="region_select").options) == 19  # France + 18 régions
+    args = map_args(app)
+    assert [layer["id"] for layer in args["layers"]] == ["regions", "frames"]
+    assert args["highlight"] is None
+    regions = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
+    assert len(regions["features"]) == 18
+
+
+def test_choosing_a_region_shows_its_communes_and_departements(app):
+    app.selectbox(key="region_select").select("76").run()
+    assert not app.exception
+    assert app.session_state["atlas_region"] == "76"
+    assert [s.value for s in app.subheader][0] == "Occitanie"
+    args = map_args(app)
+    assert [layer["id"] for layer in args["layers"]] == ["communes", "departements"]
+    communes = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
+    assert len(communes["features"]) == 4446
+    departements = app.dataframe[0].value
+    assert len(departements) == 13 and "Haute-Garonne" in set(departements["name"])
+    assert f"5{NNBSP}845{NNBSP}102{NNBSP}hab." in card_text(app)
+
+    app.button[0].click().run()  # « Revenir à la France entière »
+    assert app.session_state["atlas_region"] == ""
+    assert [layer["id"] for layer in map_args(app)["layers"]] == ["regions", "frames"]
+
+
+def search(at: AppTest, query: str, code: str) -> AppTest:
+    at.text_input(key="search").input(query).run()
+    (hits,) = [s for s in at.selectbox if s.key.startswith("search_hit_")]
+    return hits.select(code).run()
+
+
+def test_search_finds_saint_etienne_and_shows_its_card(app):
+    app.text_input(key="search").input("saint etienne").run()
+    (hits,) = [s for s in app.selectbox if s.key.startswith("search_hit_")]
+    assert hits.options[0] == "Saint-Étienne (42218) – Auvergne-Rhône-Alpes"
+    hits.select("42218").run()
+    assert not app.exception
+    assert app.session_state["atlas_region"] == "84"
+    assert app.selectbox(key="region_select").value == "84"
+    assert app.subheader[0].value == "Saint-Étienne"
+    text = card_text(app)
+    assert "Loire (42)" in text and f"172{NNBSP}565{NNBSP}hab." in text
+    assert f"80,2{NNBSP}km²" in text
+    args = map_args(app)
+    assert args["highlight"] == "42218"
+    assert [layer["id"] for layer in args["layers"]] == ["communes", "departements"]
+
+
+def test_search_by_code_of_a_commune_without_geometry(app):
+    search(app, "15031", "15031")
+    assert app.subheader[0].value == "Celles"
+    assert "**Superficie** : non disponible" in card_text(app)
+    assert any("pas de géométrie" in w.value for w in app.warning)
+
+
+def test_population_from_the_supplement_is_labelled(app):
+    search(app, "mamoudzou", "97611")
+    assert app.session_state["atlas_region"] == "06"
+    assert any("complément" in c.value for c in app.caption)
+    assert "non disponible" not in card_text(app)
+
+
+def test_search_without_match(app):
+    app.text_input(key="search").input("xyzzy").run()
+    assert any("Aucune commune" in i.value for i in app.info)
+
+
+def test_data_page_lists_sources_repairs_and_missing_geometries(app):
+    app.switch_page("app_pages/donnees.py").run()
+    assert not app.exception
+    report = store.report()
+    tables = {tuple(df.value.columns): df.value for df in app.dataframe}
+    missing = tables[("code", "name", "departement")]
+    assert set(missing["code"]) == {"15031", "15035", "15047", "15171"}
+    repairs = tables[("code", "name", "action", "km2", "evidence")]
+    assert len(repairs) == len(report["repair"]["repairs"])
+    assert "reconstituée à partir de ses communes déléguées" in set(repairs["action"])
+    holes = tables[("km2", "neighbours", "reason", "lon", "lat")]
+    assert "enclave étrangère : Llívia (Espagne)" in set(holes["reason"])
+    filled = tables[("code", "name", "departement", "population", "population_source")]
+    assert len(filled) == 18 and "97611" in set(filled["code"])
+    sources = tables[("Donnée", "Source")]
+    assert list(sources["Source"]) == list(report["sources"].values())
+
+
+def test_missing_artifacts_are_built_first(monkeypatch):
+    calls = []
+    monkeypatch.setattr(build, "is_built", lambda root=None: False)
+    monkeypatch.setattr(store, "ensure_built", lambda root=None: calls.append(root))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert calls == [None]
+
+
+def test_component_folder_has_leaflet_from_the_installed_package():
+    folder = component_dir()
+    for name in LEAFLET_FILES:
+        assert (folder / name).read_bytes() == (leaflet_static_dir() / name).read_bytes()
+    for name in ("index.html", "main.js"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "https://" not in text and "//unpkg" not in text and "//cdn" not in text
+    assert "preferCanvas: true" in (folder / "main.js").read_text(encoding="utf-8")
+
+
+def test_only_clicks_send_a_value_back():
+    script = (ROOT / "app_pages/leaflet_map/frontend/main.js").read_text(encoding="utf-8")
+    send = 'post("streamlit:setComponentValue"'
+    assert script.count(send) == 1  # no value on pan, zoom or hover
+    click = script.index('geo.on("click"')
+    assert click < script.index(send) < click + 300
+
+
+def test_layers_are_published_once_by_content(tmp_path):
+    (tmp_path / "data").mkdir()
+    first = publish('{"type":"FeatureCollection","features":[]}', tmp_path)
+    again = publish('{"type":"FeatureCollection","features":[]}', tmp_path)
+    other = publish('{"type":"FeatureCollection","features":[ ]}', tmp_path)
+    assert first == again != other
+    assert len(list((tmp_path / "data").iterdir())) == 2
+    args = component_args([Layer("communes", webmap.region_communes("76"))], tmp_path)
+    assert len(json.dumps(args)) < 1000  # the geometries travel as files, not as arguments
+
+
+def test_layer_style_is_checked():
+    with pytest.raises(ValueError, match="valid styles"):
+        Layer("x", "{}", style="heatmap")
+
+
+def test_french_formatting():
+    assert fmt.population(pd.NA) == "non disponible"
+    assert fmt.population(1234567) == f"1{NNBSP}234{NNBSP}567{NNBSP}hab."
+    assert fmt.area(float("nan")) == "non disponible"
+    assert fmt.area(0.04) == f"0,0{NNBSP}km²"
+    assert fmt.area(83201.21796) == f"83{NNBSP}201,2{NNBSP}km²"
+    assert fmt.report_wording("100% covered by delegated communes of 56102") == (
+        f"couvert à 100{NNBSP}% par des communes déléguées de 56102")
+    assert fmt.report_wording("something new") == "something new"
