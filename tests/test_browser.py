@@ -1,0 +1,225 @@
+"""The served app in headless Chromium, with every non-local request blocked.
+
+Run with ``pytest -m browser``; skipped when ``/usr/bin/chromium`` is absent.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from shapely.geometry import shape
+
+from atlas import webmap
+from geodata import store
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+TIMEOUT_MS = 90_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    pytest.importorskip("playwright.sync_api")
+    store.ensure_built()
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.poll() is not None else ""
+                    pytest.fail(f"streamlit did not start on port {port}: {output}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that may only talk to the local server: anything else is aborted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.blocked = []
+
+    def only_local(route):
+        url = route.request.url
+        host = url.split("/")[2].rsplit(":", 1)[0] if "://" in url else ""
+        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            page.blocked.append(url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(server)
+    yield page
+    context.close()
+
+
+def map_frame(page):
+    page.wait_for_selector("iframe[src*='leaflet_map']", timeout=TIMEOUT_MS)
+    return next(f for f in page.frames if "leaflet_map" in f.url)
+
+
+def wait_drawn(page, layers: str):
+    frame = map_frame(page)
+    frame.wait_for_selector(f"body[data-drawn='{layers}']", timeout=TIMEOUT_MS)
+    return frame
+
+
+def pixel_at(frame, lat: float, lon: float) -> list[int]:
+    """RGBA of the Leaflet canvas at a geographic point."""
+    return frame.evaluate(
+        """([lat, lon]) => {
+            const point = atlasMap.map.latLngToContainerPoint([lat, lon]);
+            const canvas = document.querySelector('.leaflet-overlay-pane canvas');
+            const origin = canvas.getBoundingClientRect();
+            const box = document.getElementById('map').getBoundingClientRect();
+            const ratio = canvas.width / origin.width;
+            const x = Math.round((point.x + box.left - origin.left) * ratio);
+            const y = Math.round((point.y + box.top - origin.top) * ratio);
+            return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+        }""", [lat, lon])
+
+
+def painted_share(frame) -> float:
+    """Share of the canvas pixels that are not transparent (the background is the page)."""
+    return frame.evaluate(
+        """() => {
+            const canvas = document.querySelector('.leaflet-overlay-pane canvas');
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
+                                                               canvas.height).data;
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) painted++; }
+            return painted / (data.length / 4);
+        }""")
+
+
+def click_at(page, frame, lat: float, lon: float) -> None:
+    """Click the map at a geographic point, as a user would."""
+    x, y = frame.evaluate(
+        """([lat, lon]) => { const p = atlasMap.map.latLngToContainerPoint([lat, lon]);
+                             return [p.x, p.y]; }""", [lat, lon])
+    box = page.locator("iframe[src*='leaflet_map']").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def inside(payload: str, code: str) -> tuple[float, float]:
+    """A (lat, lon) point inside the feature ``code`` of a GeoJSON payload."""
+    feature = next(f for f in json.loads(payload)["features"]
+                   if f["properties"]["code"] == code)
+    point = shape(feature["geometry"]).representative_point()
+    return point.y, point.x
+
+
+def renders(frame) -> int:
+    return int(frame.evaluate("document.body.dataset.renders"))
+
+
+def test_national_map_is_drawn_offline(page):
+    frame = wait_drawn(page, "regions,frames")
+    assert frame.evaluate("document.body.dataset.features") == "18,5"
+    assert painted_share(frame) > 0.15
+    # Île-de-France (12.2 M inhabitants on 12,070 km²: class 5) is painted in the colour of
+    # its class, computed in JavaScript: #f03b20 at fill opacity 0.88.
+    red, green, blue, alpha = pixel_at(frame, 48.85, 2.35)
+    assert (abs(red - 0xF0) <= 3, abs(green - 0x3B) <= 3, abs(blue - 0x20) <= 3) == (
+        True, True, True)
+    assert alpha > 200
+    # La Réunion is drawn in its inset west of Brittany, not in the Indian Ocean.
+    regions = webmap.national_regions()
+    assert pixel_at(frame, *inside(regions, "04"))[3] > 200
+    assert page.blocked == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "carte-france.png", full_page=True)
+
+
+def test_clicking_a_region_draws_its_communes(page):
+    frame = wait_drawn(page, "regions,frames")
+    click_at(page, frame, *inside(webmap.national_regions(), "76"))
+    frame = wait_drawn(page, "communes,departements")
+    assert frame.evaluate("document.body.dataset.features") == "4446,13"
+    assert painted_share(frame) > 0.15
+    page.get_by_role("heading", name="Occitanie").first.wait_for(timeout=TIMEOUT_MS)
+
+    # Hover: tooltip; panning does not rerun the app; clicking a commune shows its card.
+    communes = webmap.region_communes("76")
+    toulouse = inside(communes, "31555")
+    before = renders(frame)
+    box = page.locator("iframe[src*='leaflet_map']").bounding_box()
+    page.mouse.move(box["x"] + 200, box["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 260, box["y"] + 340, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(1500)
+    assert renders(frame) == before
+    x, y = frame.evaluate(
+        """([lat, lon]) => { const p = atlasMap.map.latLngToContainerPoint([lat, lon]);
+                             return [p.x, p.y]; }""", list(toulouse))
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    frame.wait_for_selector(".leaflet-tooltip:has-text('Toulouse')", timeout=TIMEOUT_MS)
+    click_at(page, frame, *toulouse)
+    page.get_by_role("heading", name="Toulouse").wait_for(timeout=TIMEOUT_MS)
+    frame.wait_for_selector("body[data-highlight='31555']", timeout=TIMEOUT_MS)
+    assert page.blocked == []
+    page.screenshot(path=SCREENSHOTS / "carte-occitanie.png", full_page=True)
+
+
+def test_search_selects_the_commune_and_its_region(page):
+    wait_drawn(page, "regions,frames")
+    page.get_by_role("textbox", name="Rechercher une commune").fill("saint etienne")
+    page.keyboard.press("Enter")
+    page.get_by_text("Communes trouvées").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Saint-Étienne (42218)").click()
+    frame = wait_drawn(page, "communes,departements")
+    frame.wait_for_selector("body[data-highlight='42218']", timeout=TIMEOUT_MS)
+    page.get_by_role("heading", name="Saint-Étienne").wait_for(timeout=TIMEOUT_MS)
+    # The map zoomed to the commune: its highlighted outline is in the middle of the view.
+    assert frame.evaluate("atlasMap.map.getZoom()") >= 9
+    assert page.blocked == []
+    page.screenshot(path=SCREENSHOTS / "carte-recherche.png", full_page=True)
