@@ -49,6 +49,7 @@
   var renders = 0;
   var pending = Promise.resolve(false);  // the load of the layer set named by `signature`
   var latest = null;         // the most recent render arguments
+  var timings = { render: undefined };  // ms since page start: click, render, parsed, built, drawn
 
   function post(type, data) {
     var message = { isStreamlitMessage: true, type: type };
@@ -78,7 +79,11 @@
       minZoom: 3, maxZoom: 14
     });
     map.setView([46.6, 1.0], 5);
-    window.atlasMap = { map: map, shown: function () { return shown; }, cache: cache };
+    window.atlasMap = {
+      map: map, cache: cache,
+      shown: function () { return shown; },
+      timings: function () { return timings; }
+    };
   }
 
   function layerKey(spec) {
@@ -100,6 +105,7 @@
       geo.on("click", function (event) {
         var code = event.layer.feature.properties.code;
         lastClicked = code;
+        timings = { click: performance.now() };
         post("streamlit:setComponentValue", {
           value: { code: code, layer: spec.id, t: Date.now() }, dataType: "json"
         });
@@ -138,7 +144,9 @@
       if (!response.ok) { throw new Error("couche " + spec.id + " : HTTP " + response.status); }
       return response.json();
     }).then(function (data) {
+      timings.parsed = performance.now();
       var entry = buildEntry(spec, data);
+      timings.built = performance.now();
       remember(key, entry);
       return entry;
     });
@@ -158,15 +166,18 @@
         if (entry.labels) { map.removeLayer(entry.labels); }
       });
       shown = entries;
+      // Move the view first, then add the layers: their paths are projected only once.
       var bounds = null;
       entries.forEach(function (entry) {
-        entry.geo.addTo(map);
-        if (entry.labels) { entry.labels.addTo(map); }
         if (entry.spec.fit && entry.count > 0) {
           bounds = bounds ? bounds.extend(entry.geo.getBounds()) : entry.geo.getBounds();
         }
       });
       if (bounds) { fitClearOfLegend(bounds); }
+      entries.forEach(function (entry) {
+        entry.geo.addTo(map);
+        if (entry.labels) { entry.labels.addTo(map); }
+      });
       setLoading(false);
       return true;
     }).catch(function (error) {
@@ -251,11 +262,13 @@
         document.body.dataset.features = shown.map(function (e) { return e.count; }).join(",");
         document.body.dataset.highlight = highlighted ? highlightCode : "";
         document.body.dataset.renders = String(++renders);
+        timings.drawn = performance.now();
       });
     });
   }
 
   function render(args) {
+    if (timings.render === undefined) { timings.render = performance.now(); }
     var h = args.height || 560;
     if (h !== document.getElementById("map").offsetHeight) {
       document.getElementById("map").style.height = h + "px";
@@ -264,6 +277,7 @@
     post("streamlit:setFrameHeight", { height: h });
     ensureMap();
     latest = args;
+    window.atlasMap.args = args;
     applyLegend(args.legend);
     var loading = showLayers(args.layers || []);
     loading.then(function () {
