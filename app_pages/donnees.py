@@ -10,14 +10,20 @@ from geodata import populations, simplify
 report = data.report()
 repair = report["repair"]
 communes = data.table("communes")
+departements = data.table("departements").set_index("code")["name"]
+
+
+def departement_label(code: str) -> str:
+    """« Cantal (15) »."""
+    return f"{departements.get(code, '?')} ({code})"
+
 
 st.title("Données et méthode")
 
 st.header("Sources et millésimes")
-st.dataframe(pd.DataFrame({"Donnée": [fmt.SOURCE_LABELS.get(k, k) for k in report["sources"]],
-                           "Source": list(report["sources"].values())}),
-             hide_index=True, width="stretch")
-st.caption(f"Géométries construites le {report['built_at'][:10]} "
+st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
+                       for key, source in report["sources"].items()))
+st.caption(f"Géométries construites le {fmt.date(report['built_at'])} "
            f"(en {fmt.decimal(report['build_seconds'], 1)} s).")
 
 st.header("Territoires")
@@ -31,7 +37,8 @@ missing = pd.DataFrame(repair["without_geometry"], columns=["code", "name", "dep
 st.warning(f"{len(missing)} communes n'ont aucune géométrie dans la source : elles ne sont "
            "pas dessinées sur les cartes et n'ont pas de superficie, mais elles restent "
            "dans les tableaux, la recherche et les totaux de population.")
-st.dataframe(missing, column_config={"code": "Code INSEE", "name": "Commune",
+st.dataframe(missing.assign(departement=missing["departement"].map(departement_label)),
+             column_config={"code": "Code INSEE", "name": "Commune",
                                      "departement": "Département"},
              hide_index=True, width="stretch")
 
@@ -73,7 +80,8 @@ filled = communes[communes["population_source"].notna()
 absent = communes[communes["population"].isna()]
 st.markdown(f"La source principale n'a pas de population pour {len(filled)} communes : "
             f"elle vient du complément. Communes encore sans population : {len(absent)}.")
-st.dataframe(filled.assign(population=filled["population"].map(fmt.integer))
+st.dataframe(filled.assign(population=filled["population"].map(fmt.integer),
+                           departement=filled["departement"].map(departement_label))
              [["code", "name", "departement", "population", "population_source"]],
              column_config={"code": "Code INSEE", "name": "Commune",
                             "departement": "Département", "population": "Population",

@@ -80,6 +80,22 @@ def decimal(value: object, decimals: int = 3) -> str:
     return f"{float(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
 
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+
+def date(iso: str) -> str:
+    """A date written in French from an ISO date or timestamp.
+
+    >>> date("2026-12-01T13:15:10+00:00")
+    '1er décembre 2026'
+    >>> date("2025-03-15")
+    '15 mars 2025'
+    """
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+
+
 def report_wording(text: str) -> str:
     """Translate a sentence of the build report into French (unknown ones stay as they are).
 
