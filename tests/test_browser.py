@@ -223,3 +223,17 @@ def test_search_selects_the_commune_and_its_region(page):
     assert frame.evaluate("atlasMap.map.getZoom()") >= 9
     assert page.blocked == []
     page.screenshot(path=SCREENSHOTS / "carte-recherche.png", full_page=True)
+
+
+def test_data_page_offline(page, server):
+    page.goto(f"{server}/donnees")
+    for title in ("Sources et millésimes", "Communes sans géométrie",
+                  "Réparations des géométries", "Défauts restants", "Populations complétées"):
+        page.get_by_role("heading", name=title).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("4 communes n'ont aucune géométrie").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == "34\u202f875"
+    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    assert page.blocked == []
+    page.screenshot(path=SCREENSHOTS / "donnees.png", full_page=True)
