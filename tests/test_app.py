@@ -86,6 +86,21 @@ def test_choosing_a_region_shows_its_communes_and_departements(app):
     assert [layer["id"] for layer in map_args(app)["layers"]] == ["regions", "frames"]
 
 
+def test_every_region_opens_with_all_its_drawable_communes(app):
+    communes = store.attributes("communes")
+    without_geometry = {c["code"] for c in store.report()["repair"]["without_geometry"]}
+    regions = store.attributes("regions")
+    code_of = dict(zip(regions["name"], regions["code"], strict=True))
+    for region in app.selectbox(key="region_select").options[1:]:
+        code = code_of[region]
+        app.selectbox(key="region_select").select(code).run()
+        assert not app.exception, region
+        drawn = json.loads((component_dir() / map_args(app)["layers"][0]["url"]).read_text())
+        members = set(communes.loc[communes["region"] == code, "code"])
+        assert {f["properties"]["code"] for f in drawn["features"]} == (
+            members - without_geometry), region
+
+
 def search(at: AppTest, query: str, code: str) -> AppTest:
     at.text_input(key="search").input(query).run()
     (hits,) = [s for s in at.selectbox if s.key.startswith("search_hit_")]
