@@ -244,9 +244,9 @@ def check_codes(codes: pd.Series, file: str, column: str, level: str,
 
     Returns the codes (repaired), the rejected rows (empty, invalid or, when ``unique``,
     duplicated code) and notes. Codes that lost their leading zero (``1001`` for
-    ``01001``: a column read as integers) are left-padded when no padded code collides
-    with another code of the file and no code of the column kept its zero; otherwise a
-    ``LoadError`` names the column.
+    ``01001``: a column read as integers) are left-padded when no code of the column kept
+    its zero and, for ``unique`` codes, no padded code collides with another code of the
+    file; otherwise a ``LoadError`` names the column.
     """
     codes = codes.astype(str).str.strip()
     pattern, width = CODE_PATTERNS[level], CODE_WIDTH[level]
@@ -255,7 +255,7 @@ def check_codes(codes: pd.Series, file: str, column: str, level: str,
     if short.any():
         example = f"{codes[short].iloc[0]!r} at row {codes[short].index[0]}"
         padded = "0" + codes[short]
-        clash = padded.isin(set(codes[~short]))
+        clash = padded.isin(set(codes[~short])) & unique
         kept_zero = codes[~short].str.fullmatch(rf"0[0-9]{{{width - 1}}}")
         if not repair:
             raise LoadError(file, f"{int(short.sum())} codes lost their leading zero "
