@@ -76,7 +76,8 @@ def test_mixed_lost_zeros_are_refused(tmp_path):
     assert info.value.column == "codgeo"
 
 
-@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.one_of(st.none(), st.decimals(0, 10, places=2).map(float)),
                        min_size=1, max_size=30),
        trailing=st.integers(0, 2))

@@ -106,7 +106,8 @@ def test_non_numeric_cell_is_reported(tmp_path):
     assert result.table["code"].tolist() == ["38185"]
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
                        min_size=1, max_size=20),
        national=st.booleans())

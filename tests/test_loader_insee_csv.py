@@ -198,6 +198,30 @@ def test_wrong_encoding(tmp_path, data, message):
     assert str(path) in str(info.value)
 
 
+def test_utf8_file_with_a_latin1_byte_is_refused(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("CODGEO;LIBGEO\n01004;Ambérieu\n".encode() + b"01005;Ambl\xe9on\n")
+    with pytest.raises(LoadError, match="mixes UTF-8") as info:
+        load_insee_csv(path)
+    assert info.value.row == 3
+
+
+def test_text_columns_are_detected_or_refused(tmp_path):
+    path = write(tmp_path, "CODGEO;NOM;X\n01001;Abergement;1\n01002;Varey;2\n01004;12;3\n")
+    result = load_insee_csv(path)
+    assert result.table["NOM"].tolist() == ["Abergement", "Varey", "12"]
+    assert "column 'NOM' read as text (its values are mostly not numbers)" in result.notes
+    strict = load_insee_csv(path, detect_text=False)
+    assert strict.table["code"].tolist() == ["01004"] and len(strict.rejected) == 2
+
+
+def test_header_only(tmp_path):
+    result = load_insee_csv(write(tmp_path, "CODGEO;X\n"))
+    assert result.table.empty and "no data rows" in result.notes
+    with pytest.raises(LoadError, match="single column"):
+        load_insee_csv(write(tmp_path, ""))
+
+
 def test_wrong_separator(tmp_path):
     path = write(tmp_path, "CODGEO|X\n01001|1\n")
     with pytest.raises(LoadError, match="single column") as info:
@@ -287,7 +311,8 @@ def tables(draw):
     return rows, n_columns
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=tables(), comma=st.booleans(), bom=st.booleans(),
        encoding=st.sampled_from(["utf-8", "latin-1"]),
        marker=st.sampled_from(["s", "", "nd", "N/A - résultat non disponible"]),

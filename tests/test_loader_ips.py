@@ -99,6 +99,12 @@ def test_non_numeric_ips_and_duplicate_uai(tmp_path):
         {"code": "01004", "ips_colleges": 100.0, "n_colleges": 1.0}]
 
 
+def test_column_of_garbage_is_rejected_row_by_row(tmp_path):
+    path = write(tmp_path, [line("001", f"001000{i}A", "01004", "n.c.") for i in range(3)])
+    result = load_ips(path)
+    assert [r.reason for r in result.rejected] == ["not a number"] * 3 and result.table.empty
+
+
 def test_missing_column_and_unknown_kind(tmp_path):
     path = tmp_path / "fr-en-ips_colleges_2022.csv"
     path.write_text(HEADER.replace(";IPS", ";IPS_2022") + line("001", "A", "01004", "1"),
@@ -124,7 +130,8 @@ schools = st.lists(st.tuples(st.sampled_from(["01004", "01173", "38185", "75101"
                    min_size=1, max_size=40)
 
 
-@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=schools)
 def test_mean_and_count_by_commune(tmp_path, rows):
     path = write(tmp_path, [line(c[:2].rjust(3, "0"), f"{i:07d}X", c, "" if v is None else v)

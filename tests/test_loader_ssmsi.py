@@ -99,7 +99,8 @@ def test_bad_rows_are_rejected(tmp_path):
 rates = st.one_of(st.none(), st.floats(0, 500, allow_nan=False))
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(st.integers(0, 3_000_000) | st.none(), rates, rates, rates),
                      min_size=1, max_size=20))
 def test_round_trip(tmp_path, rows):

@@ -32,7 +32,8 @@ def load_apl(path: str | Path) -> LoadResult:
         When a column is missing or the file mixes several years.
     """
     result = load_insee_csv(path, code_column="codgeo", columns=COLUMNS[1:],
-                            text_columns=("libgeo",), level="commune", sep="\t")
+                            text_columns=("libgeo",), level="commune", sep="\t",
+                            detect_text=False)
     table = result.table.drop(columns="arm")
     years = sorted(table["an"].dropna().unique())
     if len(years) > 1:

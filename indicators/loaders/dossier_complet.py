@@ -82,7 +82,8 @@ def load_dossier_complet(path: str | Path, variables: Sequence[str] | None = Non
             close = difflib.get_close_matches(unknown[0], dictionary.index, n=3)
             raise LoadError(path, "variable not in the dictionary"
                             + (f" (close: {close})" if close else ""), column=unknown[0])
-    result = load_insee_csv(path, columns=variables, text_columns=(), level="commune")
+    result = load_insee_csv(path, columns=variables, text_columns=(), level="commune",
+                            detect_text=False)
     if dictionary is not None:
         undocumented = [c for c in result.table.columns[2:] if c not in dictionary.index]
         if undocumented:

@@ -103,6 +103,11 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             line = data[:exc.start].count(b"\n") + 1
             raise LoadError(file, f"has a UTF-8 BOM but byte {data[exc.start]:#x} is not "
                                   "UTF-8", row=line) from exc
+        if re.search(rb"\xc3[\x80-\xbf]", data):
+            line = data[:exc.start].count(b"\n") + 1
+            raise LoadError(file, "mixes UTF-8 text with bytes that are not UTF-8 "
+                                  f"(byte {data[exc.start]:#x}): damaged or re-encoded file",
+                            row=line) from exc
         text, encoding = data.decode("latin-1"), "latin-1"
         if re.search("[\x80-\x9f]", text):
             try:
@@ -301,12 +306,12 @@ class NumericTable:
 
 
 def numeric_table(frame: pd.DataFrame, file: str, markers: Sequence[str] = (),
-                  text: Sequence[str] = ()) -> NumericTable:
+                  text: Sequence[str] = (), detect_text: bool = True) -> NumericTable:
     """Parse the columns of ``frame`` (strings indexed by row number) as numbers.
 
-    Columns named in ``text``, and those whose filled cells are mostly not numbers, are
-    kept as text. A row holding a non-number in a numeric column is rejected, its first
-    such column named.
+    Columns named in ``text``, and with ``detect_text`` those whose filled cells are mostly
+    not numbers, are kept as text. A row holding a non-number in a numeric column is
+    rejected, its first such column named.
     """
     cells = frame.to_numpy(dtype=object)
     parsed = parse_numbers(pd.Series(cells.ravel(), dtype=object), markers)
@@ -316,7 +321,7 @@ def numeric_table(frame: pd.DataFrame, file: str, markers: Sequence[str] = (),
                             columns=frame.columns)
 
     bad, missing = grid(parsed.bad), grid(parsed.missing)
-    mostly_text = bad.sum() > 0.5 * (~missing).sum()
+    mostly_text = (bad.sum() > 0.5 * (~missing).sum()) & detect_text
     texts = [c for c in frame.columns if c in text or mostly_text[c]]
     notes = [f"column {c!r} read as text (its values are mostly not numbers)"
              for c in texts if c not in text]
@@ -341,7 +346,7 @@ def load_insee_csv(path: str | Path, *, code_column: str = "CODGEO",
                    columns: Sequence[str] | None = None,
                    text_columns: Sequence[str] = ("LIBGEO",), level: str | None = None,
                    sep: str | None = None, member: str | None = None,
-                   repair_codes: bool = True) -> LoadResult:
+                   repair_codes: bool = True, detect_text: bool = True) -> LoadResult:
     """Load an INSEE CSV file (or the data member of an INSEE zip).
 
     Parameters
@@ -353,8 +358,10 @@ def load_insee_csv(path: str | Path, *, code_column: str = "CODGEO",
     columns
         Columns to keep besides the code (default: all).
     text_columns
-        Columns kept as text (names). Other columns whose values are mostly not numbers are
-        also kept as text, with a note.
+        Columns kept as text (names).
+    detect_text
+        Also keep as text, with a note, the columns whose values are mostly not numbers
+        (otherwise each row holding a non-number is rejected).
     level
         ``"commune"``, ``"departement"`` or ``"region"``; guessed from the file name
         (``_COM``, ``_DEP``, ``_REG``) or the codes when ``None``.
@@ -392,7 +399,10 @@ def load_insee_csv(path: str | Path, *, code_column: str = "CODGEO",
     codes, rejected, notes = check_codes(frame[code_column], file, code_column, level,
                                          repair_codes)
     notes = [f"encoding: {encoding}", *rows.notes, *notes]
-    parsed = numeric_table(frame.drop(columns=code_column), file, text=text_columns)
+    if frame.empty:
+        notes.append("no data rows")
+    parsed = numeric_table(frame.drop(columns=code_column), file, text=text_columns,
+                           detect_text=detect_text)
     notes += parsed.notes
     kept = ~frame.index.isin({r.row for r in rejected + parsed.rejected})
     parts = [codes.rename("code").astype(str)]

@@ -74,7 +74,7 @@ def load_ips(path: str | Path, kind: str | None = None, *,
     uai = frame[UAI].str.strip()
     first = ~uai.duplicated()
     rejected += [Rejected(file, int(r), UAI, u, "duplicate UAI") for r, u in uai[~first].items()]
-    parsed = numeric_table(frame[[IPS]], file)
+    parsed = numeric_table(frame[[IPS]], file, detect_text=False)
     rejected += parsed.rejected
     kept = ~frame.index.isin({r.row for r in rejected})
     schools = pd.DataFrame({"code": codes, "ips": parsed.numbers[IPS], "uai": uai,

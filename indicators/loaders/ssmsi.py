@@ -89,7 +89,7 @@ def load_ssmsi_communes(path: str | Path) -> LoadResult:
 
 def _commune_result(frame: pd.DataFrame, file: str, year: object, meta: Path) -> LoadResult:
     codes, rejected, notes = check_codes(frame["code"], file, "insee", "commune")
-    parsed = numeric_table(frame.drop(columns="code"), file)
+    parsed = numeric_table(frame.drop(columns="code"), file, detect_text=False)
     rejected += parsed.rejected
     kept = ~frame.index.isin({r.row for r in rejected})
     table = pd.concat([codes.rename("code").astype(str), parsed.numbers], axis=1)[kept]
@@ -158,7 +158,7 @@ def load_ssmsi_dep_reg(path: str | Path, year: int | None = None) -> LoadResult:
                          "no territory code" if c in ("", "NA") else f"invalid {level} code")
                 for r, c in code.items() if not CODE_PATTERNS[level].fullmatch(c)]
     numeric = ["annee", "faits", "POP", "LOG", "tauxpourmille"]
-    parsed = numeric_table(frame[numeric], file, markers=("NA",))
+    parsed = numeric_table(frame[numeric], file, markers=("NA",), detect_text=False)
     rejected += parsed.rejected
     kept = ~frame.index.isin({r.row for r in rejected})
     long = pd.concat([code.rename("code").astype(str), frame[["classe", "unité.de.compte"]],
