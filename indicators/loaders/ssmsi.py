@@ -60,7 +60,7 @@ def load_ssmsi_communes(path: str | Path) -> LoadResult:
     ------
     LoadError
         Not JSON, no ``columns``/``rows``, a required column missing, or a row whose length
-        differs from ``columns``.
+        differs from ``columns``. Rows are numbered from 1 in the order of ``rows``.
     """
     text, _ = decode(*read_bytes(path))
     file = str(path)
@@ -144,8 +144,8 @@ def load_ssmsi_dep_reg(path: str | Path, year: int | None = None) -> LoadResult:
     text, _ = decode(*read_bytes(path))
     file = str(path)
     rows = read_rows(text, file, sep=";")
-    level = next((lvl for lvl, col in _CODE_COLUMNS.items() if col in rows.header
-                  and (lvl == "departement" or "Code.département" not in rows.header)), None)
+    # the département file also has the région of each département: its finest code wins
+    level = next((lvl for lvl, col in _CODE_COLUMNS.items() if col in rows.header), None)
     if level is None:
         raise LoadError(file, "no territory code column", row=1,
                         column=" or ".join(_CODE_COLUMNS.values()))
