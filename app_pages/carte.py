@@ -5,10 +5,9 @@ import re
 
 import streamlit as st
 
-from app_pages import data, fmt
+from app_pages import cards, data
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
 from atlas import webmap
-from geodata import populations
 from geodata.search import normalise
 
 FRANCE = ""
@@ -46,49 +45,6 @@ def on_search_pick(key: str) -> None:
     if code and len(row):
         st.session_state.atlas_region = row["region"].iloc[0]
         st.session_state.atlas_commune = code
-
-
-def commune_card(code: str) -> None:
-    """Name, codes, population and area of one commune."""
-    row = communes[communes["code"] == code].iloc[0]
-    deps = data.table("departements").set_index("code")["name"]
-    st.subheader(row["name"])
-    st.markdown(
-        f"**Code INSEE** : {code}  \n"
-        f"**Département** : {deps.get(row['departement'], '?')} ({row['departement']})  \n"
-        f"**Région** : {region_names.get(row['region'], '?')} ({row['region']})  \n"
-        f"**Population** : {fmt.population(row['population'])}  \n"
-        f"**Superficie** : {fmt.area(row['area_km2'])}")
-    source = row["population_source"]
-    if isinstance(source, str) and source != populations.PRIMARY_SOURCE:
-        st.caption(f"Population tirée du complément : {source}")
-    if fmt.area(row["area_km2"]) == fmt.MISSING:
-        st.warning("Cette commune n'a pas de géométrie dans la source : elle n'est pas "
-                   "dessinée sur la carte (voir « Données et méthode »).")
-
-
-def region_card(code: str) -> None:
-    """Name, code, population, area and number of communes of one région."""
-    row = regions[regions["code"] == code].iloc[0]
-    st.subheader(row["name"])
-    st.markdown(
-        f"**Code région** : {code}  \n"
-        f"**Population** : {fmt.population(row['population'])}  \n"
-        f"**Superficie** : {fmt.area(row['area_km2'])}  \n"
-        f"**Communes** : {fmt.integer(row['n_communes'])}")
-
-
-def departements_table(code: str) -> None:
-    """Table of the départements of one région."""
-    deps = data.table("departements")
-    deps = deps[deps["region"] == code]
-    st.dataframe(
-        deps.assign(population=deps["population"].map(fmt.integer),
-                    area_km2=deps["area_km2"].map(lambda v: fmt.area(v, 0)))
-        [["code", "name", "population", "area_km2"]],
-        column_config={"code": "Code", "name": "Département", "population": "Population",
-                       "area_km2": "Superficie"},
-        hide_index=True, width="stretch")
 
 
 st.title("Carte des territoires")
@@ -136,15 +92,14 @@ with map_col:
                 legend=LEGEND, height=600, on_change=on_map_click)
 with card_col:
     if st.session_state.atlas_commune:
-        commune_card(st.session_state.atlas_commune)
+        cards.commune(st.session_state.atlas_commune)
     elif region == FRANCE:
         st.info("Cliquez une région sur la carte, choisissez-la dans la liste ou "
                 "recherchez une commune.")
     if region != FRANCE:
-        region_card(region)
+        cards.region(region)
         st.button("Revenir à la France entière", on_click=lambda: st.session_state.update(
             atlas_region=FRANCE, atlas_commune=None))
 
 if region != FRANCE:
-    st.subheader(f"Départements – {region_names[region]}")
-    departements_table(region)
+    cards.departements(region)

@@ -1,0 +1,58 @@
+"""Cards of the map page: one commune, one région, a région's départements."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import data, fmt
+from geodata import populations
+
+
+def _name(level: str, code: str) -> str:
+    names = data.table(level).set_index("code")["name"]
+    return names.get(code, "?") if isinstance(code, str) else "?"
+
+
+def commune(code: str) -> None:
+    """Name, codes, population and area of one commune; says so when it is not drawn."""
+    communes = data.table("communes")
+    row = communes[communes["code"] == code].iloc[0]
+    st.subheader(row["name"])
+    st.markdown(
+        f"**Code INSEE** : {code}  \n"
+        f"**Département** : {_name('departements', row['departement'])} "
+        f"({row['departement']})  \n"
+        f"**Région** : {_name('regions', row['region'])} ({row['region']})  \n"
+        f"**Population** : {fmt.population(row['population'])}  \n"
+        f"**Superficie** : {fmt.area(row['area_km2'])}")
+    source = row["population_source"]
+    if isinstance(source, str) and source != populations.PRIMARY_SOURCE:
+        st.caption(f"Population tirée du complément : {source}")
+    if pd.isna(row["area_km2"]):
+        st.warning("Cette commune n'a pas de géométrie dans la source : elle n'est pas "
+                   "dessinée sur la carte (voir « Données et méthode »).")
+
+
+def region(code: str) -> None:
+    """Name, code, population, area and number of communes of one région."""
+    regions = data.table("regions")
+    row = regions[regions["code"] == code].iloc[0]
+    st.subheader(row["name"])
+    st.markdown(
+        f"**Code région** : {code}  \n"
+        f"**Population** : {fmt.population(row['population'])}  \n"
+        f"**Superficie** : {fmt.area(row['area_km2'])}  \n"
+        f"**Communes** : {fmt.integer(row['n_communes'])}")
+
+
+def departements(code: str) -> None:
+    """Table of the départements of one région: code, name, population, area."""
+    deps = data.table("departements")
+    deps = deps[deps["region"] == code]
+    st.subheader(f"Départements – {_name('regions', code)}")
+    st.dataframe(
+        deps.assign(population=deps["population"].map(fmt.integer),
+                    area_km2=deps["area_km2"].map(lambda v: fmt.area(v, 0)))
+        [["code", "name", "population", "area_km2"]],
+        column_config={"code": "Code", "name": "Département", "population": "Population",
+                       "area_km2": "Superficie"},
+        hide_index=True, width="stretch")
