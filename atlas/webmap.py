@@ -29,8 +29,11 @@ PRECISION = 4
 DENSITY_BREAKS = (20.0, 50.0, 100.0, 250.0, 1000.0, 5000.0)
 """Upper bounds (inhabitants per km²) of the density classes 0 to 5; class 6 is above."""
 
-REGION_VIEW = "region"
 NATIONAL_VIEW = "france"
+"""Geometries of the national map (coverage-simplified at 0.02°)."""
+
+REGION_VIEW = "region"
+"""Geometries of a région's map (0.005°)."""
 
 
 def round_coordinates(geometries: Sequence | np.ndarray, precision: int = PRECISION

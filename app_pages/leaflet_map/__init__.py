@@ -121,7 +121,10 @@ def publish(geojson: str, folder: Path) -> str:
 
 def component_args(layers: Sequence[Layer], folder: Path, highlight: str | None = None,
                    legend: Legend | None = None, height: int = 560) -> dict[str, Any]:
-    """Arguments sent to ``main.js``: layer URLs and styles, never the geometries."""
+    """Arguments sent to ``main.js``: layer URLs and styles, never the geometries.
+
+    Each layer's GeoJSON is written (once) into ``folder/data/`` by :func:`publish`.
+    """
     return {
         "layers": [{"id": layer.id, "url": publish(layer.geojson, folder),
                     "style": layer.style, "interactive": layer.interactive,
