@@ -1,0 +1,254 @@
+"""Read the xlsx exports of the ANCT *Observatoire des territoires*.
+
+An export has one sheet of data (``Data``; some reworked copies call it ``Sheet1`` or
+``COMMUNES``) whose header row is ``code_insee, nom, scale, <indicator>…``, sometimes below a
+few title rows (``codgeo, libgeo, an, <indicator>`` in the historical series, one row per
+commune and year). ``scale`` (or ``niveau``) says the level of each row: one file may mix IRIS,
+communes, départements and régions. Unpublished cells read ``N/A - résultat non disponible``
+(secret), ``N/A - division par 0`` or an Excel error such as ``#N/A``: all become missing.
+
+Codes lose their leading zero where the exporter stored them as numbers (départements
+``1.0``); they are restored (see :func:`~indicators.loaders.commune_codes.as_code`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.loaders.base import SECRET_MARKERS, LoadError, LoadResult, Rejected
+from indicators.loaders.commune_codes import COMMUNE_PATTERN, IRIS_PATTERN, as_code, matches
+
+LEVELS = ("iris", "commune", "departement", "region")
+"""The scales a caller can select."""
+
+CODE_HEADERS = ("code_insee", "codgeo")
+NAME_HEADERS = ("nom", "libgeo")
+SCALE_HEADERS = ("scale", "niveau")
+YEAR_HEADERS = ("an", "annee")
+HEADER_SEARCH_ROWS = 20
+"""The header row is looked for in this many first rows (title rows may sit above it)."""
+
+_SCALE_WORDS = {"iris": "iris", "commune": "commune", "communes": "commune",
+                "departement": "departement", "departements": "departement",
+                "region": "region", "regions": "region"}
+_WIDTH = {"iris": 9, "commune": 5, "departement": 2, "region": 2}
+_PATTERN = {"iris": IRIS_PATTERN, "commune": COMMUNE_PATTERN,
+            "departement": r"\d{2}|2[AB]|97\d|69[DM]", "region": r"\d{2}"}
+
+
+def load_observatoire(path: str | Path, scale: str = "commune", *,
+                      sheet: str | None = None) -> LoadResult:
+    """Read one *Observatoire des territoires* export at one scale.
+
+    Parameters
+    ----------
+    path
+        The xlsx file as distributed.
+    scale
+        The level to keep, one of :data:`LEVELS`; rows of other levels are counted in the
+        notes, per level, not returned.
+    sheet
+        The sheet to read. By default ``Data``, or the workbook's only sheet.
+
+    Returns
+    -------
+    LoadResult
+        ``code`` then one float column per indicator (the header text, whitespace
+        collapsed). A historical series (an ``an`` column) gives one column per year,
+        ``<indicator>_<year>``.
+
+    Raises
+    ------
+    LoadError
+        Missing sheet or header, no indicator column, a value that is neither a number nor a
+        known "not available" marker.
+    """
+    if scale not in LEVELS:
+        raise ValueError(f"unknown scale {scale!r}; valid scales: {', '.join(LEVELS)}")
+    path = Path(path)
+    raw, sheet_name, notes = _read_sheet(path, sheet)
+    at = _header_row(raw, path, sheet_name)
+    if at > 0:
+        titles = [t for t in map(_label, raw.iloc[:at].to_numpy().ravel()) if t]
+        notes.append(f"header on row {at + 1}, below title rows: {' | '.join(titles)}")
+    header = [_label(v) for v in raw.iloc[at]]
+    body = raw.iloc[at + 1:].copy()
+    body.index = body.index + 1  # spreadsheet row numbers
+    body.columns = range(len(header))
+    columns = _columns(header, body, path, at + 1)
+    empty = body.isna().all(axis=1)
+    if empty.any():
+        notes.append(f"{int(empty.sum())} empty rows ignored")
+    body = body[~empty]
+    rejected: list[Rejected] = []
+    levels = _levels(body, columns, path, rejected, notes)
+    kept = body[levels == scale]
+    counts = levels[levels.notna()].value_counts()
+    left = ", ".join(f"{int(n)} {lvl}" for lvl, n in counts.items() if lvl != scale)
+    notes.append(f"kept {len(kept)} {scale} rows" + (f"; left out: {left}" if left else ""))
+    if "year" in columns:
+        notes.append("historical series: one column per year (" + ", ".join(
+            sorted({_year(v) for v in kept[columns["year"]]})) + ")")
+    codes = as_code(kept[columns["code"]], _WIDTH[scale])
+    bad = ~matches(codes, _PATTERN[scale])
+    for row in kept.index[bad]:
+        rejected.append(Rejected(str(path), int(row), header[columns["code"]],
+                                 None if codes[row] is None else str(codes[row]),
+                                 f"not a valid {scale} code"))
+    kept, codes = kept[~bad], codes[~bad]
+    values, flagged = _values(kept, columns["indicators"], header, path, notes)
+    values.insert(0, "code", codes)
+    if "year" in columns:
+        table, flagged = _wide_by_year(values, flagged, kept[columns["year"]], path, rejected)
+    else:
+        table, flagged = _first_of_duplicates(values, flagged, path, header[columns["code"]],
+                                              rejected)
+    secret = {name: int(n) for name, n in flagged.sum().items()}
+    table = table.reset_index(drop=True)
+    return LoadResult(table=table, file=str(path), level=scale, rejected=rejected,
+                      secret_cells=secret, notes=notes)
+
+
+def _read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, list[str]]:
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except (OSError, ValueError, KeyError) as error:
+        raise LoadError(path, f"cannot open as xlsx: {error}") from error
+    with book:
+        names = book.sheet_names
+        notes: list[str] = []
+        if sheet is None:
+            if "Data" in names:
+                sheet = "Data"
+            elif len(names) == 1:
+                sheet = names[0]
+                notes.append(f"no sheet 'Data': read the only sheet {sheet!r}")
+            else:
+                raise LoadError(path, f"no sheet 'Data' and several sheets {names}: say which")
+        elif sheet not in names:
+            raise LoadError(path, f"no sheet {sheet!r}; the sheets are {names}")
+        raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    return raw, sheet, notes
+
+
+def _label(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _year(value: object) -> str:
+    return _label(int(value) if isinstance(value, float) and value.is_integer() else value)
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _header_row(raw: pd.DataFrame, path: Path, sheet: str) -> int:
+    for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
+        if _plain(_label(raw.iat[i, 0])) in CODE_HEADERS:
+            return i
+    raise LoadError(path, f"sheet {sheet!r}: no header row starting with one of "
+                    f"{CODE_HEADERS} in the first {HEADER_SEARCH_ROWS} rows")
+
+
+def _columns(header: list[str], body: pd.DataFrame, path: Path, row: int) -> dict:
+    found: dict = {"code": 0, "indicators": []}
+    roles = {"name": NAME_HEADERS, "scale": SCALE_HEADERS, "year": YEAR_HEADERS}
+    for j, label in enumerate(header[1:], start=1):
+        key = _plain(label)
+        role = next((r for r, names in roles.items() if key in names and r not in found), None)
+        if role:
+            found[role] = j
+        elif label:
+            found["indicators"].append(j)
+        elif body[j].notna().any():
+            first = int(body.index[body[j].notna()][0])
+            raise LoadError(path, "values under a column without header", row=first,
+                            column=f"column {j + 1}")
+    if not found["indicators"]:
+        raise LoadError(path, f"no indicator column after {header}", row=row)
+    return found
+
+
+def _levels(body: pd.DataFrame, columns: dict, path: Path, rejected: list[Rejected],
+            notes: list[str]) -> pd.Series:
+    if "scale" not in columns:
+        width = as_code(body[0], 5).str.len()
+        if width.nunique() == 1 and int(width.iloc[0]) in (5, 9):
+            level = "commune" if int(width.iloc[0]) == 5 else "iris"
+            notes.append(f"no scale column: every code has {int(width.iloc[0])} characters, "
+                         f"read as {level} rows")
+            return pd.Series(level, index=body.index, dtype=object)
+        raise LoadError(path, f"no scale column ({', '.join(SCALE_HEADERS)}) and codes of "
+                        "several lengths: the level of each row is unknown")
+    raw = body[columns["scale"]]
+    levels = raw.map(lambda v: _SCALE_WORDS.get(_plain(_label(v))))
+    for row in raw.index[levels.isna()]:
+        rejected.append(Rejected(str(path), int(row), "scale", _label(raw[row]) or None,
+                                 "unknown scale (neither iris, commune, département nor "
+                                 "région)"))
+    return levels
+
+
+def _values(kept: pd.DataFrame, indicators: list[int], header: list[str], path: Path,
+            notes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Numbers of each indicator column, and the mask of its secret or unavailable cells."""
+    out: dict[str, pd.Series] = {}
+    flagged: dict[str, pd.Series] = {}
+    for j in indicators:
+        name = header[j]
+        column = kept[j]
+        numbers = pd.to_numeric(column, errors="coerce").astype(float)
+        text = column[numbers.isna() & column.notna()].map(lambda v: str(v).strip())
+        markers = text.isin(SECRET_MARKERS)
+        other = text[~markers]
+        unavailable = other.str.startswith(("N/A", "#"))
+        if (~unavailable).any():
+            row = int(other.index[~unavailable][0])
+            raise LoadError(path, f"not a number: {other[row]!r}", row=row, column=name)
+        if unavailable.any():
+            kinds = other[unavailable].value_counts().to_dict()
+            notes.append(f"{name}: {int(unavailable.sum())} cells not available but not "
+                         f"secret, read as missing: {kinds}")
+        out[name] = numbers
+        flagged[name] = column.index.isin(text.index)
+    index = kept.index
+    return pd.DataFrame(out, index=index), pd.DataFrame(flagged, index=index)
+
+
+def _first_of_duplicates(values: pd.DataFrame, flagged: pd.DataFrame, path: Path,
+                         code_header: str, rejected: list[Rejected]
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    duplicated = values["code"].duplicated()
+    for row in values.index[duplicated]:
+        rejected.append(Rejected(str(path), int(row), code_header, values.at[row, "code"],
+                                 "duplicate code (the first row is kept)"))
+    return values[~duplicated], flagged[~duplicated]
+
+
+def _wide_by_year(values: pd.DataFrame, flagged: pd.DataFrame, years: pd.Series, path: Path,
+                  rejected: list[Rejected]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    year = years.map(_year)
+    key = values["code"] + "/" + year
+    duplicated = key.duplicated()
+    for row in values.index[duplicated]:
+        rejected.append(Rejected(str(path), int(row), "an", year[row],
+                                 f"duplicate code and year {key[row]} (the first is kept)"))
+    keep = ~duplicated
+    order = pd.unique(values["code"][keep])
+
+    def wide(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[keep].assign(code=values["code"][keep], year=year[keep])
+        out = frame.pivot(index="code", columns="year",
+                          values=[c for c in frame.columns if c not in ("code", "year")])
+        out.columns = [f"{name}_{y}" for name, y in out.columns]
+        return out.loc[order]
+
+    table = wide(values.drop(columns="code")).astype(float).reset_index()
+    return table, wide(flagged).fillna(False).astype(bool)
