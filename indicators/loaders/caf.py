@@ -1,0 +1,164 @@
+"""Read the CNAF recipients by IRIS (``data_CAF_2020_IRIS.csv``) and sum them to communes.
+
+The file (``;``, one row per IRIS) covers only the IRIS of the communes split into IRIS
+(about 1,000 communes: those of 5,000 inhabitants or more and some others); the other
+communes are absent, not zero. Values are **counts**, so a commune's value is the exact sum of
+its IRIS. Blank cells are secret (small counts). ``NOTE`` is the CNAF dissemination flag: 0
+where the IRIS is published, another value where all its cells are withheld.
+
+Identities that hold in every complete row of the 2020 file: ``A = AI + AM + ACSSENF +
+ACAVENF``; ``ENF`` is the sum of the six age groups; ``AAPL <= AAL``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.loaders.base import LoadError, LoadResult, Rejected
+from indicators.loaders.commune_codes import (
+    IRIS_PATTERN,
+    as_code,
+    is_arrondissement,
+    matches,
+    merge_arrondissements,
+)
+
+CODE = "CODGEO"
+NOTE = "NOTE"
+
+COUNTS = {
+    "A": "allocataires (recipient households)",
+    "PERCOU": "persons covered (recipients, spouses, children and other dependants)",
+    "AI": "recipients living alone, without child",
+    "AM": "single-parent recipients",
+    "ACSSENF": "couples without child",
+    "ACAVENF": "couples with child(ren)",
+    "AC3ENF": "recipients with three children or more",
+    "ENF": "children covered",
+    "ENF_2": "children under 3",
+    "ENF_3_5": "children aged 3 to 5",
+    "ENF_6_10": "children aged 6 to 10",
+    "ENF_11_14": "children aged 11 to 14",
+    "ENF_15_17": "children aged 15 to 17",
+    "ENF_18_24": "children aged 18 to 24",
+    "A_ETUD": "student recipients",
+    "A_NETUD_24": "recipients under 25, not students",
+    "AAL": "recipients of a housing allowance (any)",
+    "AAPL": "recipients of the APL (a subset of AAL)",
+    "AAAH": "recipients of the AAH (disabled adults' allowance)",
+    "APPA": "recipients of the prime d'activité",
+    "ARSAS": "recipients of the RSA",
+}
+"""The count columns and their meaning (CNAF, *allocataires par IRIS*)."""
+
+INCOMPLETE = ("nan", "lower_bound")
+"""What to do with a commune where some IRIS cell is secret or withheld."""
+
+
+def load_caf_iris(path: str | Path, *, incomplete: str = "nan",
+                  arrondissements: bool = False) -> LoadResult:
+    """Sum the CNAF IRIS counts to communes.
+
+    Parameters
+    ----------
+    path
+        ``data_CAF_2020_IRIS.csv`` as distributed.
+    incomplete
+        ``"nan"`` (default): a commune's count is missing when any of its IRIS is secret or
+        withheld for that column, so every value is an exact sum. ``"lower_bound"``: the sum
+        of the published IRIS, a lower bound (secret cells are small counts, but withheld
+        IRIS are whole IRIS); say so wherever it is shown.
+    arrondissements
+        Keep the municipal arrondissements of Paris, Lyon and Marseille as rows; by default
+        they are summed into their commune.
+
+    Returns
+    -------
+    LoadResult
+        ``code``, ``n_iris``, ``n_iris_withheld`` (``NOTE`` not 0), then the counts of
+        :data:`COUNTS` present in the file.
+
+    Raises
+    ------
+    LoadError
+        A missing ``CODGEO``/``NOTE`` column, a count that is not a whole number, or negative.
+    """
+    if incomplete not in INCOMPLETE:
+        raise ValueError(f"unknown incomplete={incomplete!r}; valid: {', '.join(INCOMPLETE)}")
+    path = Path(path)
+    if not path.exists():
+        raise LoadError(path, "no such file")
+    raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    raw.index = pd.RangeIndex(2, len(raw) + 2)  # file rows, header = row 1
+    for required in (CODE, NOTE):
+        if required not in raw.columns:
+            raise LoadError(path, f"missing column (the header is {list(raw.columns)})",
+                            row=1, column=required)
+    counts = [c for c in raw.columns if c in COUNTS]
+    if not counts:
+        raise LoadError(path, f"no count column among {list(COUNTS)}", row=1)
+    notes = [f"{len(raw)} IRIS rows"]
+    unknown = [c for c in raw.columns if c not in (CODE, NOTE, *COUNTS)]
+    if unknown:
+        notes.append(f"undocumented columns ignored: {unknown}")
+    values = {c: _counts(raw, c, path) for c in (NOTE, *counts)}
+    codes = as_code(raw[CODE], 9)
+    rejected: list[Rejected] = []
+    bad = ~matches(codes, IRIS_PATTERN) | codes.duplicated()
+    for row in raw.index[bad]:
+        reason = ("not a 9-character IRIS code" if not matches(codes[[row]], IRIS_PATTERN).iloc[0]
+                  else "duplicate IRIS (the first is kept)")
+        rejected.append(Rejected(str(path), int(row), CODE, codes[row], reason))
+    table = pd.DataFrame(values)[~bad]
+    communes = codes[~bad].str[:5]
+    if not arrondissements and is_arrondissement(communes).any():
+        notes.append("municipal arrondissements summed into their commune")
+        communes = merge_arrondissements(communes)
+    groups = pd.Index(pd.unique(communes), name="code")
+    out = {"n_iris": communes.groupby(communes).size(),
+           "n_iris_withheld": (table[NOTE] != 0).groupby(communes).sum()}
+    secret: dict[str, int] = {}
+    incomplete_communes: dict[str, int] = {}
+    for name in counts:
+        column = table[name]
+        secret[name] = int(column.isna().sum())
+        total = column.groupby(communes).sum(min_count=1)
+        complete = column.notna().groupby(communes).all()
+        incomplete_communes[name] = int((~complete).sum())
+        out[name] = total if incomplete == "lower_bound" else total.where(complete)
+    result = pd.DataFrame(out).reindex(groups).astype(float).reset_index()
+    notes += [
+        f"only the {len(groups)} communes split into IRIS are present: the others are absent, "
+        "not zero",
+        f"{int(out['n_iris_withheld'].sum())} IRIS withheld by CNAF (NOTE != 0, all cells "
+        "blank)",
+        ("communes with a secret or withheld IRIS, per column (their value is "
+         + ("the sum of the published IRIS, a LOWER BOUND" if incomplete == "lower_bound"
+            else "missing") + f"): {incomplete_communes}"),
+    ]
+    notes += _identities(table)
+    return LoadResult(table=result, file=str(path), rejected=rejected, secret_cells=secret,
+                      notes=notes)
+
+
+def _counts(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:
+    text = raw[column].str.strip()
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+    wrong = (numbers.isna() & (text != "")) | (numbers.notna() & (numbers % 1 != 0)) | (numbers < 0)
+    if wrong.any():
+        row = int(raw.index[wrong][0])
+        raise LoadError(path, f"not a count (a whole number >= 0): {text[row]!r}", row=row,
+                        column=column)
+    return numbers.astype(float)
+
+
+def _identities(table: pd.DataFrame) -> list[str]:
+    parts = ["AI", "AM", "ACSSENF", "ACAVENF"]
+    if not set(parts) | {"A"} <= set(table.columns):
+        return []
+    complete = table[["A", *parts]].notna().all(axis=1)
+    off = (table.loc[complete, parts].sum(axis=1) != table.loc[complete, "A"]).sum()
+    return [f"A = AI + AM + ACSSENF + ACAVENF fails in {int(off)} of {int(complete.sum())} "
+            "complete IRIS"]

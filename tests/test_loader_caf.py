@@ -1,0 +1,148 @@
+"""CNAF IRIS loader: exact sums on the real extract, broken files, invariants, full file."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.loaders.base import LoadError
+from indicators.loaders.caf import COUNTS, load_caf_iris
+
+RAW = Path(__file__).parent / "data" / "raw"
+EXTRACT = RAW / "data_CAF_2020_IRIS_extract.csv"
+DATA = Path(__file__).parents[2] / "shared" / "data" / "caf" / "iris_2020"
+needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+HEADER = "CODGEO;NOTE;A;AAAH;ARSAS\r\n"
+
+
+def test_extract_exact_sums():
+    result = load_caf_iris(EXTRACT)
+    t = result.table.set_index("code")
+    assert list(t.index) == ["01004", "01033", "13055", "2A004", "75056"]
+    assert t.loc["01004", "A"] == 501 + 1109 + 1015 + 907
+    assert t.loc["01004", "ARSAS"] == 83 + 150 + 98 + 63
+    assert t.loc["01004", "n_iris"] == 4 and t.loc["01004", "n_iris_withheld"] == 0
+    assert list(result.table.columns) == ["code", "n_iris", "n_iris_withheld", *COUNTS]
+    assert result.secret_cells["A"] == 3 and result.secret_cells["AAPL"] == 4
+
+
+def test_extract_withheld_and_secret_iris_make_the_sum_missing():
+    t = load_caf_iris(EXTRACT).table.set_index("code")
+    assert t.loc["01033"].drop(["n_iris", "n_iris_withheld"]).isna().all()
+    assert t.loc["01033", "n_iris_withheld"] == 2
+    assert math.isnan(t.loc["75056", "A"])  # 751041399 withheld (NOTE 3)
+    assert math.isnan(t.loc["13055", "AAPL"])  # one secret cell
+    assert t.loc["13055", "A"] == 423
+
+
+def test_extract_lower_bound():
+    result = load_caf_iris(EXTRACT, incomplete="lower_bound")
+    t = result.table.set_index("code")
+    assert t.loc["75056", "A"] == 284 + 416
+    assert math.isnan(t.loc["01033", "A"])  # nothing published: missing, not 0
+    assert any("LOWER BOUND" in n for n in result.notes)
+
+
+def test_extract_notes():
+    notes = load_caf_iris(EXTRACT).notes
+    assert ("only the 5 communes split into IRIS are present: the others are absent, not zero"
+            in notes)
+    assert "3 IRIS withheld by CNAF (NOTE != 0, all cells blank)" in notes
+    assert "A = AI + AM + ACSSENF + ACAVENF fails in 0 of 8 complete IRIS" in notes
+
+
+def test_extract_arrondissements_kept():
+    t = load_caf_iris(EXTRACT, arrondissements=True).table
+    assert {"75104", "13201"} <= set(t["code"]) and "75056" not in set(t["code"])
+
+
+def write(tmp_path: Path, body: str, header: str = HEADER) -> Path:
+    path = tmp_path / "caf.csv"
+    path.write_text(header + body, encoding="ascii", newline="")
+    return path
+
+
+def test_negative_count(tmp_path):
+    path = write(tmp_path, "010040101;0;501;36;83\r\n010040102;0;12;-3;4\r\n")
+    with pytest.raises(LoadError, match="not a count") as info:
+        load_caf_iris(path)
+    assert (info.value.row, info.value.column) == (3, "AAAH")
+
+
+def test_fractional_or_text_count(tmp_path):
+    with pytest.raises(LoadError, match="'12.5'") as info:
+        load_caf_iris(write(tmp_path, "010040101;0;12.5;36;83\r\n"))
+    assert (info.value.row, info.value.column) == (2, "A")
+    with pytest.raises(LoadError, match="'n.d.'"):
+        load_caf_iris(write(tmp_path, "010040101;0;12;n.d.;83\r\n"))
+
+
+def test_missing_code_column(tmp_path):
+    path = write(tmp_path, "010040101;0;501;36;83\r\n", header="IRIS;NOTE;A;AAAH;ARSAS\r\n")
+    with pytest.raises(LoadError, match="missing column") as info:
+        load_caf_iris(path)
+    assert info.value.column == "CODGEO" and info.value.row == 1
+
+
+def test_bad_iris_codes_are_rejected(tmp_path):
+    path = write(tmp_path, "10040101;0;501;36;83\r\n0100401;0;5;1;1\r\n"
+                           "010040101;0;7;1;1\r\n010040102;0;9;1;1\r\n")
+    result = load_caf_iris(path)
+    assert [(r.row, r.value, r.reason) for r in result.rejected] == [
+        (3, "0100401", "not a 9-character IRIS code"),
+        (4, "010040101", "duplicate IRIS (the first is kept)")]
+    assert result.table.set_index("code").loc["01004", "A"] == 501 + 9  # 10040101 restored
+
+
+def test_unknown_option():
+    with pytest.raises(ValueError, match="valid: nan, lower_bound"):
+        load_caf_iris(EXTRACT, incomplete="zero")
+
+
+iris_rows = st.lists(
+    st.tuples(st.sampled_from(["01004", "2A004", "75104", "75120"]),
+              st.integers(min_value=1, max_value=99),
+              st.one_of(st.none(), st.integers(min_value=0, max_value=5000))),
+    min_size=1, max_size=25, unique_by=lambda r: (r[0], r[1]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=iris_rows, seed=st.integers(min_value=0, max_value=10**6))
+def test_sums_are_exact_and_ignore_row_order(tmp_path_factory, rows, seed):
+    def body(frame: pd.DataFrame) -> str:
+        return "".join(f"{c}{i:04d};0;{'' if a is None else a};1;1\r\n"
+                       for c, i, a in frame.itertuples(index=False))
+
+    frame = pd.DataFrame(rows, columns=["com", "iris", "a"], dtype=object)
+    folder = tmp_path_factory.mktemp("caf")
+    first = load_caf_iris(write(folder, body(frame)), incomplete="lower_bound").table
+    shuffled = frame.sample(frac=1, random_state=seed)
+    again = load_caf_iris(write(folder, body(shuffled)), incomplete="lower_bound").table
+    pd.testing.assert_frame_equal(first.set_index("code").sort_index(),
+                                  again.set_index("code").sort_index())
+    communes = frame["com"].where(~frame["com"].str.startswith("751"), "75056")
+    for code, part in frame.groupby(communes):
+        known = [a for a in part["a"] if a is not None]
+        got = first.set_index("code").loc[code, "A"]
+        assert (math.isnan(got) if not known else got == sum(known))
+
+
+@needs_data
+def test_full_file():
+    path = DATA / "data_CAF_2020_IRIS.csv"
+    kept = load_caf_iris(path, arrondissements=True)
+    assert len(kept.table) == 1012 and not kept.rejected
+    assert kept.table["n_iris"].sum() == 13444
+    result = load_caf_iris(path)
+    t = result.table
+    assert len(t) == 970 and result.secret_cells["A"] == 1079
+    assert "1053 IRIS withheld by CNAF (NOTE != 0, all cells blank)" in result.notes
+    assert "A = AI + AM + ACSSENF + ACAVENF fails in 0 of 11845 complete IRIS" in result.notes
+    assert t["A"].notna().sum() == 559
+    bound = load_caf_iris(path, incomplete="lower_bound").table
+    assert bound["A"].sum() == 7860363 and bound["A"].notna().sum() == 969
