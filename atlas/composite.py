@@ -226,16 +226,43 @@ def add_term(num: np.ndarray, part: np.ndarray, weight: np.ndarray, geometric: b
     num += weight[:, None] * np.where(np.isnan(f), np.asarray(0, dtype=f.dtype), f)
 
 
-def weight_sums(weights: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Sum of the weights of the components present: ``(variants, k) x (n, k) -> (variants, n)``.
+@dataclass(frozen=True)
+class Presence:
+    """Which of ``k`` components each of ``n`` territories has, by pattern.
 
-    Computed once per pattern of presence (a few), in component order, then spread.
+    Territories share a few patterns of presence (at most ``2**k``): weight sums are
+    computed once per pattern. Build it once with :meth:`of` and reuse it.
     """
-    patterns, which = np.unique(present, axis=0, return_inverse=True)
+
+    patterns: np.ndarray
+    which: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def of(cls, present: np.ndarray) -> Presence:
+        """Patterns of an ``(n, k)`` boolean array."""
+        present = np.asarray(present, dtype=bool)
+        k = present.shape[1]
+        if k < 63:  # each pattern as the bits of one integer
+            bits = present.astype(np.int64) << np.arange(k, dtype=np.int64)
+            codes, which = np.unique(bits.sum(axis=1), return_inverse=True)
+            patterns = ((codes[:, None] >> np.arange(k)) & 1).astype(bool)
+        else:
+            patterns, which = np.unique(present, axis=0, return_inverse=True)
+        return cls(patterns, which.reshape(-1), present.sum(axis=1))
+
+
+def weight_sums(weights: np.ndarray, present: np.ndarray | Presence) -> np.ndarray:
+    """Sum of the weights of the components present: ``(variants, k), (n, k) -> (variants, n)``.
+
+    Summed in component order once per pattern of presence, then spread.
+    """
+    presence = present if isinstance(present, Presence) else Presence.of(present)
+    patterns = presence.patterns
     sums = np.zeros((weights.shape[0], patterns.shape[0]), dtype=weights.dtype)
     for i in range(weights.shape[1]):
         sums += weights[:, i, None] * patterns[None, :, i].astype(weights.dtype)
-    return sums[:, which.reshape(-1)]
+    return sums[:, presence.which]
 
 
 def finish(num: np.ndarray, den: np.ndarray, geometric: bool, valid: np.ndarray,
@@ -249,8 +276,9 @@ def finish(num: np.ndarray, den: np.ndarray, geometric: bool, valid: np.ndarray,
     return mean
 
 
-def combine(parts: Sequence[np.ndarray], weights: np.ndarray, present: np.ndarray,
-            geometric: bool, needed: int, offset: float = GEOMETRIC_OFFSET) -> np.ndarray:
+def combine(parts: Sequence[np.ndarray], weights: np.ndarray,
+            present: np.ndarray | Presence, geometric: bool, needed: int,
+            offset: float = GEOMETRIC_OFFSET) -> np.ndarray:
     """Weighted mean of ``parts`` in each variant, NaN where fewer than ``needed`` present.
 
     Parameters
@@ -260,7 +288,8 @@ def combine(parts: Sequence[np.ndarray], weights: np.ndarray, present: np.ndarra
     weights
         ``(variants, k)``, positive.
     present
-        ``(n, k)`` boolean: which components each territory has.
+        ``(n, k)`` boolean: which components each territory has (or its
+        :class:`Presence`).
     geometric
         Geometric (shifted by ``offset``) instead of arithmetic mean.
     needed
@@ -273,12 +302,12 @@ def combine(parts: Sequence[np.ndarray], weights: np.ndarray, present: np.ndarra
     >>> combine(parts, np.array([[0.5, 0.5]]), present, False, needed=1)
     array([[0.4, 0.4, nan]])
     """
-    dtype = weights.dtype
-    num = np.zeros((weights.shape[0], present.shape[0]), dtype=dtype)
+    presence = present if isinstance(present, Presence) else Presence.of(present)
+    num = np.zeros((weights.shape[0], presence.which.size), dtype=weights.dtype)
     for i, part in enumerate(parts):
         add_term(num, part, weights[:, i], geometric, offset)
-    den = weight_sums(weights, present)
-    return finish(num, den, geometric, present.sum(axis=1) >= needed, offset)
+    den = weight_sums(weights, presence)
+    return finish(num, den, geometric, presence.count >= needed, offset)
 
 
 # --- the index -------------------------------------------------------------------------

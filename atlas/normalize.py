@@ -57,17 +57,37 @@ def sort_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ([[1, 3, 2, 0]], [[0.1, 0.1, 0.2, 0.3]])
     """
     a = np.asarray(a)
-    if a.shape[1] < 2:
-        return np.zeros(a.shape, dtype=np.intp), a.copy()
+    order = np.empty(a.shape, dtype=np.intp)
+    ordered = np.empty_like(a)
+    coarse = quantise_rows(a)
+    for r in range(a.shape[0]):
+        sort_row(a[r], coarse[r], order[r], ordered[r])
+    return order, ordered
+
+
+def quantise_rows(a: np.ndarray) -> np.ndarray:
+    """Each row mapped monotonically (non-decreasing) onto 0..65535 (uint16)."""
     low = a.min(axis=1, keepdims=True)
     span = a.max(axis=1, keepdims=True) - low
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         scale = np.where((span > 0) & np.isfinite(span), 65535 / span, 0).astype(a.dtype)
-        coarse = np.clip((a - low) * scale, 0, 65535).astype(np.uint16)
-    first = np.argsort(coarse, axis=1, kind="stable")
-    nearly = np.take_along_axis(a, first, axis=1)
-    second = np.argsort(nearly, axis=1, kind="stable")
-    return np.take_along_axis(first, second, axis=1), np.take_along_axis(nearly, second, axis=1)
+        shifted = a - low  # >= 0, and <= 65535 (1 + 4 eps) once scaled: the clip is a guard
+        shifted *= scale
+        np.minimum(shifted, 65535, out=shifted)
+    return shifted.astype(np.uint16)
+
+
+def sort_row(a: np.ndarray, coarse: np.ndarray, order: np.ndarray,
+             ordered: np.ndarray) -> None:
+    """Sort the 1-D ``a`` exactly, given its quantised keys, into ``order`` and ``ordered``.
+
+    See :func:`sort_rows`; ``coarse`` is the row of :func:`quantise_rows`.
+    """
+    first = np.argsort(coarse, kind="stable")  # radix sort on 16 bits
+    nearly = a[first]
+    second = np.argsort(nearly, kind="stable")  # timsort on nearly sorted data
+    np.take(first, second, out=order)
+    np.take(nearly, second, out=ordered)
 
 
 def tie_bounds(sorted_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -122,14 +142,17 @@ def _frame_rows(index: pd.Index, groups: pd.Series | None) -> list[np.ndarray]:
     """Row positions of each frame: all rows, or the rows of each group."""
     if groups is None:
         return [np.arange(len(index))]
-    codes = _group_codes(index, groups)
+    codes = group_codes(index, groups)
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
     return np.split(order, bounds)
 
 
-def _group_codes(index: pd.Index, groups: pd.Series) -> np.ndarray:
-    """Integer code of each territory's group; missing or absent groups are refused."""
+def group_codes(index: pd.Index, groups: pd.Series) -> np.ndarray:
+    """Integer code (0, 1, ...) of the group of each territory of ``index``.
+
+    Territories without a group (absent from ``groups`` or NaN) are refused.
+    """
     aligned = groups.reindex(index)
     if aligned.isna().any():
         missing = list(index[aligned.isna().to_numpy()][:5])
