@@ -1,0 +1,466 @@
+"""How much a territory's rank depends on the method: Monte Carlo over method choices.
+
+Uncertainty analysis as the OECD/JRC *Handbook on Constructing Composite Indicators*
+(2008, section 7) recommends: many variants of the index are computed, each with a
+normalisation drawn from a list (rank, minmax, z-score), an aggregation drawn from a
+list (arithmetic, geometric) and weights drawn from a Dirichlet distribution centred on
+the method's weights; every territory gets, for every domain, dimension and the overall
+index, the median of its ranks over the variants, a 90 % interval (5th and 95th
+percentiles) and the share of variants in which it is flagged (see :mod:`atlas.flags`).
+
+Details:
+
+- the draws come from ``numpy.random.default_rng(seed)``: same seed, same result (also
+  whatever the number of threads);
+- a geometric mean needs scores in [0, 1], so the pairs (z-score, geometric) are not
+  drawn: the pair of each variant is drawn uniformly among the valid pairs;
+- the weights of every group (a domain's indicators, a dimension's domains, the
+  dimensions) follow ``Dirichlet(concentration * w)`` where ``w`` are the method's
+  weights: mean ``w``, variance ``w (1 - w) / (concentration + 1)``; ``concentration``
+  None gives the method's weights to every variant;
+- one variant computes exactly what :func:`atlas.composite.compute_indices` computes with
+  that normalisation, aggregation and those weights (same functions, at ``dtype``);
+- percentiles use numpy's default (linear) definition over the ranks of the variants.
+
+Cost: 1,000 variants × 34,875 communes × 16 domains. Variants are processed in chunks
+(in threads), domain by domain inside each dimension, in float32; ranks are kept as
+uint16 only until the percentiles of the dimension's levels are taken, and the overall
+index is accumulated across dimensions (a variant's overall depends on all its domains).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from atlas.composite import (
+    AGGREGATIONS,
+    OVERALL,
+    Group,
+    Method,
+    Presence,
+    Tree,
+    add_term,
+    check_values,
+    combine,
+    finish,
+    frame_groups,
+    resolve_weights,
+    weight_sums,
+)
+from atlas.flags import THRESHOLD
+from atlas.normalize import (
+    BOUNDED,
+    NORMALISERS,
+    group_codes,
+    normalise,
+    quantise_rows,
+    sort_row,
+)
+
+QUANTILES = (0.05, 0.5, 0.95)
+"""Lower bound, median and upper bound of the rank interval."""
+
+
+@dataclass(frozen=True)
+class Variation:
+    """The method choices the Monte Carlo draws from.
+
+    Parameters
+    ----------
+    normalisations, aggregations
+        Candidate methods; pairs (unbounded normalisation, geometric) are left out.
+    concentration
+        Total Dirichlet concentration of the weights of each group (larger: closer to the
+        method's weights); None: no weight noise.
+    n_variants, seed
+        Number of variants and seed of ``numpy.random.default_rng``.
+    """
+
+    normalisations: tuple[str, ...] = ("rank", "minmax", "zscore")
+    aggregations: tuple[str, ...] = ("arithmetic", "geometric")
+    concentration: float | None = 20.0
+    n_variants: int = 1000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for what, names, valid in (("normalisation", self.normalisations, NORMALISERS),
+                                   ("aggregation", self.aggregations, AGGREGATIONS)):
+            unknown = [n for n in names if n not in valid]
+            if unknown or not names:
+                raise ValueError(f"unknown or no {what}s {unknown}; valid: {sorted(valid)}")
+        if not self.pairs:
+            raise ValueError("no valid (normalisation, aggregation) pair: a geometric mean "
+                             f"needs one of {sorted(BOUNDED)}")
+        if self.concentration is not None and not self.concentration > 0:
+            raise ValueError(f"concentration must be positive or None, got "
+                             f"{self.concentration}")
+        if self.n_variants < 1:
+            raise ValueError(f"n_variants must be at least 1, got {self.n_variants}")
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The (normalisation, aggregation) pairs drawn from, arithmetic first."""
+        return [(n, a) for a in self.aggregations for n in self.normalisations
+                if a == "arithmetic" or n in BOUNDED]
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Rank distribution of every territory over the variants.
+
+    Attributes
+    ----------
+    rank_median, rank_low, rank_high
+        Territory × level (16 domains, 4 dimensions, ``"overall"``): median, 5th and 95th
+        percentile of the rank (1 = most fragile) over the variants; NaN where the score
+        is missing (it is missing in every variant alike).
+    flag_share
+        Share of the variants in which the territory is flagged at that level.
+    variants
+        One row per variant, in the order they were computed: ``normalisation``,
+        ``aggregation`` and the weight of every indicator, domain and dimension.
+    """
+
+    rank_median: pd.DataFrame
+    rank_low: pd.DataFrame
+    rank_high: pd.DataFrame
+    flag_share: pd.DataFrame
+    variants: pd.DataFrame
+
+
+def simulate(values: pd.DataFrame, meta: pd.DataFrame, method: Method | None = None,
+             variation: Variation | None = None, region: pd.Series | None = None,
+             reference: pd.Series | pd.DataFrame | None = None, *,
+             threshold: float = THRESHOLD, dtype: type = np.float32,
+             chunk_size: int | None = None, n_jobs: int | None = None) -> Uncertainty:
+    """Run the Monte Carlo over method choices.
+
+    Parameters
+    ----------
+    values, meta, region, reference
+        As for :func:`atlas.composite.compute_indices`.
+    method
+        Its frame, weights (the centre of the Dirichlet draws) and ``min_share`` apply to
+        every variant; its normalisation and aggregation are not used (``variation``'s
+        are).
+    variation
+        What the variants draw from (default :class:`Variation`).
+    threshold
+        Percentile rank from which a territory is flagged.
+    dtype
+        Floating type of the computation: float32 (default, half the memory) or float64
+        (then a variant equals ``compute_indices`` bit for bit).
+    chunk_size, n_jobs
+        Variants per chunk (default: about two million cells) and threads (default:
+        the CPUs available).
+
+    Returns
+    -------
+    Uncertainty
+    """
+    method = method or Method()
+    variation = variation or Variation()
+    values = check_values(values, meta)
+    groups = frame_groups(values, method.frame, region)
+    tree = resolve_weights(meta, method.weights)
+    n = len(values)
+    v_count = variation.n_variants
+
+    pair_of, weights = _draw(tree, variation)
+    # variants with the same pair are computed together: sort them by pair
+    order = np.argsort(pair_of, kind="stable")
+    pair_of = pair_of[order]
+    pairs = variation.pairs
+    variants = _variant_table(pair_of, pairs, tree, {k: w[order] for k, w in weights.items()})
+    weights = {k: np.ascontiguousarray(w[order], dtype=dtype) for k, w in weights.items()}
+
+    present = values.notna().to_numpy()
+    column = {ind: j for j, ind in enumerate(values.columns)}
+    scores = {}
+    for name in sorted({pairs[p][0] for p in np.unique(pair_of)}):
+        table = normalise(values, meta["direction"], name, groups, reference).to_numpy()
+        if not (np.isnan(table) == ~present).all():
+            raise ValueError(f"normalisation {name!r} leaves values missing (a NaN "
+                             "reference?); the Monte Carlo needs the same data in every "
+                             "variant")
+        scores[name] = np.ascontiguousarray(table.T, dtype=dtype)  # one row per indicator
+
+    shares = method.min_share
+    ok = _availability(tree, present, column, shares)
+    presence = {g.id: Presence.of(present[:, [column[i] for i in g.members]])
+                for g in tree.domains if g.members}
+    presence.update({g.id: Presence.of(np.column_stack([ok[d] for d in g.members]))
+                     for g in (*tree.dimensions, tree.overall) if g.members})
+    frames = _frame_codes(values.index, groups)
+    layouts = {level: _Layout.build(frames, mask) for level, mask in ok.items()}
+    levels = [g.id for g in tree.domains] + [g.id for g in tree.dimensions] + [OVERALL]
+    stats = {name: np.full((n, len(levels)), np.nan) for name in ("median", "low", "high",
+                                                                    "flags")}
+    col_of = {level: j for j, level in enumerate(levels)}
+
+    chunks = _chunks(pair_of, chunk_size or max(1, 2_000_000 // max(n, 1)))
+    jobs = n_jobs or len(os.sched_getaffinity(0))
+    overall_num = np.zeros((v_count, n), dtype=dtype)
+    overall_members = tree.overall.members
+    domain_by_id = {g.id: g for g in tree.domains}
+
+    with ThreadPoolExecutor(max_workers=jobs) as executor:
+        pool = executor if jobs > 1 else _Serial()
+        for dim in tree.dimensions:
+            if not dim.members:
+                continue
+            dim_levels = [*dim.members, dim.id]
+            ranks = {lv: layouts[lv].empty(v_count) for lv in dim_levels}
+
+            def run_dimension(chunk: _Chunk, dim: Group = dim,
+                              ranks: dict = ranks) -> dict[str, np.ndarray]:
+                rows, (norm, agg) = chunk.rows, pairs[chunk.pair]
+                geometric = agg == "geometric"
+                counts = {}
+                parts = []
+                for d in dim.members:
+                    domain = domain_by_id[d]
+                    idx = [column[i] for i in domain.members]
+                    s = combine([scores[norm][i] for i in idx], weights[d][rows],
+                                presence[d], geometric, domain.needed(shares[0]))
+                    counts[d] = layouts[d].rank(s, ranks[d], rows, threshold)
+                    parts.append(s)
+                s = combine(parts, weights[dim.id][rows], presence[dim.id], geometric,
+                            dim.needed(shares[1]))
+                counts[dim.id] = layouts[dim.id].rank(s, ranks[dim.id], rows, threshold)
+                if dim.id in overall_members:
+                    j = overall_members.index(dim.id)
+                    add_term(overall_num[rows], s, weights[OVERALL][rows, j], geometric)
+                return counts
+
+            flag_counts = _sum_counts(pool.map(run_dimension, chunks))
+            for lv in dim_levels:
+                _summarise(pool, layouts[lv], ranks.pop(lv), flag_counts[lv], stats,
+                           col_of[lv])
+
+        if overall_members:
+            ranks = layouts[OVERALL].empty(v_count)
+            valid = presence[OVERALL].count >= tree.overall.needed(shares[2])
+
+            def run_overall(chunk: _Chunk) -> dict[str, np.ndarray]:
+                rows, geometric = chunk.rows, pairs[chunk.pair][1] == "geometric"
+                den = weight_sums(weights[OVERALL][rows], presence[OVERALL])
+                s = finish(overall_num[rows], den, geometric, valid)
+                return {OVERALL: layouts[OVERALL].rank(s, ranks, rows, threshold)}
+
+            flag_counts = _sum_counts(pool.map(run_overall, chunks))
+            del overall_num
+            _summarise(pool, layouts[OVERALL], ranks, flag_counts[OVERALL], stats,
+                       col_of[OVERALL])
+
+    def frame(name: str) -> pd.DataFrame:
+        return pd.DataFrame(stats[name], index=values.index, columns=levels)
+
+    flag_share = frame("flags") / v_count
+    return Uncertainty(frame("median"), frame("low"), frame("high"), flag_share, variants)
+
+
+# --- drawing the variants ----------------------------------------------------------------
+
+def _draw(tree: Tree, variation: Variation) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The pair of each variant and the weights of every group in every variant."""
+    rng = np.random.default_rng(variation.seed)
+    v_count = variation.n_variants
+    pair_of = rng.integers(len(variation.pairs), size=v_count)
+    weights = {}
+    for group in (*tree.domains, *tree.dimensions, tree.overall):
+        if not group.members:
+            continue
+        base = np.broadcast_to(group.weights, (v_count, len(group.members)))
+        if variation.concentration is None or len(group.members) == 1:
+            weights[group.id] = base.copy()
+        else:
+            w = rng.dirichlet(variation.concentration * group.weights, size=v_count)
+            w = np.maximum(w, 1e-12)  # a weight that underflows to 0 would drop a member
+            weights[group.id] = w / w.sum(axis=1, keepdims=True)
+    return pair_of, weights
+
+
+def _variant_table(pair_of: np.ndarray, pairs: list[tuple[str, str]], tree: Tree,
+                   weights: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per variant: its pair and the weight of every member of every group."""
+    columns: dict[str, object] = {"normalisation": [pairs[p][0] for p in pair_of],
+                                  "aggregation": [pairs[p][1] for p in pair_of]}
+    for group in (*tree.domains, *tree.dimensions, tree.overall):
+        for k, member in enumerate(group.members):
+            columns[member] = weights[group.id][:, k]
+    return pd.DataFrame(columns)
+
+
+# --- where each level is ranked ----------------------------------------------------------
+
+def _availability(tree: Tree, present: np.ndarray, column: dict[str, int],
+                  shares: tuple[float, float, float]) -> dict[str, np.ndarray]:
+    """Which territories have a score at each level (the same in every variant)."""
+    ok = {}
+    for g in tree.domains:
+        if g.members:
+            count = present[:, [column[i] for i in g.members]].sum(axis=1)
+            ok[g.id] = count >= g.needed(shares[0])
+    for g in tree.dimensions:
+        if g.members:
+            count = np.column_stack([ok[d] for d in g.members]).sum(axis=1)
+            ok[g.id] = count >= g.needed(shares[1])
+    if tree.overall.members:
+        count = np.column_stack([ok[d] for d in tree.overall.members]).sum(axis=1)
+        ok[OVERALL] = count >= tree.overall.needed(shares[2])
+    return ok
+
+
+def _frame_codes(index: pd.Index, groups: pd.Series | None) -> np.ndarray:
+    if groups is None:
+        return np.zeros(len(index), dtype=np.intp)
+    return group_codes(index, groups)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Territories ranked at one level, frame by frame: ``columns[start:stop]`` is a frame."""
+
+    columns: np.ndarray
+    bounds: tuple[tuple[int, int], ...]
+    all_rows: bool
+
+    @classmethod
+    def build(cls, frames: np.ndarray, mask: np.ndarray) -> _Layout:
+        kept = np.flatnonzero(mask)
+        order = np.argsort(frames[kept], kind="stable")
+        columns = kept[order]
+        cuts = np.flatnonzero(np.diff(frames[columns])) + 1
+        edges = [0, *cuts.tolist(), len(columns)]
+        bounds = tuple((a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a)
+        return cls(columns, bounds, len(bounds) == 1 and len(columns) == len(mask))
+
+    def empty(self, v_count: int) -> np.ndarray:
+        widest = max((b - a for a, b in self.bounds), default=0)
+        return np.empty((v_count, len(self.columns)),
+                        dtype=np.uint16 if widest < 2**16 else np.uint32)
+
+    def rank(self, scores: np.ndarray, ranks: np.ndarray, rows: slice,
+             threshold: float) -> np.ndarray:
+        """Rank ``scores`` (variants × territories) within each frame into ``ranks[rows]``.
+
+        Rank 1 = most fragile, ties at the best rank. Returns how many of these variants
+        flag each ranked territory (percentile rank ``>= threshold``).
+        """
+        flags = np.zeros(len(self.columns), dtype=np.int64)
+        for a, b in self.bounds:
+            block = scores if self.all_rows else scores[:, self.columns[a:b]]
+            flags[a:b] = rank_block(block, ranks[rows, a:b], threshold)
+        return flags
+
+
+def rank_block(block: np.ndarray, out: np.ndarray, threshold: float) -> np.ndarray:
+    """Rank each row of ``block`` into ``out`` (1 = highest score) and count the flags.
+
+    Same ranks as :func:`atlas.normalize.fragility_rank` and same flags as
+    :func:`atlas.flags.flag_scores`, row by row without large temporaries; ties, rare
+    among float scores, are handled sparsely.
+
+    Returns
+    -------
+    numpy.ndarray
+        For each column, the number of rows in which it is flagged.
+    """
+    rows, width = block.shape
+    flags = np.zeros(width, dtype=np.int64)
+    if width == 1:
+        out[:] = 1
+        flags[:] = rows if threshold <= 0 else 0
+        return flags
+    # flagged from the first position whose tie block starts at or after t, the smallest
+    # number of lower scores k with k / (width - 1) >= threshold (as percentile_rank)
+    reaches = np.arange(width) / (width - 1) >= threshold
+    t = int(np.argmax(reaches)) if reaches.any() else width
+    rank_of_position = np.arange(width, 0, -1).astype(out.dtype)  # 1 + number above
+    coarse = quantise_rows(block)
+    order = np.empty(width, dtype=np.intp)
+    ordered = np.empty(width, dtype=block.dtype)
+    for r in range(rows):
+        sort_row(block[r], coarse[r], order, ordered)
+        tied = np.flatnonzero(ordered[1:] == ordered[:-1])  # position j ties with j + 1
+        values, cut = rank_of_position, t
+        if tied.size:
+            # runs of tied positions s..e: positions s..e+1 are one block, ranked as its
+            # last position e+1 (the best rank, as "min" ranking does)
+            starts = np.flatnonzero(np.diff(tied) != 1) + 1
+            run = np.zeros(tied.size, dtype=np.intp)
+            run[starts] = 1
+            block_end = tied[np.r_[starts - 1, tied.size - 1]][np.cumsum(run)] + 1
+            values = rank_of_position.copy()
+            values[tied] = rank_of_position[block_end]
+            if 0 < t < width and ordered[t - 1] == ordered[t]:  # a block straddles t
+                cut = int(block_end[np.searchsorted(tied, t - 1)]) + 1
+        out[r, order] = values
+        flags[order[cut:]] += 1
+    return flags
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    rows: slice
+    pair: int
+
+
+def _chunks(pair_of: np.ndarray, size: int) -> list[_Chunk]:
+    """Consecutive variants of the same pair, at most ``size`` at a time."""
+    out = []
+    starts = [0, *(np.flatnonzero(np.diff(pair_of)) + 1).tolist(), len(pair_of)]
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        for s in range(a, b, size):
+            out.append(_Chunk(slice(s, min(s + size, b)), int(pair_of[a])))
+    return out
+
+
+def _sum_counts(results: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    total: dict[str, np.ndarray] = {}
+    for result in results:
+        for level, counts in result.items():
+            total[level] = total[level] + counts if level in total else counts
+    return total
+
+
+class _Serial:
+    """Runs the chunks in the calling thread (``n_jobs=1``)."""
+
+    @staticmethod
+    def map(fn, items):  # noqa: D102
+        return [fn(item) for item in items]
+
+
+def _summarise(pool: ThreadPoolExecutor | _Serial, layout: _Layout, ranks: np.ndarray,
+               flag_counts: np.ndarray, stats: dict[str, np.ndarray], j: int) -> None:
+    """Percentiles of the ranks of each territory over the variants, and flag counts."""
+    v_count = ranks.shape[0]
+    step = max(1, 4_000_000 // max(v_count, 1))
+
+    def block(a: int) -> None:
+        b = min(a + step, ranks.shape[1])
+        ordered = np.sort(ranks[:, a:b].T, axis=1)  # territories × variants
+        territories = layout.columns[a:b]
+        for name, q in zip(("low", "median", "high"), QUANTILES, strict=True):
+            stats[name][territories, j] = _quantile_sorted(ordered, q)
+
+    list(pool.map(block, range(0, ranks.shape[1], step)))
+    stats["flags"][layout.columns, j] = flag_counts
+
+
+def _quantile_sorted(ordered: np.ndarray, q: float) -> np.ndarray:
+    """Linear percentile (numpy's default) of each row of an already sorted array."""
+    h = q * (ordered.shape[1] - 1)
+    lo = int(np.floor(h))
+    hi = min(lo + 1, ordered.shape[1] - 1)
+    low = ordered[:, lo].astype(np.float64)
+    return low + (h - lo) * (ordered[:, hi].astype(np.float64) - low)
+
