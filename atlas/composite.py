@@ -205,6 +205,9 @@ def resolve_weights(meta: pd.DataFrame,
 
 def _group(group_id: str, candidates: list[str], given: dict[str, float]) -> Group:
     raw = np.array([float(given.get(c, 1.0)) for c in candidates])
+    if raw.size and raw.max() > 0:
+        raw = raw / raw.max()  # no overflow when summing huge weights
+        raw = raw / raw.sum()  # a weight too small to survive this is a zero weight
     keep = raw > 0
     members = tuple(c for c, k in zip(candidates, keep, strict=True) if k)
     w = raw[keep]
