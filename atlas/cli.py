@@ -46,7 +46,55 @@ def _parser() -> argparse.ArgumentParser:
     pops.add_argument("--out", type=Path, default=None, help="CSV to write (default: the "
                       "package's geodata/data/population_supplement.csv)")
     pops.set_defaults(run=_geodata_populations)
+
+    indicators = groups.add_parser("indicators", help="indicator catalogue and snapshot")
+    commands = indicators.add_subparsers(title="indicators commands")
+    build_ind = commands.add_parser("build", help="build the indicator snapshot from the "
+                                    "raw official files")
+    build_ind.add_argument("--raw", type=Path, required=True, help="raw data folder")
+    build_ind.add_argument("--out", type=Path, default=None, help="snapshot folder "
+                           "(default: the package's indicators/snapshot)")
+    build_ind.set_defaults(run=_indicators_build)
+    cover = commands.add_parser("coverage", help="indicators and coverage per domain")
+    cover.add_argument("--json", action="store_true", help="print one JSON object")
+    cover.add_argument("--dir", type=Path, default=None, help="snapshot folder")
+    cover.set_defaults(run=_indicators_coverage)
     return parser
+
+
+def _indicators_build(args: argparse.Namespace) -> int:
+    from indicators.build import build_snapshot
+
+    try:
+        provenance = build_snapshot(args.raw, args.out)
+    except (FileNotFoundError, KeyError, ValueError) as error:
+        print(f"atlas indicators build: {error}", file=sys.stderr)
+        return 1
+    unmatched = sum(len(s["harmonisation"]["unmatched_codes"]) for s in provenance["sources"])
+    rejected = sum(s["rejected_rows"] for s in provenance["sources"])
+    print(f"{provenance['indicators']} indicators from {len(provenance['sources'])} sources; "
+          f"{rejected} rejected rows and {unmatched} unmatched codes, all listed in "
+          "provenance.json", file=sys.stderr)
+    return 0
+
+
+def _indicators_coverage(args: argparse.Namespace) -> int:
+    from indicators.coverage import coverage
+
+    result = coverage(args.dir)
+    if args.json:
+        compact = {"domains": {k: {f: v[f] for f in ("label", "indicators", "communes_share",
+                                                      "population_share")}
+                               for k, v in result["domains"].items()},
+                   "total_indicators": result["total_indicators"]}
+        print(json.dumps(compact, ensure_ascii=False))
+    else:
+        for entry in result["domains"].values():
+            print(f"{entry['label']:42} {len(entry['indicators']):2} indicators  "
+                  f"communes {entry['communes_share']:6.1%}  "
+                  f"population {entry['population_share']:6.1%}")
+        print(f"total indicators: {result['total_indicators']}")
+    return 0
 
 
 def _geodata_build(args: argparse.Namespace) -> int:

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators import snapshot
+from indicators.build import SNAPSHOT_LEVELS, build_snapshot, snapshot_dir
+from indicators.catalogue import load_catalogue
+from indicators.domains import DOMAINS
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_snapshot_is_committed_small_and_complete():
+    folder = snapshot_dir()
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    assert size < 15e6
+    for level in SNAPSHOT_LEVELS:
+        assert (folder / f"{level}.parquet").exists()
+    assert len(snapshot.values("regions")) == 18
+    assert len(snapshot.values("departements")) == 101
+    assert len(snapshot.values("communes")) == 34_875
+
+
+def test_provenance_names_sources_checksums_and_unmatched_codes():
+    record = snapshot.provenance()
+    assert record["indicators"] == len(load_catalogue().indicators)
+    for source in record["sources"]:
+        assert len(source["sha256"]) == 64
+        assert source["vintage"] and source["licence"]
+        assert isinstance(source["harmonisation"]["unmatched_codes"], list)
+    by_id = {s["id"]: s for s in record["sources"]}
+    assert "codes repaired" in " ".join(by_id["rp2021_logement"]["notes"])
+
+
+def test_missing_values_stay_missing():
+    values = snapshot.values("communes")
+    # poverty rates are secret below 1,000 households: most communes have none, never 0
+    assert values["poverty_rate_2021"].isna().mean() > 0.8
+    assert (values["poverty_rate_2021"].dropna() > 0).all()
+
+
+def test_shares_stay_within_bounds():
+    catalogue = load_catalogue()
+    values = snapshot.values("communes")
+    for indicator in catalogue.indicators:
+        if indicator.unit == "%":
+            column = values[indicator.id].dropna()
+            assert column.between(0, 100 + 1e-6).all(), indicator.id
+
+
+def test_coverage_json_from_the_command_line():
+    out = subprocess.run([sys.executable, "-m", "atlas.cli", "indicators", "coverage",
+                          "--json"], capture_output=True, text=True, check=True,
+                         env={**os.environ})
+    result = json.loads(out.stdout)
+    assert set(result["domains"]) == {d.id for d in DOMAINS}
+    assert result["total_indicators"] >= 40
+    for entry in result["domains"].values():
+        assert len(entry["indicators"]) >= 2
+        assert 0 < entry["communes_share"] <= 1 and 0 < entry["population_share"] <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.exists(), reason="raw data folder ../shared/data absent")
+def test_rebuilding_from_the_raw_files_gives_the_committed_snapshot(tmp_path):
+    build_snapshot(SHARED, tmp_path, progress=lambda line: None)
+    for level in SNAPSHOT_LEVELS:
+        fresh = pd.read_parquet(tmp_path / f"{level}.parquet")
+        committed = pd.read_parquet(snapshot_dir() / f"{level}.parquet")
+        assert list(fresh.columns) == list(committed.columns), level
+        for column in fresh.columns:
+            if fresh[column].dtype.kind == "f":
+                np.testing.assert_allclose(fresh[column], committed[column], rtol=1e-6,
+                                           err_msg=f"{level}.{column}")
+            else:
+                assert fresh[column].equals(committed[column]), f"{level}.{column}"
+    fresh_sums = {s["id"]: s["sha256"] for s in
+                  json.loads((tmp_path / "provenance.json").read_text())["sources"]}
+    assert fresh_sums == {s["id"]: s["sha256"] for s in snapshot.provenance()["sources"]}
