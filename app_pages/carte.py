@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import cards, data
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
-from atlas import webmap
+from atlas import mapped, webmap
 from geodata.search import normalise
 
 FRANCE = ""
@@ -47,10 +47,32 @@ def on_search_pick(key: str) -> None:
         st.session_state.atlas_commune = code
 
 
+CHOICES = {c.key: c for c in mapped.choices()}
+
+
+def legend_for(key: str, level: str) -> Legend:
+    """Legend of the map of ``key`` at ``level``: class bounds and counts."""
+    if key == mapped.DENSITY:
+        return LEGEND
+    found = data.classes(key, level)
+    index = mapped.is_index(key)
+    title = CHOICES[key].label + (" — score (foncé = plus fragile)" if index else "")
+    labels = tuple(f"{label} ({count})" for label, count in
+                   zip(found.labels, found.counts, strict=True))
+    colours = mapped.FRAGILITY_COLOURS if index else mapped.VALUE_COLOURS
+    return Legend(title, labels, colours=colours[:len(labels)])
+
+
 st.title("Carte des territoires")
 st.caption("Cliquez une région pour afficher ses départements et ses communes, puis une "
-           "commune pour sa fiche. Couleur : densité de population. Les cinq départements "
-           "d'outre-mer sont dessinés dans des encarts, à l'ouest de la Bretagne.")
+           "commune pour sa fiche. Les cinq départements d'outre-mer sont dessinés dans des "
+           "encarts, à l'ouest de la Bretagne. Les scores sont classés en quintiles.")
+what = st.selectbox(
+    "Colorer la carte par", list(CHOICES), key="map_what",
+    format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
+    help="Indice global, une des 4 dimensions, un des 16 domaines ou un indicateur. Les "
+         "scores (0 à 1, plus élevé = plus fragile) sont des rangs centiles dans la France "
+         "entière ; chaque niveau est calculé à partir de ses propres valeurs.")
 
 search_col, region_col = st.columns([3, 2])
 with search_col:
@@ -81,23 +103,27 @@ map_col, card_col = st.columns([5, 2])
 region = st.session_state.atlas_region
 with map_col:
     if region == FRANCE:
-        regions_json, frames_json = data.national_payloads()
+        regions_json, frames_json = data.national_payloads(what)
         layers = [Layer("regions", regions_json, interactive=True, fit=True, weight=1.2),
                   Layer("frames", frames_json, style="frame", fit=True, weight=1.0)]
     else:
-        communes_json, deps_json = data.region_payloads(region)
+        communes_json, deps_json = data.region_payloads(region, what)
         layers = [Layer("communes", communes_json, interactive=True, fit=True, weight=0.3),
                   Layer("departements", deps_json, style="outline", weight=1.6)]
+    level = "regions" if region == FRANCE else "communes"
     leaflet_map(layers, key=MAP_KEY, highlight=st.session_state.atlas_commune,
-                legend=LEGEND, height=600, on_change=on_map_click)
+                legend=legend_for(what, level), height=600, on_change=on_map_click)
+    cards.sources(what)
 with card_col:
     if st.session_state.atlas_commune:
         cards.commune(st.session_state.atlas_commune)
+        cards.score(what, "communes", st.session_state.atlas_commune)
     elif region == FRANCE:
         st.info("Cliquez une région sur la carte, choisissez-la dans la liste ou "
                 "recherchez une commune.")
     if region != FRANCE:
         cards.region(region)
+        cards.score(what, "regions", region)
         st.button("Revenir à la France entière", on_click=lambda: st.session_state.update(
             atlas_region=FRANCE, atlas_commune=None))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas import webmap
+from atlas import classify, mapped, webmap
 from geodata import build, search, store
 
 
@@ -43,13 +43,35 @@ def report() -> dict:
     return store.report()
 
 
+@st.cache_data(show_spinner="Calcul des indices…")
+def mapped_values(key: str, level: str) -> pd.Series:
+    """Values mapped for ``key`` at ``level`` (scores or indicator values), by code."""
+    return mapped.values(key, level)
+
+
+@st.cache_data(show_spinner=False)
+def classes(key: str, level: str) -> classify.Classes | None:
+    """Quintiles of the mapped values at ``level`` (None for the density map)."""
+    if key == mapped.DENSITY:
+        return None
+    return classify.classify(mapped_values(key, level), "quantiles", 5,
+                             decimals=2 if mapped.is_index(key) else 1)
+
+
 @st.cache_data(show_spinner="Préparation de la carte de France…")
-def national_payloads() -> tuple[str, str]:
+def national_payloads(key: str = mapped.DENSITY) -> tuple[str, str]:
     """GeoJSON strings of the national map: régions (with insets) and inset frames."""
-    return webmap.national_regions(), webmap.inset_frames()
+    found = classes(key, "regions")
+    return (webmap.national_regions(classes=None if found is None else found.cls),
+            webmap.inset_frames())
 
 
 @st.cache_data(show_spinner="Préparation de la carte de la région…")
-def region_payloads(region: str) -> tuple[str, str]:
-    """GeoJSON strings of one région: its communes and its départements' outlines."""
-    return webmap.region_communes(region), webmap.region_departements(region)
+def region_payloads(region: str, key: str = mapped.DENSITY) -> tuple[str, str]:
+    """GeoJSON strings of one région: its communes and its départements' outlines.
+
+    Communes are classed against all communes of France (the default frame).
+    """
+    found = classes(key, "communes")
+    return (webmap.region_communes(region, classes=None if found is None else found.cls),
+            webmap.region_departements(region))

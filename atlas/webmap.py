@@ -130,13 +130,14 @@ def density_legend(breaks: Sequence[float] = DENSITY_BREAKS) -> list[str]:
     return [*labels, f"{_fr_int(breaks[-1])} et plus"]
 
 
-def national_regions(root: Path | None = None) -> str:
+def national_regions(root: Path | None = None, classes: pd.Series | None = None) -> str:
     """The 18 régions for the national map, the overseas ones moved into their insets.
 
-    Properties: ``code``, ``name``, ``cls`` (density class of the région).
+    Properties: ``code``, ``name``, ``cls``: the class of each région in ``classes``
+    (indexed by code), by default its density class.
     """
     regions = _with_attributes(store.web_geometries("regions", NATIONAL_VIEW, root),
-                               store.attributes("regions", root))
+                               store.attributes("regions", root), classes)
     departement = regions["code"].map(overseas_departement_of_region(root))
     moved = insets.apply_insets(regions, departement, target="web")
     return geojson(moved, ("code", "name", "cls"))
@@ -148,11 +149,12 @@ def inset_frames() -> str:
     return geojson(frames, ("code", "name"))
 
 
-def region_communes(region: str, root: Path | None = None) -> str:
+def region_communes(region: str, root: Path | None = None,
+                    classes: pd.Series | None = None) -> str:
     """Communes of one région (région view geometries), in their true place.
 
-    Properties: ``code``, ``name``, ``cls`` (density class). The few communes without
-    geometry are left out.
+    Properties: ``code``, ``name``, ``cls`` (class in ``classes``, indexed by code; by
+    default the density class). The few communes without geometry are left out.
 
     Raises
     ------
@@ -162,8 +164,8 @@ def region_communes(region: str, root: Path | None = None) -> str:
     communes = store.attributes("communes", root)
     members = communes[communes["region"] == _check_region(region, root)]
     shapes = store.web_geometries("communes", REGION_VIEW, root)
-    return geojson(_with_attributes(shapes[shapes["code"].isin(members["code"])], members),
-                   ("code", "name", "cls"))
+    return geojson(_with_attributes(shapes[shapes["code"].isin(members["code"])], members,
+                                    classes), ("code", "name", "cls"))
 
 
 def region_departements(region: str, root: Path | None = None) -> str:
@@ -183,10 +185,12 @@ def overseas_departement_of_region(root: Path | None = None) -> dict[str, str]:
     return dict(zip(overseas["region"], overseas["code"], strict=True))
 
 
-def _with_attributes(shapes: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Join name and density class of ``table`` onto ``shapes`` by ``code``."""
-    attrs = table[["code", "name"]].assign(
-        cls=density_class(table["population"], table["area_km2"]))
+def _with_attributes(shapes: gpd.GeoDataFrame, table: pd.DataFrame,
+                     classes: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """Join name and class (``classes`` by code, else density) of ``table`` onto ``shapes``."""
+    cls = (density_class(table["population"], table["area_km2"]) if classes is None
+           else table["code"].map(classes).astype("Int64"))
+    attrs = table[["code", "name"]].assign(cls=cls)
     return shapes.merge(attrs, on="code", how="left")
 
 

@@ -214,3 +214,36 @@ def test_french_formatting():
     assert fmt.report_wording("100% covered by delegated communes of 56102") == (
         f"couvert à 100{NNBSP}% par des communes déléguées de 56102")
     assert fmt.report_wording("something new") == "something new"
+
+
+@pytest.mark.parametrize("key", ["overall", "dimension:social", "domain:health",
+                                 "indicator:poverty_rate_2021"])
+def test_map_coloured_by_an_index_or_indicator_shows_its_sources(app, key):
+    from atlas import mapped
+
+    app.selectbox(key="map_what").select(key).run()
+    assert not app.exception
+    args = map_args(app)
+    legend = args["legend"]
+    assert legend["colours"] == list(
+        (mapped.FRAGILITY_COLOURS if mapped.is_index(key) else mapped.VALUE_COLOURS)
+        [:len(legend["labels"])])
+    counts = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in legend["labels"]]
+    regions = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
+    classes = [f["properties"]["cls"] for f in regions["features"]]
+    assert sum(counts) == sum(c is not None for c in classes)
+    sources = [e for e in app.expander if "Sources de cette carte" in e.label]
+    text = "\n".join(m.value for m in sources[0].markdown)
+    for indicator in mapped.indicators_of(key):
+        assert f"{indicator.source.dataset} ({indicator.source.vintage})" in text
+
+
+def test_region_view_classes_communes_against_france(app):
+    app.selectbox(key="map_what").select("domain:housing").run()
+    app.selectbox(key="region_select").select("11").run()
+    assert not app.exception
+    args = map_args(app)
+    communes = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
+    classes = {f["properties"]["cls"] for f in communes["features"]}
+    assert classes <= {0, 1, 2, 3, 4, None} and len(classes - {None}) >= 3
+    assert "rang" in card_text(app)  # the région's own score and rank

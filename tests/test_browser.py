@@ -237,3 +237,23 @@ def test_data_page_offline(page, server):
     page.wait_for_timeout(500)
     assert page.blocked == []
     page.screenshot(path=SCREENSHOTS / "donnees.png", full_page=True)
+
+
+def test_map_coloured_by_the_overall_index(page):
+    from atlas import mapped
+
+    wait_drawn(page, "regions,frames")
+    page.get_by_role("combobox", name="Colorer la carte par").click()
+    page.get_by_role("option", name="Indice · Indice global de fragilité").click()
+    frame = map_frame(page)
+    frame.wait_for_selector(".atlas-legend:has-text('Indice global')", timeout=TIMEOUT_MS)
+    wait_drawn(page, "regions,frames")
+    palette = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+               for c in mapped.FRAGILITY_COLOURS]
+    red, green, blue, _ = pixel_at(frame, 48.85, 2.35)  # Île-de-France
+    assert any(abs(red - r) <= 4 and abs(green - g) <= 4 and abs(blue - b) <= 4
+               for r, g, b in palette)
+    page.get_by_text("Sources de cette carte").click()
+    page.get_by_text("INSEE, Filosofi 2021").first.wait_for(timeout=TIMEOUT_MS)
+    assert page.blocked == []
+    page.screenshot(path=SCREENSHOTS / "carte-indice-global.png", full_page=True)

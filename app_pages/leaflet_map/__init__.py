@@ -74,6 +74,8 @@ class Legend:
     title: str
     labels: tuple[str, ...]
     missing: str | None = "non disponible"
+    colours: tuple[str, ...] | None = None
+    """One colour per class; default: the component's 7-class YlOrRd palette."""
 
 
 def leaflet_static_dir() -> Path:
@@ -132,7 +134,9 @@ def component_args(layers: Sequence[Layer], folder: Path, highlight: str | None 
         "highlight": highlight,
         "legend": None if legend is None else {"title": legend.title,
                                                "labels": list(legend.labels),
-                                               "missing": legend.missing},
+                                               "missing": legend.missing,
+                                               "colours": None if legend.colours is None
+                                               else list(legend.colours)},
         "height": int(height),
     }
 

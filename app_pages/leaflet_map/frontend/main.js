@@ -15,7 +15,9 @@
   "use strict";
 
   // Sequential palette (ColorBrewer YlOrRd, 7 classes); class indices come from Python.
-  var PALETTE = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"];
+  var DEFAULT_PALETTE = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20",
+                         "#bd0026"];
+  var PALETTE = DEFAULT_PALETTE;  // a legend may bring its own colours, one per class
   var MISSING = "#bdbdbd";
   var HIGHLIGHT = { color: "#0033cc", weight: 3.5, opacity: 1 };
   var MAX_CACHED_LAYERS = 8;
@@ -278,6 +280,7 @@
     ensureMap();
     latest = args;
     window.atlasMap.args = args;
+    PALETTE = (args.legend && args.legend.colours) ? args.legend.colours : DEFAULT_PALETTE;
     applyLegend(args.legend);
     var loading = showLayers(args.layers || []);
     loading.then(function () {

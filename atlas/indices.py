@@ -1,0 +1,69 @@
+"""Fragility indices of every territorial level, from the indicator snapshot.
+
+Each level (communes, EPCI, départements, régions) is scored from its *own* indicator
+values, recomputed from counts in the snapshot: never by averaging its communes' scores.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from atlas.composite import IndexResult, Method, compute_indices
+from geodata import store
+from indicators import snapshot
+from indicators.catalogue import Catalogue, load_catalogue
+
+LEVELS = ("communes", "epci", "departements", "regions")
+
+
+def indicator_meta(catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Indicator id → ``domain``, ``dimension``, ``direction`` (the index's ``meta``)."""
+    catalogue = catalogue or load_catalogue()
+    return pd.DataFrame(
+        {"domain": [i.domain for i in catalogue.indicators],
+         "dimension": [i.dimension for i in catalogue.indicators],
+         "direction": [i.direction for i in catalogue.indicators]},
+        index=pd.Index([i.id for i in catalogue.indicators], name="indicator"))
+
+
+def region_of(level: str) -> pd.Series:
+    """Région code of each territory of ``level`` (for the regional reference frame).
+
+    An EPCI spanning two régions is placed in the région of most of its inhabitants.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
+    if level == "regions":
+        codes = store.attributes("regions")["code"]
+        return pd.Series(codes.to_numpy(), index=codes.to_numpy())
+    if level == "departements":
+        table = store.attributes("departements")
+        return pd.Series(table["region"].to_numpy(), index=table["code"].to_numpy())
+    communes = store.attributes("communes")
+    if level == "communes":
+        return pd.Series(communes["region"].to_numpy(), index=communes["code"].to_numpy())
+    people = communes.groupby(["epci", "region"])["population"].sum().reset_index()
+    main = people.sort_values("population").drop_duplicates("epci", keep="last")
+    return pd.Series(main["region"].to_numpy(), index=main["epci"].to_numpy())
+
+
+def level_indices(level: str, method: Method | None = None,
+                  directory: Path | None = None) -> IndexResult:
+    """Compute the indices of every territory of ``level`` with ``method``.
+
+    The ``distance`` normalisation measures each value against the national value of
+    the indicator, recomputed from counts for France as a whole.
+    """
+    return _level_indices(level, method or Method(), directory)
+
+
+@cache
+def _level_indices(level: str, method: Method, directory: Path | None) -> IndexResult:
+    catalogue = load_catalogue()
+    values = snapshot.values(level, directory, catalogue)
+    national = snapshot.values("france", directory, catalogue).iloc[0]
+    return compute_indices(values, indicator_meta(catalogue), method,
+                           region=region_of(level), reference=national)
