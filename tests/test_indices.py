@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from atlas import mapped
+from atlas.classify import classify
+from atlas.composite import Method
+from atlas.indices import indicator_meta, level_indices, region_of
+from indicators import snapshot
+from indicators.domains import DOMAINS
+
+
+def test_meta_follows_the_catalogue():
+    meta = indicator_meta()
+    assert set(meta["domain"]) == {d.id for d in DOMAINS}
+    assert set(meta["direction"]) == {1, -1}
+
+
+@pytest.mark.parametrize("level", ["regions", "departements", "epci", "communes"])
+def test_every_level_is_scored_from_its_own_values(level):
+    result = level_indices(level)
+    own = snapshot.values(level)
+    pd.testing.assert_frame_equal(result.values, own[result.values.columns])
+    scores = pd.concat([result.domain_scores, result.dimension_scores, result.overall],
+                       axis=1)
+    assert ((scores >= 0) & (scores <= 1) | scores.isna()).all().all()
+    assert result.overall.notna().mean() > 0.9
+
+
+def test_a_region_score_is_not_the_mean_of_its_communes():
+    regions = level_indices("regions").overall
+    communes = level_indices("communes").overall
+    mean_of_communes = communes.groupby(region_of("communes")).mean()
+    assert not np.allclose(regions.sort_index(), mean_of_communes.reindex(
+        regions.sort_index().index), atol=1e-3)
+
+
+def test_regional_frame_ranks_within_each_region():
+    result = level_indices("departements", Method(frame="region"))
+    ranks = result.ranks["overall"]
+    regions = region_of("departements")
+    ranked = 0
+    for region, group in ranks.dropna().groupby(regions.reindex(ranks.dropna().index)):
+        assert group.min() == 1 and group.max() == len(group), region
+        ranked += 1
+    assert ranked >= 16
+
+
+def test_every_epci_has_a_region():
+    assert snapshot.values("epci").index.isin(region_of("epci").index).all()
+
+
+def test_classes_count_every_present_value_and_leave_missing_missing():
+    values = pd.Series([0.1, 0.5, np.nan, 0.9, 0.3, 0.7], index=list("abcdef"))
+    classes = classify(values, "quantiles", 5)
+    assert sum(classes.counts) == 5
+    assert pd.isna(classes.cls["c"])
+    assert classes.cls.dropna().between(0, 4).all()
+    with pytest.raises(ValueError, match="valid schemes"):
+        classify(values, "jenks")
+
+
+def test_every_map_choice_has_values_and_sources():
+    for choice in mapped.choices():
+        if choice.key == mapped.DENSITY:
+            continue
+        values = mapped.values(choice.key, "departements")
+        assert values.notna().sum() > 50, choice.key
+        for indicator in mapped.indicators_of(choice.key):
+            assert indicator.source.vintage in mapped.source_line(indicator)
