@@ -79,6 +79,15 @@ def is_arrondissement(codes: pd.Series) -> pd.Series:
     return codes.map(lambda c: _parent(c) is not None).astype(bool)
 
 
+def arm_parent(code: object) -> str | None:
+    """Commune of a municipal arrondissement code (Paris, Lyon, Marseille), else ``None``.
+
+    >>> arm_parent("75112"), arm_parent("69381"), arm_parent("75056")
+    ('75056', '69123', None)
+    """
+    return _parent(code)
+
+
 def _parent(code: object) -> str | None:
     if not isinstance(code, str) or not code.isdigit():
         return None

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.loaders.base import SECRET_MARKERS, LoadError, LoadResult, Rejected
+from indicators.loaders.commune_codes import arm_parent  # noqa: F401 (re-exported)
 
 CODE_PATTERNS = {
     "commune": re.compile(r"[0-9]{5}|2[AB][0-9]{3}"),
@@ -33,21 +34,10 @@ CODE_PATTERNS = {
 CODE_WIDTH = {"commune": 5, "departement": 2, "region": 2}
 REGION_CODES = frozenset({"01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44",
                           "52", "53", "75", "76", "84", "93", "94"})
-ARM_PARENTS = {"751": "75056", "132": "13055", "693": "69123"}
-_ARM = re.compile(r"751(?:0[1-9]|1[0-9]|20)|132(?:0[1-9]|1[0-6])|6938[1-9]")
 _NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
 _MARKERS = frozenset(m.casefold() for m in SECRET_MARKERS)
 _SEPARATORS = (";", "\t", ",")
 _LEVEL_TOKENS = {"COM": "commune", "DEP": "departement", "REG": "region"}
-
-
-def arm_parent(code: str) -> str | None:
-    """Commune of a municipal arrondissement code (Paris, Lyon, Marseille), else ``None``.
-
-    >>> arm_parent("75112"), arm_parent("69381"), arm_parent("75056")
-    ('75056', '69123', None)
-    """
-    return ARM_PARENTS[code[:3]] if _ARM.fullmatch(code) else None
 
 
 def read_bytes(path: str | Path, member: str | None = None) -> tuple[bytes, str]:
