@@ -218,15 +218,19 @@ def _group(group_id: str, candidates: list[str], given: dict[str, float]) -> Gro
 # The Monte Carlo runs these same functions on float32 blocks of variants, so that one
 # variant gives bit for bit the index that compute_indices gives (at the same dtype).
 
-def add_term(num: np.ndarray, part: np.ndarray, weight: np.ndarray, geometric: bool,
-             offset: float = GEOMETRIC_OFFSET) -> None:
+def add_term(num: np.ndarray, part: np.ndarray, weight: np.ndarray, present: np.ndarray,
+             geometric: bool, offset: float = GEOMETRIC_OFFSET) -> None:
     """Add ``weight * part`` (or ``weight * log(part + offset)``) to ``num``, in place.
 
-    ``part`` is one component's scores, ``(n,)`` or ``(variants, n)``, NaN where missing
-    (which adds nothing); ``weight`` its weight in each variant, ``(variants,)``.
+    ``part`` is one component's scores, ``(n,)`` or ``(variants, n)``; ``present``
+    ``(n,)`` says which territories have it (elsewhere ``part`` is NaN and adds nothing);
+    ``weight`` is its weight in each variant, ``(variants,)``.
     """
     f = np.log(part + np.asarray(offset, dtype=part.dtype)) if geometric else part
-    num += weight[:, None] * np.where(np.isnan(f), np.asarray(0, dtype=f.dtype), f)
+    term = np.where(present, f, np.asarray(0, dtype=f.dtype))
+    term = term * weight[:, None] if term.ndim == 1 else np.multiply(term, weight[:, None],
+                                                                      out=term)
+    num += term
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,7 @@ class Presence:
     computed once per pattern. Build it once with :meth:`of` and reuse it.
     """
 
+    present: np.ndarray
     patterns: np.ndarray
     which: np.ndarray
     count: np.ndarray
@@ -252,7 +257,7 @@ class Presence:
             patterns = ((codes[:, None] >> np.arange(k)) & 1).astype(bool)
         else:
             patterns, which = np.unique(present, axis=0, return_inverse=True)
-        return cls(patterns, which.reshape(-1), present.sum(axis=1))
+        return cls(present, patterns, which.reshape(-1), present.sum(axis=1))
 
 
 def weight_sums(weights: np.ndarray, present: np.ndarray | Presence) -> np.ndarray:
@@ -308,7 +313,7 @@ def combine(parts: Sequence[np.ndarray], weights: np.ndarray,
     presence = present if isinstance(present, Presence) else Presence.of(present)
     num = np.zeros((weights.shape[0], presence.which.size), dtype=weights.dtype)
     for i, part in enumerate(parts):
-        add_term(num, part, weights[:, i], geometric, offset)
+        add_term(num, part, weights[:, i], presence.present[:, i], geometric, offset)
     den = weight_sums(weights, presence)
     return finish(num, den, geometric, presence.count >= needed, offset)
 

@@ -70,7 +70,8 @@ def quantise_rows(a: np.ndarray) -> np.ndarray:
     low = a.min(axis=1, keepdims=True)
     span = a.max(axis=1, keepdims=True) - low
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        scale = np.where((span > 0) & np.isfinite(span), 65535 / span, 0).astype(a.dtype)
+        scale = (65535 / span).astype(a.dtype)
+        scale[~np.isfinite(scale) | ~(span > 0)] = 0  # no spread, or too small to invert
         shifted = a - low  # >= 0, and <= 65535 (1 + 4 eps) once scaled: the clip is a guard
         shifted *= scale
         np.minimum(shifted, 65535, out=shifted)
@@ -216,19 +217,30 @@ def _zscore(x: np.ndarray) -> np.ndarray:
     # "no variation" is max == min: a constant column's float mean need not equal it.
     if x.max() == x.min():
         return np.zeros(x.size)
-    # deviations rescaled to at most 1 before squaring, so tiny values do not underflow
-    u = x - x.mean()
-    u = u / np.abs(u).max()
+    u, _ = _deviations(x)
     return u / np.sqrt(np.mean(u * u))
 
 
 def _sd(x: np.ndarray) -> float:
-    """Population standard deviation, 0 when all values are equal, without underflow."""
+    """Population standard deviation, 0 when all values are equal."""
     if x.max() == x.min():
         return 0.0
-    u = x - x.mean()
-    scale = np.abs(u).max()
-    return float(scale * np.sqrt(np.mean((u / scale) ** 2)))
+    u, scale = _deviations(x)
+    return float(scale * np.sqrt(np.mean(u * u)))
+
+
+def _deviations(x: np.ndarray) -> tuple[np.ndarray, float]:
+    """Deviations from the mean divided by ``scale``, so that they are at most 1.
+
+    Rescaled before the mean and again before squaring, so that neither tiny values
+    (whose mean is not representable) nor tiny deviations (whose squares underflow)
+    lose precision; z-scores do not depend on the scale.
+    """
+    first = np.abs(x).max()
+    y = x / first
+    u = y - y.mean()
+    second = np.abs(u).max()
+    return u / second, float(first * second)
 
 
 def _distance(oriented: pd.DataFrame, groups: pd.Series | None,

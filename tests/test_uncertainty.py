@@ -54,7 +54,7 @@ def test_each_variant_is_the_index_of_its_method():
     for frame in ("france", "region"):
         base = Method(frame=frame)
         u = simulate(values, META, base, Variation(n_variants=9, seed=3), region,
-                     dtype=np.float64)
+                     dimensions=True, dtype=np.float64)
         ranks, flagged = [], []
         for _, row in u.variants.iterrows():
             weights = {k: v for k, v in row.items() if k not in ("normalisation",
@@ -85,7 +85,8 @@ def test_one_method_without_noise_gives_the_deterministic_rank(array, frame, nor
     region = pd.Series(["11", "84"] * len(array), index=index * 2).iloc[:len(array)]
     method = Method(norm, frame, agg)
     variation = Variation((norm,), (agg,), concentration=None, n_variants=4)
-    u = simulate(values, META, method, variation, region, dtype=np.float64)
+    u = simulate(values, META, method, variation, region, dimensions=True,
+                 dtype=np.float64)
     expected = deterministic_ranks(values, method, region)
     # zero-width intervals, equal to the rank compute_indices gives (ties and NaN included)
     for name in ("rank_low", "rank_median", "rank_high"):
@@ -95,14 +96,17 @@ def test_one_method_without_noise_gives_the_deterministic_rank(array, frame, nor
 def test_float32_degenerate_case_on_continuous_data():
     values, _ = continuous()
     u = simulate(values, META, variation=FIXED)
-    pd.testing.assert_frame_equal(u.rank_median, deterministic_ranks(values, Method()))
+    expected = deterministic_ranks(values, Method())
+    # without dimensions=True: the 16 domains and the overall index
+    assert list(u.rank_median.columns) == [*DOMAIN_IDS, OVERALL]
+    pd.testing.assert_frame_equal(u.rank_median, expected[[*DOMAIN_IDS, OVERALL]])
     assert (u.rank_high == u.rank_low).where(u.rank_low.notna(), True).all().all()
 
 
 def test_intervals_contain_the_median_and_keep_missing_missing():
     values, region = continuous(missing=0.3)
     u = simulate(values, META, Method(frame="region"), Variation(n_variants=60, seed=1),
-                 region)
+                 region, dimensions=True)
     low, mid, high = u.rank_low.to_numpy(), u.rank_median.to_numpy(), u.rank_high.to_numpy()
     present = ~np.isnan(mid)
     assert (low[present] <= mid[present]).all() and (mid[present] <= high[present]).all()
