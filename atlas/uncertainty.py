@@ -59,7 +59,7 @@ from atlas.normalize import (
     NORMALISERS,
     group_codes,
     normalise,
-    quantise_rows,
+    radix_keys,
     sort_row,
 )
 
@@ -392,11 +392,11 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float) -> np.ndarr
     reaches = np.arange(width) / (width - 1) >= threshold
     t = int(np.argmax(reaches)) if reaches.any() else width
     rank_of_position = np.arange(width, 0, -1).astype(out.dtype)  # 1 + number above
-    coarse = quantise_rows(block)
+    keys = radix_keys(block)
     order = np.empty(width, dtype=np.intp)
     ordered = np.empty(width, dtype=block.dtype)
     for r in range(rows):
-        sort_row(block[r], coarse[r], order, ordered)
+        sort_row(block[r], keys[r], order, ordered)
         tied = np.flatnonzero(ordered[1:] == ordered[:-1])  # position j ties with j + 1
         values, cut = rank_of_position, t
         if tied.size:
@@ -410,7 +410,8 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float) -> np.ndarr
             values[tied] = rank_of_position[block_end]
             if 0 < t < width and ordered[t - 1] == ordered[t]:  # a block straddles t
                 cut = int(block_end[np.searchsorted(tied, t - 1)]) + 1
-        out[r, order] = values
+        row = out[r]  # a view: a 1-D scatter is faster than out[r, order]
+        row[order] = values
         flags[order[cut:]] += 1
     return flags
 

@@ -196,8 +196,12 @@ def test_region_frame_is_each_region_on_its_own(data, method):
         pd.testing.assert_frame_equal(together[regions == region], alone)
 
 
-@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 60)),
-                  elements=st.one_of(st.floats(-1e300, 1e300), st.sampled_from([0.0, -0.0, 1.0]))))
+@given(st.one_of(
+    hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 60)),
+               elements=st.one_of(st.floats(-1e300, 1e300), st.sampled_from([0.0, -0.0, 1.0]))),
+    hnp.arrays(np.float32, st.tuples(st.integers(1, 4), st.integers(1, 60)),
+               elements=st.one_of(st.floats(width=32, allow_nan=False),
+                                  st.sampled_from([0.0, -0.0, 1.0, -1.0])))))
 def test_sort_rows_is_an_exact_stable_sort(a):
     order, sorted_a = sort_rows(a)
     assert (order == np.argsort(a, axis=1, kind="stable")).all()
