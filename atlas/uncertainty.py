@@ -4,9 +4,10 @@ Uncertainty analysis as the OECD/JRC *Handbook on Constructing Composite Indicat
 (2008, section 7) recommends: many variants of the index are computed, each with a
 normalisation drawn from a list (rank, minmax, z-score), an aggregation drawn from a
 list (arithmetic, geometric) and weights drawn from a Dirichlet distribution centred on
-the method's weights; every territory gets, for every domain, dimension and the overall
-index, the median of its ranks over the variants, a 90 % interval (5th and 95th
-percentiles) and the share of variants in which it is flagged (see :mod:`atlas.flags`).
+the method's weights; every territory gets, for every domain and the overall index (and
+the dimensions on request), the median of its ranks over the variants, a 90 % interval
+(5th and 95th percentiles) and the share of variants in which it is flagged (see
+:mod:`atlas.flags`).
 
 Details:
 
@@ -22,10 +23,12 @@ Details:
   that normalisation, aggregation and those weights (same functions, at ``dtype``);
 - percentiles use numpy's default (linear) definition over the ranks of the variants.
 
-Cost: 1,000 variants × 34,875 communes × 16 domains. Variants are processed in chunks
-(in threads), domain by domain inside each dimension, in float32; ranks are kept as
-uint16 only until the percentiles of the dimension's levels are taken, and the overall
-index is accumulated across dimensions (a variant's overall depends on all its domains).
+Cost: 1,000 variants × 34,875 communes × 16 domains is 17,000 rankings of 34,875 scores,
+most of the time. Variants are processed in chunks of a few (in threads), domain by domain
+inside each dimension, in float32; each ranking is an exact radix sort of the scores' bit
+patterns (:func:`atlas.normalize.sort_rows`); ranks are kept as uint16 only until the
+percentiles of the dimension's domains are taken; the overall index is accumulated
+across dimensions (a variant's overall depends on all its domains).
 """
 
 from __future__ import annotations
@@ -170,108 +173,129 @@ def simulate(values: pd.DataFrame, meta: pd.DataFrame, method: Method | None = N
     """
     method = method or Method()
     variation = variation or Variation()
-    values = check_values(values, meta)
-    groups = frame_groups(values, method.frame, region)
-    tree = resolve_weights(meta, method.weights)
-    n = len(values)
-    v_count = variation.n_variants
-
-    pair_of, weights = _draw(tree, variation)
-    # variants with the same pair are computed together: sort them by pair
-    order = np.argsort(pair_of, kind="stable")
-    pair_of = pair_of[order]
-    pairs = variation.pairs
-    variants = _variant_table(pair_of, pairs, tree, {k: w[order] for k, w in weights.items()})
-    weights = {k: np.ascontiguousarray(w[order], dtype=dtype) for k, w in weights.items()}
-
-    present = values.notna().to_numpy()
-    column = {ind: j for j, ind in enumerate(values.columns)}
-    scores = {}
-    for name in sorted({pairs[p][0] for p in np.unique(pair_of)}):
-        table = normalise(values, meta["direction"], name, groups, reference).to_numpy()
-        if not (np.isnan(table) == ~present).all():
-            raise ValueError(f"normalisation {name!r} leaves values missing (a NaN "
-                             "reference?); the Monte Carlo needs the same data in every "
-                             "variant")
-        scores[name] = np.ascontiguousarray(table.T, dtype=dtype)  # one row per indicator
-
-    shares = method.min_share
-    ok = _availability(tree, present, column, shares)
-    presence = {g.id: Presence.of(present[:, [column[i] for i in g.members]])
-                for g in tree.domains if g.members}
-    presence.update({g.id: Presence.of(np.column_stack([ok[d] for d in g.members]))
-                     for g in (*tree.dimensions, tree.overall) if g.members})
-    frames = _frame_codes(values.index, groups)
-    layouts = {level: _Layout.build(frames, mask) for level, mask in ok.items()}
-    levels = [g.id for g in tree.domains]
-    levels += [g.id for g in tree.dimensions] if dimensions else []
-    levels.append(OVERALL)
-    stats = {name: np.full((n, len(levels)), np.nan) for name in ("median", "low", "high",
-                                                                    "flags")}
-    col_of = {level: j for j, level in enumerate(levels)}
-
-    chunks = _chunks(pair_of, chunk_size or max(1, 600_000 // max(n, 1)))
+    run = _Run(values, meta, method, variation, region, reference, dimensions, threshold,
+               dtype, chunk_size)
     jobs = n_jobs or len(os.sched_getaffinity(0))
-    overall_num = np.zeros((v_count, n), dtype=dtype)
-    overall_members = tree.overall.members
-    domain_by_id = {g.id: g for g in tree.domains}
-
     with ThreadPoolExecutor(max_workers=jobs) as executor:
         pool = executor if jobs > 1 else _Serial()
-        for dim in tree.dimensions:
-            if not dim.members:
-                continue
-            dim_levels = [*dim.members, dim.id] if dimensions else list(dim.members)
-            ranks = {lv: layouts[lv].empty(v_count) for lv in dim_levels}
+        for dim in run.tree.dimensions:
+            if dim.members:
+                run.dimension(pool, dim)
+        if run.tree.overall.members:
+            run.overall(pool)
+    return run.result()
 
-            def run_dimension(chunk: _Chunk, dim: Group = dim,
-                              ranks: dict = ranks) -> dict[str, np.ndarray]:
-                rows, (norm, agg) = chunk.rows, pairs[chunk.pair]
-                geometric = agg == "geometric"
-                counts = {}
-                parts = []
-                for d in dim.members:
-                    domain = domain_by_id[d]
-                    idx = [column[i] for i in domain.members]
-                    s = combine([scores[norm][i] for i in idx], weights[d][rows],
-                                presence[d], geometric, domain.needed(shares[0]))
-                    counts[d] = layouts[d].rank(s, ranks[d], rows, threshold)
-                    parts.append(s)
-                s = combine(parts, weights[dim.id][rows], presence[dim.id], geometric,
-                            dim.needed(shares[1]))
-                if dim.id in ranks:
-                    counts[dim.id] = layouts[dim.id].rank(s, ranks[dim.id], rows, threshold)
-                if dim.id in overall_members:
-                    j = overall_members.index(dim.id)
-                    add_term(overall_num[rows], s, weights[OVERALL][rows, j],
-                             presence[OVERALL].present[:, j], geometric)
-                return counts
 
-            flag_counts = _sum_counts(pool.map(run_dimension, chunks))
-            for lv in dim_levels:
-                _summarise(pool, layouts[lv], ranks.pop(lv), flag_counts[lv], stats,
-                           col_of[lv])
+class _Run:
+    """State shared by the chunks of one Monte Carlo run."""
 
-        if overall_members:
-            ranks = layouts[OVERALL].empty(v_count)
-            valid = presence[OVERALL].count >= tree.overall.needed(shares[2])
+    def __init__(self, values: pd.DataFrame, meta: pd.DataFrame, method: Method,
+                 variation: Variation, region: pd.Series | None,
+                 reference: pd.Series | pd.DataFrame | None, dimensions: bool,
+                 threshold: float, dtype: type, chunk_size: int | None) -> None:
+        self.values = values = check_values(values, meta)
+        groups = frame_groups(values, method.frame, region)
+        self.tree = tree = resolve_weights(meta, method.weights)
+        self.shares, self.threshold = method.min_share, threshold
+        n, self.v_count = len(values), variation.n_variants
 
-            def run_overall(chunk: _Chunk) -> dict[str, np.ndarray]:
-                rows, geometric = chunk.rows, pairs[chunk.pair][1] == "geometric"
-                den = weight_sums(weights[OVERALL][rows], presence[OVERALL])
-                s = finish(overall_num[rows], den, geometric, valid)
-                return {OVERALL: layouts[OVERALL].rank(s, ranks, rows, threshold)}
+        pair_of, weights = _draw(tree, variation)
+        order = np.argsort(pair_of, kind="stable")  # variants of one pair run together
+        pair_of = pair_of[order]
+        self.pairs = variation.pairs
+        self.variants = _variant_table(pair_of, self.pairs, tree,
+                                       {k: w[order] for k, w in weights.items()})
+        self.weights = {k: np.ascontiguousarray(w[order], dtype=dtype)
+                        for k, w in weights.items()}
+        self.chunks = _chunks(pair_of, chunk_size or max(1, 600_000 // max(n, 1)))
 
-            flag_counts = _sum_counts(pool.map(run_overall, chunks))
-            del overall_num
-            _summarise(pool, layouts[OVERALL], ranks, flag_counts[OVERALL], stats,
-                       col_of[OVERALL])
+        present = values.notna().to_numpy()
+        self.column = {ind: j for j, ind in enumerate(values.columns)}
+        self.scores = {}  # normalisation -> one row of scores per indicator
+        for name in sorted({self.pairs[p][0] for p in np.unique(pair_of)}):
+            table = normalise(values, meta["direction"], name, groups, reference).to_numpy()
+            if not (np.isnan(table) == ~present).all():
+                raise ValueError(f"normalisation {name!r} leaves values missing (a NaN "
+                                 "reference?); the Monte Carlo needs the same data in "
+                                 "every variant")
+            self.scores[name] = np.ascontiguousarray(table.T, dtype=dtype)
 
-    def frame(name: str) -> pd.DataFrame:
-        return pd.DataFrame(stats[name], index=values.index, columns=levels)
+        ok = _availability(tree, present, self.column, self.shares)
+        self.presence = {g.id: Presence.of(present[:, [self.column[i] for i in g.members]])
+                         for g in tree.domains if g.members}
+        self.presence.update({g.id: Presence.of(np.column_stack([ok[d] for d in g.members]))
+                              for g in (*tree.dimensions, tree.overall) if g.members})
+        frames = _frame_codes(values.index, groups)
+        self.layouts = {level: _Layout.build(frames, mask) for level, mask in ok.items()}
+        self.levels = [g.id for g in tree.domains]
+        self.levels += [g.id for g in tree.dimensions] if dimensions else []
+        self.levels.append(OVERALL)
+        self.dimensions = dimensions
+        self.stats = {name: np.full((n, len(self.levels)), np.nan)
+                      for name in ("median", "low", "high", "flags")}
+        self.overall_num = np.zeros((self.v_count, n), dtype=dtype)
+        self.domain_by_id = {g.id: g for g in tree.domains}
 
-    flag_share = frame("flags") / v_count
-    return Uncertainty(frame("median"), frame("low"), frame("high"), flag_share, variants)
+    def dimension(self, pool: ThreadPoolExecutor | _Serial, dim: Group) -> None:
+        """Domains of ``dim`` (and ``dim`` itself if asked) in every variant; their stats."""
+        levels = [*dim.members, dim.id] if self.dimensions else list(dim.members)
+        ranks = {level: self.layouts[level].empty(self.v_count) for level in levels}
+        overall = self.tree.overall.members
+
+        def run(chunk: _Chunk) -> dict[str, np.ndarray]:
+            rows, (norm, agg) = chunk.rows, self.pairs[chunk.pair]
+            geometric = agg == "geometric"
+            counts, parts = {}, []
+            for d in dim.members:
+                domain = self.domain_by_id[d]
+                s = combine([self.scores[norm][self.column[i]] for i in domain.members],
+                            self.weights[d][rows], self.presence[d], geometric,
+                            domain.needed(self.shares[0]))
+                counts[d] = self.layouts[d].rank(s, ranks[d], rows, self.threshold)
+                parts.append(s)
+            s = combine(parts, self.weights[dim.id][rows], self.presence[dim.id], geometric,
+                        dim.needed(self.shares[1]))
+            if dim.id in ranks:
+                counts[dim.id] = self.layouts[dim.id].rank(s, ranks[dim.id], rows,
+                                                            self.threshold)
+            if dim.id in overall:  # a variant's overall index needs all its dimensions
+                j = overall.index(dim.id)
+                add_term(self.overall_num[rows], s, self.weights[OVERALL][rows, j],
+                         self.presence[OVERALL].present[:, j], geometric)
+            return counts
+
+        flag_counts = _sum_counts(pool.map(run, self.chunks))
+        for level in levels:
+            self._summarise(pool, level, ranks.pop(level), flag_counts[level])
+
+    def overall(self, pool: ThreadPoolExecutor | _Serial) -> None:
+        """The overall index of every variant, from the accumulated dimensions; its stats."""
+        ranks = self.layouts[OVERALL].empty(self.v_count)
+        presence = self.presence[OVERALL]
+        valid = presence.count >= self.tree.overall.needed(self.shares[2])
+
+        def run(chunk: _Chunk) -> dict[str, np.ndarray]:
+            rows, geometric = chunk.rows, self.pairs[chunk.pair][1] == "geometric"
+            den = weight_sums(self.weights[OVERALL][rows], presence)
+            s = finish(self.overall_num[rows], den, geometric, valid)
+            return {OVERALL: self.layouts[OVERALL].rank(s, ranks, rows, self.threshold)}
+
+        flag_counts = _sum_counts(pool.map(run, self.chunks))
+        self._summarise(pool, OVERALL, ranks, flag_counts[OVERALL])
+
+    def _summarise(self, pool: ThreadPoolExecutor | _Serial, level: str, ranks: np.ndarray,
+                   flag_counts: np.ndarray) -> None:
+        _summarise(pool, self.layouts[level], ranks, flag_counts, self.stats,
+                   self.levels.index(level))
+
+    def result(self) -> Uncertainty:
+        """The statistics as data frames (territory × level)."""
+        def frame(name: str) -> pd.DataFrame:
+            return pd.DataFrame(self.stats[name], index=self.values.index,
+                                columns=self.levels)
+
+        return Uncertainty(frame("median"), frame("low"), frame("high"),
+                           frame("flags") / self.v_count, self.variants)
 
 
 # --- drawing the variants ----------------------------------------------------------------
