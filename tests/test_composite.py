@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -256,3 +257,9 @@ def test_region_frame_ranks_within_regions(data, method):
     # and rank 1 is attained in every région that has an overall score
     best = together.ranks["overall"].groupby(region).min().dropna()
     assert (best == 1).all()
+
+
+def test_docstring_examples():
+    import atlas.composite
+
+    assert doctest.testmod(atlas.composite).failed == 0

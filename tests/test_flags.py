@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -86,3 +88,9 @@ def test_flag_is_at_or_above_the_frame_quantile(data, threshold):
             assert flagged[inside].sum() == expected
         else:
             assert not flagged[inside].any()  # alone in its frame: nothing to compare
+
+
+def test_docstring_examples():
+    import atlas.flags
+
+    assert doctest.testmod(atlas.flags).failed == 0

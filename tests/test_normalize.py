@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -233,3 +234,9 @@ def test_percentile_rank_is_share_strictly_lower(data):
 
 def test_registry_names():
     assert sorted(NORMALISERS) == ["distance", "minmax", "rank", "zscore"]
+
+
+def test_docstring_examples():
+    import atlas.normalize
+
+    assert doctest.testmod(atlas.normalize).failed == 0
