@@ -5,6 +5,9 @@ import streamlit as st
 
 from app_pages import data, fmt
 from atlas import mapped
+from atlas.explain import explain
+from atlas.indices import level_indices
+from indicators.catalogue import load_catalogue
 from geodata import populations
 
 
@@ -91,3 +94,28 @@ def sources(key: str) -> None:
         if len(indicators) <= 6:
             st.markdown("\n".join(f"- **{i.label}** ({i.unit}) : {i.description}"
                                    for i in indicators))
+
+
+def explanation(level: str, code: str) -> None:
+    """The territory's three most and least fragile domains, and the indicators behind."""
+    result = level_indices(level)
+    if code not in result.domain_scores.index:
+        return
+    items = explain(result, code)
+    if not items:
+        st.caption("Aucun domaine n'a assez de données pour ce territoire.")
+        return
+    catalogue = load_catalogue()
+    with st.expander("Pourquoi ? Domaines les plus et les moins fragiles", expanded=False):
+        for fragile in (True, False):
+            st.markdown("**Plus fragiles**" if fragile else "**Moins fragiles**")
+            lines = []
+            for item in (i for i in items if i.fragile is fragile):
+                drivers = " ; ".join(
+                    f"{catalogue.by_id(d.indicator).label} : {fmt.decimal(d.value, 1)} "
+                    f"{catalogue.by_id(d.indicator).unit}" for d in item.drivers)
+                lines.append(f"- {item.label} — rang {fmt.integer(item.rank)} sur "
+                             f"{fmt.integer(item.frame_size)} ({drivers})")
+            st.markdown("\n".join(lines) or "- aucun")
+        st.caption("Rang 1 = le plus fragile de France pour ce niveau ; entre parenthèses, "
+                   "les indicateurs qui pèsent le plus.")

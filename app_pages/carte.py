@@ -118,12 +118,14 @@ with card_col:
     if st.session_state.atlas_commune:
         cards.commune(st.session_state.atlas_commune)
         cards.score(what, "communes", st.session_state.atlas_commune)
+        cards.explanation("communes", st.session_state.atlas_commune)
     elif region == FRANCE:
         st.info("Cliquez une région sur la carte, choisissez-la dans la liste ou "
                 "recherchez une commune.")
     if region != FRANCE:
         cards.region(region)
         cards.score(what, "regions", region)
+        cards.explanation("regions", region)
         st.button("Revenir à la France entière", on_click=lambda: st.session_state.update(
             atlas_region=FRANCE, atlas_commune=None))
 

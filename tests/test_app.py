@@ -247,3 +247,13 @@ def test_region_view_classes_communes_against_france(app):
     classes = {f["properties"]["cls"] for f in communes["features"]}
     assert classes <= {0, 1, 2, 3, 4, None} and len(classes - {None}) >= 3
     assert "rang" in card_text(app)  # the région's own score and rank
+
+
+def test_commune_card_explains_its_most_and_least_fragile_domains(app):
+    search(app, "saint etienne", "42218")
+    assert not app.exception
+    why = [e for e in app.expander if e.label.startswith("Pourquoi")]
+    assert why
+    text = "\n".join(m.value for m in why[0].markdown)
+    assert "Plus fragiles" in text and "Moins fragiles" in text
+    assert text.count("rang ") == 6
