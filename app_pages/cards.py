@@ -7,8 +7,8 @@ from app_pages import data, fmt
 from atlas import mapped
 from atlas.explain import explain
 from atlas.indices import level_indices
-from indicators.catalogue import load_catalogue
 from geodata import populations
+from indicators.catalogue import load_catalogue
 
 
 def _name(level: str, code: str) -> str:
