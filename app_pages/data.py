@@ -10,6 +10,7 @@ import streamlit as st
 
 from atlas import classify, mapped, webmap
 from geodata import build, search, store
+from indicators.catalogue import load_catalogue
 
 
 def ensure_artifacts() -> None:
@@ -75,3 +76,30 @@ def region_payloads(region: str, key: str = mapped.DENSITY) -> tuple[str, str]:
     found = classes(key, "communes")
     return (webmap.region_communes(region, classes=None if found is None else found.cls),
             webmap.region_departements(region))
+
+
+@st.cache_data(show_spinner=False)
+def indicator_table() -> pd.DataFrame:
+    """The catalogue as a table, with each indicator's coverage of communes and people."""
+    from indicators.coverage import coverage
+    from indicators.domains import DOMAIN_BY_ID
+
+    shares = {i: v for d in coverage()["domains"].values()
+              for i, v in d["by_indicator"].items()}
+    rows = []
+    for indicator in load_catalogue().indicators:
+        source = indicator.source
+        rows.append({
+            "Indicateur": indicator.label, "Domaine": DOMAIN_BY_ID[indicator.domain].label,
+            "Unité": indicator.unit,
+            "Sens": "plus = plus fragile" if indicator.direction == 1
+            else "plus = moins fragile",
+            "Source": f"{source.producer}, {source.dataset}", "Millésime": source.vintage,
+            "Licence": source.licence,
+            "Communes couvertes": shares[indicator.id]["communes_share"],
+            "Population couverte": shares[indicator.id]["population_share"],
+            "Niveaux supérieurs": "approximation (moyenne pondérée)"
+            if indicator.aggregation.approximate else "recalcul exact (sommes)",
+            "Réserves": " ".join(filter(None, [indicator.caveats, source.caveats])),
+        })
+    return pd.DataFrame(rows)

@@ -26,6 +26,17 @@ st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
 st.caption(f"Géométries construites le {fmt.date(report['built_at'])} "
            f"(en {fmt.decimal(report['build_seconds'], 1)} s).")
 
+st.header("Indicateurs")
+indicators = data.indicator_table()
+st.caption(f"{len(indicators)} indicateurs officiels sur les 16 domaines. La couverture est la "
+           "part des communes (et de la population) qui ont une valeur ; une source faible, "
+           "ancienne, partielle ou remise en forme par un tiers le dit dans « Réserves ».")
+st.dataframe(indicators, hide_index=True, width="stretch", column_config={
+    "Communes couvertes": st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                          max_value=1),
+    "Population couverte": st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                           max_value=1)})
+
 st.header("Territoires")
 counts = report["counts"]
 columns = st.columns(len(counts))

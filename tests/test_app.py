@@ -257,3 +257,14 @@ def test_commune_card_explains_its_most_and_least_fragile_domains(app):
     text = "\n".join(m.value for m in why[0].markdown)
     assert "Plus fragiles" in text and "Moins fragiles" in text
     assert text.count("rang ") == 6
+
+
+def test_data_page_lists_every_indicator_with_its_coverage(app):
+    from indicators.catalogue import load_catalogue
+
+    app.switch_page("app_pages/donnees.py").run()
+    assert not app.exception
+    (table,) = [d for d in app.dataframe if "Indicateur" in d.value.columns]
+    assert len(table.value) == len(load_catalogue().indicators)
+    assert table.value["Communes couvertes"].between(0, 1).all()
+    assert (table.value["Millésime"].str.len() > 0).all()
