@@ -5,6 +5,7 @@ Run with ``pytest -m browser``; skipped when ``/usr/bin/chromium`` is absent.
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -214,7 +215,7 @@ def test_search_selects_the_commune_and_its_region(page):
     page.get_by_role("textbox", name="Rechercher une commune").fill("saint etienne")
     page.keyboard.press("Enter")
     page.get_by_text("Communes trouvées").wait_for(timeout=TIMEOUT_MS)
-    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("combobox", name=re.compile("Communes trouvées")).click()
     page.get_by_role("option", name="Saint-Étienne (42218)").click()
     frame = wait_drawn(page, "communes,departements")
     frame.wait_for_selector("body[data-highlight='42218']", timeout=TIMEOUT_MS)
