@@ -164,8 +164,8 @@ def simulate(values: pd.DataFrame, meta: pd.DataFrame, method: Method | None = N
         Floating type of the computation: float32 (default, half the memory) or float64
         (then a variant equals ``compute_indices`` bit for bit).
     chunk_size, n_jobs
-        Variants per chunk (default: about 600,000 cells, so that the temporaries stay
-        in cache) and threads (default: the CPUs available).
+        Variants per chunk (default: about 300,000 cells, so that each thread's
+        temporaries stay in its cache) and threads (default: the CPUs available).
 
     Returns
     -------
@@ -207,7 +207,7 @@ class _Run:
                                        {k: w[order] for k, w in weights.items()})
         self.weights = {k: np.ascontiguousarray(w[order], dtype=dtype)
                         for k, w in weights.items()}
-        self.chunks = _chunks(pair_of, chunk_size or max(1, 600_000 // max(n, 1)))
+        self.chunks = _chunks(pair_of, chunk_size or max(1, 300_000 // max(n, 1)))
 
         present = values.notna().to_numpy()
         self.column = {ind: j for j, ind in enumerate(values.columns)}

@@ -2,10 +2,13 @@
 
 Usage: python benchmarks/bench_indices.py [--variants 1000] [--frame france|region]
                                           [--jobs N] [--seed 0] [--dimensions]
+                                          [--tracemalloc]
 
 Targets: the default index (rank, France, arithmetic, equal weights) for the communes and
 the three other levels under 1 s in all; the Monte Carlo (1,000 variants on the communes)
-under 20 s and 2 GB on a 2-core machine.
+under 20 s and 2 GB on a 2-core machine. Memory is the peak resident set size of the
+process (``ru_maxrss``); ``--tracemalloc`` also traces allocations, which slows the run.
+The load average is printed: on a shared machine, other processes lengthen the time.
 
 The data come from :func:`synthetic`: 45 indicators in the 16 domains (2 to 4 each),
 values correlated within a dimension, 5 % missing at random. To run on real data, pass
@@ -87,6 +90,8 @@ def main(source: Source = synthetic) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dimensions", action="store_true",
                         help="also rank the four dimensions in the Monte Carlo")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also trace allocations (peak of numpy's memory; slower)")
     args = parser.parse_args()
 
     data = {level: source(level) for level in LEVELS}
@@ -103,22 +108,26 @@ def main(source: Source = synthetic) -> None:
     values, meta, region = data["communes"]
     variation = Variation(n_variants=args.variants, seed=args.seed)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    tracemalloc.start()
+    load = os.getloadavg()[0]
+    if args.tracemalloc:  # every allocation is then traced: slower, hence not the default
+        tracemalloc.start()
     t0, cpu0 = time.perf_counter(), time.process_time()
     result = simulate(values, meta, method, variation, region, dimensions=args.dimensions,
                       n_jobs=args.jobs)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     levels = "16 domains, 4 dimensions" if args.dimensions else "16 domains"
     print(f"Monte Carlo {args.variants} variants × {len(values)} communes × {levels} "
-          f"+ overall (frame {args.frame}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f} at the start)")
+          f"+ overall (frame {args.frame}, {os.cpu_count()} CPUs, load average {load:.1f} "
+          f"at the start)")
     print(f"  time                      {seconds:6.1f} s   (target < 20 s)")
     print(f"  CPU time, all threads     {cpu:6.1f} s")
-    print(f"  peak traced allocations   {peak / 2**20:6.0f} MB  (target < 2048 MB)")
-    print(f"  peak RSS of the process   {rss:6.0f} MB  (before: {rss_before:.0f} MB)")
+    print(f"  peak RSS of the process   {rss:6.0f} MB  (target < 2048 MB; "
+          f"{rss_before:.0f} MB before the Monte Carlo)")
+    if args.tracemalloc:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"  peak traced allocations   {peak / 2**20:6.0f} MB")
     width = (result.rank_high - result.rank_low)["overall"]
     print(f"  overall 90 % rank interval: median width {width.median():.0f} ranks, "
           f"robustly flagged (share >= 0.9): "
