@@ -350,32 +350,27 @@ def _availability(tree: Tree, present: np.ndarray, column: dict[str, int],
     return ok
 
 
-def _frame_codes(index: pd.Index, groups: pd.Series | None) -> np.ndarray:
-    if groups is None:
-        return np.zeros(len(index), dtype=np.intp)
-    return group_codes(index, groups)
+def _frame_codes(index: pd.Index, groups: pd.Series | None) -> np.ndarray | None:
+    return None if groups is None else group_codes(index, groups)
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """Territories ranked at one level, frame by frame: ``columns[start:stop]`` is a frame."""
+    """The territories ranked at one level (those with a score) and their frames."""
 
     columns: np.ndarray
-    bounds: tuple[tuple[int, int], ...]
-    all_rows: bool
+    frames: np.ndarray | None
+    all_columns: bool
 
     @classmethod
-    def build(cls, frames: np.ndarray, mask: np.ndarray) -> _Layout:
-        kept = np.flatnonzero(mask)
-        order = np.argsort(frames[kept], kind="stable")
-        columns = kept[order]
-        cuts = np.flatnonzero(np.diff(frames[columns])) + 1
-        edges = [0, *cuts.tolist(), len(columns)]
-        bounds = tuple((a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a)
-        return cls(columns, bounds, len(bounds) == 1 and len(columns) == len(mask))
+    def build(cls, frames: np.ndarray | None, mask: np.ndarray) -> _Layout:
+        columns = np.flatnonzero(mask)
+        own = None if frames is None else frames[columns]
+        return cls(columns, own, len(columns) == len(mask))
 
     def empty(self, v_count: int) -> np.ndarray:
-        widest = max((b - a for a, b in self.bounds), default=0)
+        widest = len(self.columns) if self.frames is None else int(
+            np.bincount(self.frames).max(initial=0))
         return np.empty((v_count, len(self.columns)),
                         dtype=np.uint16 if widest < 2**16 else np.uint32)
 
@@ -386,19 +381,20 @@ class _Layout:
         Rank 1 = most fragile, ties at the best rank. Returns how many of these variants
         flag each ranked territory (percentile rank ``>= threshold``).
         """
-        flags = np.zeros(len(self.columns), dtype=np.int64)
-        for a, b in self.bounds:
-            block = scores if self.all_rows else scores[:, self.columns[a:b]]
-            flags[a:b] = rank_block(block, ranks[rows, a:b], threshold)
-        return flags
+        block = scores if self.all_columns else scores[:, self.columns]
+        return rank_block(block, ranks[rows], threshold, self.frames)
 
 
-def rank_block(block: np.ndarray, out: np.ndarray, threshold: float) -> np.ndarray:
+def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
+               frames: np.ndarray | None = None) -> np.ndarray:
     """Rank each row of ``block`` into ``out`` (1 = highest score) and count the flags.
 
     Same ranks as :func:`atlas.normalize.fragility_rank` and same flags as
-    :func:`atlas.flags.flag_scores`, row by row without large temporaries; ties, rare
-    among float scores, are handled sparsely.
+    :func:`atlas.flags.flag_scores`, within each frame (``frames``: a small integer per
+    column; None: one frame). Each row is sorted once by (frame, score): an exact sort by
+    score, then a stable radix sort by frame; the frames then occupy fixed runs of
+    positions, the same in every row, so that a position's rank and flag are known in
+    advance, except for ties (rare among float scores), which are fixed sparsely.
 
     Returns
     -------
@@ -407,37 +403,63 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float) -> np.ndarr
     """
     rows, width = block.shape
     flags = np.zeros(width, dtype=np.int64)
-    if width == 1:
-        out[:] = 1
-        flags[:] = rows if threshold <= 0 else 0
+    if width == 0:
         return flags
-    # flagged from the first position whose tie block starts at or after t, the smallest
-    # number of lower scores k with k / (width - 1) >= threshold (as percentile_rank)
-    reaches = np.arange(width) / (width - 1) >= threshold
-    t = int(np.argmax(reaches)) if reaches.any() else width
-    rank_of_position = np.arange(width, 0, -1).astype(out.dtype)  # 1 + number above
+    frame_of, start, end = _runs(frames, width)
+    position = np.arange(width)
+    rank_of_position = (end - position).astype(out.dtype)  # 1 + number above, in frame
+    size = end - start
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_lower = (position - start) / (size - 1)  # percentile rank, as percentile_rank
+    flag_at = np.where(size > 1, share_lower >= threshold, threshold <= 0)
+    same_frame = frame_of[1:] == frame_of[:-1]
+
     keys = radix_keys(block)
+    frame_keys = None if frames is None else frames.astype(np.uint16)
     order = np.empty(width, dtype=np.intp)
     ordered = np.empty(width, dtype=block.dtype)
     for r in range(rows):
         sort_row(block[r], keys[r], order, ordered)
-        tied = np.flatnonzero(ordered[1:] == ordered[:-1])  # position j ties with j + 1
-        values, cut = rank_of_position, t
+        if frame_keys is not None:
+            regroup = np.argsort(frame_keys[order], kind="stable")
+            order = order[regroup]
+            ordered = ordered[regroup]
+        tied = np.flatnonzero((ordered[1:] == ordered[:-1]) & same_frame)
+        values, flagged = rank_of_position, flag_at
         if tied.size:
             # runs of tied positions s..e: positions s..e+1 are one block, ranked as its
-            # last position e+1 (the best rank, as "min" ranking does)
+            # last position e+1 and flagged as its first s (ties share the lowest
+            # percentile rank and the best rank)
             starts = np.flatnonzero(np.diff(tied) != 1) + 1
             run = np.zeros(tied.size, dtype=np.intp)
             run[starts] = 1
-            block_end = tied[np.r_[starts - 1, tied.size - 1]][np.cumsum(run)] + 1
+            run = np.cumsum(run)
+            block_end = tied[np.r_[starts - 1, tied.size - 1]][run] + 1
+            block_start = tied[np.r_[0, starts]][run]
             values = rank_of_position.copy()
             values[tied] = rank_of_position[block_end]
-            if 0 < t < width and ordered[t - 1] == ordered[t]:  # a block straddles t
-                cut = int(block_end[np.searchsorted(tied, t - 1)]) + 1
+            flagged = flag_at.copy()
+            inside = np.r_[tied, block_end]
+            flagged[inside] = flag_at[np.r_[block_start, block_start]]
         row = out[r]  # a view: a 1-D scatter is faster than out[r, order]
         row[order] = values
-        flags[order[cut:]] += 1
+        flags[order[flagged]] += 1
     return flags
+
+
+def _runs(frames: np.ndarray | None, width: int) -> tuple[np.ndarray, ...]:
+    """Frame of each position of a row sorted by frame, and that frame's run of positions.
+
+    Returns the frame, the first position and the last position + 1.
+    """
+    if frames is None:
+        zeros = np.zeros(width, dtype=np.intp)
+        return zeros, zeros, np.full(width, width)
+    frame_of = np.sort(frames)
+    cuts = np.flatnonzero(np.diff(frame_of)) + 1
+    edges = np.r_[0, cuts, width]
+    run = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
+    return frame_of, edges[:-1][run], edges[1:][run]
 
 
 @dataclass(frozen=True)

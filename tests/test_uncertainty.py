@@ -147,14 +147,19 @@ def test_variation_validation():
 
 
 @settings(deadline=None)
-@given(hnp.arrays(np.float32, st.tuples(st.integers(1, 5), st.integers(1, 40)),
-                  elements=st.one_of(st.sampled_from([0.0, 0.5, 1.0]),
-                                     st.floats(-5, 5, width=32))),
-       st.sampled_from([0.0, 0.5, 0.9, 1.0]))
-def test_rank_block_matches_the_reference_ranking(block, threshold):
+@given(st.integers(1, 40).flatmap(lambda width: st.tuples(
+    hnp.arrays(np.float32, st.tuples(st.integers(1, 5), st.just(width)),
+               elements=st.one_of(st.sampled_from([0.0, 0.5, 1.0]),
+                                  st.floats(-5, 5, width=32))),
+    st.none() | hnp.arrays(np.intp, width, elements=st.integers(0, 3)))),
+    st.sampled_from([0.0, 0.5, 0.9, 1.0]))
+def test_rank_block_matches_the_reference_ranking(data, threshold):
+    block, frames = data
     out = np.zeros(block.shape, dtype=np.uint16)
-    flags = rank_block(block, out, threshold)
+    flags = rank_block(block, out, threshold, frames)
     frame = pd.DataFrame(block.T.astype(np.float64))  # one column per row of the block
+    groups = None if frames is None else pd.Series(frames)
     ranked = out.transpose()
-    assert (ranked == fragility_rank(frame).to_numpy()).all()
-    assert (flags == flag_scores(frame, threshold=threshold).sum(axis=1).to_numpy()).all()
+    assert (ranked == fragility_rank(frame, groups).to_numpy()).all()
+    expected = flag_scores(frame, groups, threshold=threshold).sum(axis=1).to_numpy()
+    assert (flags == expected).all()
