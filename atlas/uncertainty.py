@@ -412,7 +412,8 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
     with np.errstate(divide="ignore", invalid="ignore"):
         share_lower = (position - start) / (size - 1)  # percentile rank, as percentile_rank
     flag_at = np.where(size > 1, share_lower >= threshold, threshold <= 0)
-    same_frame = frame_of[1:] == frame_of[:-1]
+    flag_positions = np.flatnonzero(flag_at)
+    same_frame = None if frames is None else frame_of[1:] == frame_of[:-1]
 
     keys = radix_keys(block)
     frame_keys = None if frames is None else frames.astype(np.uint16)
@@ -424,8 +425,11 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
             regroup = np.argsort(frame_keys[order], kind="stable")
             order = order[regroup]
             ordered = ordered[regroup]
-        tied = np.flatnonzero((ordered[1:] == ordered[:-1]) & same_frame)
-        values, flagged = rank_of_position, flag_at
+        equal = ordered[1:] == ordered[:-1]
+        if same_frame is not None:
+            equal &= same_frame
+        tied = np.flatnonzero(equal)
+        values, flagged = rank_of_position, flag_positions
         if tied.size:
             # runs of tied positions s..e: positions s..e+1 are one block, ranked as its
             # last position e+1 and flagged as its first s (ties share the lowest
@@ -438,9 +442,10 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
             block_start = tied[np.r_[0, starts]][run]
             values = rank_of_position.copy()
             values[tied] = rank_of_position[block_end]
-            flagged = flag_at.copy()
+            at = flag_at.copy()
             inside = np.r_[tied, block_end]
-            flagged[inside] = flag_at[np.r_[block_start, block_start]]
+            at[inside] = flag_at[np.r_[block_start, block_start]]
+            flagged = np.flatnonzero(at)
         row = out[r]  # a view: a 1-D scatter is faster than out[r, order]
         row[order] = values
         flags[order[flagged]] += 1
