@@ -1,0 +1,1 @@
+"""Perceived fragility: survey data, importers, estimates and the simulated sample."""
