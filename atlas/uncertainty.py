@@ -429,11 +429,12 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
         if same_frame is not None:
             equal &= same_frame
         tied = np.flatnonzero(equal)
-        values, flagged = rank_of_position, flag_positions
+        values, unflagged = rank_of_position, None
         if tied.size:
             # runs of tied positions s..e: positions s..e+1 are one block, ranked as its
-            # last position e+1 and flagged as its first s (ties share the lowest
-            # percentile rank and the best rank)
+            # last position e+1 and flagged as its first s (ties share the best rank and
+            # the lowest percentile rank); flags being a suffix of each frame, ties can
+            # only unflag the end of a block that straddles the threshold
             starts = np.flatnonzero(np.diff(tied) != 1) + 1
             run = np.zeros(tied.size, dtype=np.intp)
             run[starts] = 1
@@ -442,13 +443,13 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
             block_start = tied[np.r_[0, starts]][run]
             values = rank_of_position.copy()
             values[tied] = rank_of_position[block_end]
-            at = flag_at.copy()
-            inside = np.r_[tied, block_end]
-            at[inside] = flag_at[np.r_[block_start, block_start]]
-            flagged = np.flatnonzero(at)
+            inside = tied + 1  # the positions after a block's first
+            unflagged = inside[flag_at[inside] & ~flag_at[block_start]]
         row = out[r]  # a view: a 1-D scatter is faster than out[r, order]
         row[order] = values
-        flags[order[flagged]] += 1
+        flags[order[flag_positions]] += 1
+        if unflagged is not None and unflagged.size:
+            flags[order[unflagged]] -= 1
     return flags
 
 
