@@ -89,23 +89,22 @@ def radix_keys(a: np.ndarray) -> np.ndarray:
     return shifted.astype(np.uint16)[:, None, :]
 
 
-def sort_row(a: np.ndarray, keys: np.ndarray, order: np.ndarray,
-             ordered: np.ndarray) -> None:
+def sort_row(a: np.ndarray, keys: np.ndarray, order: np.ndarray, ordered: np.ndarray,
+             frame: np.ndarray | None = None) -> None:
     """Sort the 1-D ``a`` exactly, given its :func:`radix_keys`, into ``order`` and ``ordered``.
 
-    See :func:`sort_rows`.
+    See :func:`sort_rows`. With ``frame`` (uint16, one per element), the sort is by
+    (frame, value): a last stable radix pass on the frame.
     """
     first = np.argsort(keys[0], kind="stable")  # numpy sorts 16-bit keys by radix
     for key in keys[1:]:
         first = first[np.argsort(key[first], kind="stable")]
-    if a.dtype == np.float32:
-        order[:] = first
-        np.take(a, first, out=ordered)
-        return
-    nearly = a[first]
-    second = np.argsort(nearly, kind="stable")  # timsort: linear on nearly sorted data
-    np.take(first, second, out=order)
-    np.take(nearly, second, out=ordered)
+    if a.dtype != np.float32:  # the keys were quantised: finish by value
+        first = first[np.argsort(a[first], kind="stable")]  # timsort, nearly sorted
+    if frame is not None:
+        first = first[np.argsort(frame[first], kind="stable")]
+    order[:] = first
+    np.take(a, first, out=ordered)
 
 
 def tie_bounds(sorted_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

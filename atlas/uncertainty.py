@@ -420,11 +420,7 @@ def rank_block(block: np.ndarray, out: np.ndarray, threshold: float,
     order = np.empty(width, dtype=np.intp)
     ordered = np.empty(width, dtype=block.dtype)
     for r in range(rows):
-        sort_row(block[r], keys[r], order, ordered)
-        if frame_keys is not None:
-            regroup = np.argsort(frame_keys[order], kind="stable")
-            order = order[regroup]
-            ordered = ordered[regroup]
+        sort_row(block[r], keys[r], order, ordered, frame_keys)
         equal = ordered[1:] == ordered[:-1]
         if same_frame is not None:
             equal &= same_frame
