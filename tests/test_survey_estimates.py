@@ -179,6 +179,9 @@ def test_territory_codes_roll_up(tiny):
     assert territory_codes(tiny, "departement").tolist()[:4] == ["38", "38", "69", "75"]
     assert pd.isna(territory_codes(tiny, "departement").iloc[4])
     assert territory_codes(tiny, "france").eq("FR").all()
+    national = respondent_table([person(9, "citoyen", "FR", "france", 1.0, {"social": 1})])
+    assert territory_codes(national, "france").tolist() == ["FR"]
+    assert territory_codes(national, "region").isna().all()
 
 
 def test_priority_scores_by_hand(tiny):

@@ -180,7 +180,8 @@ def sample_status(n_effective: np.ndarray | pd.Series, fragile_below: float = FR
 def territory_codes(respondents: pd.DataFrame, level: str) -> pd.Series:
     """Code of each respondent's territory at ``level`` (missing if theirs is coarser).
 
-    ``level`` is one of :data:`LEVELS`; ``"france"`` gives ``"FR"`` for everyone.
+    ``level`` is one of :data:`LEVELS`; ``"france"`` gives ``"FR"`` for everyone. A
+    respondent located only in France (level ``"france"``, code ``"FR"``) counts only there.
 
     Raises
     ------
@@ -189,13 +190,16 @@ def territory_codes(respondents: pd.DataFrame, level: str) -> pd.Series:
     """
     _check_choice("level", level, LEVELS)
     own_level = respondents["territory_level"]
-    unknown_levels = sorted(set(own_level.dropna()) - set(TERRITORY_LEVELS))
+    unknown_levels = sorted(set(own_level.dropna()) - set(LEVELS))
     if unknown_levels or own_level.isna().any():
         raise ValueError(f"unknown territory levels {unknown_levels}; valid levels: "
-                         f"{list(TERRITORY_LEVELS)}")
+                         f"{list(LEVELS)}")
+    code = respondents["territory_code"].astype("str")
+    national = (own_level == "france").to_numpy()
+    if (code[national] != NATIONAL_CODE).any():
+        raise ValueError(f"territory level 'france' takes the code {NATIONAL_CODE!r}")
     if level == "france":
         return pd.Series(NATIONAL_CODE, index=respondents.index, dtype="str")
-    code = respondents["territory_code"].astype("str")
     out = pd.Series(pd.NA, index=respondents.index, dtype="str")
     for own in TERRITORY_LEVELS:
         mask = (own_level == own).to_numpy()
