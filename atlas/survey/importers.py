@@ -68,7 +68,7 @@ _GEODATA_LEVELS = {"region": "regions", "departement": "departements", "commune"
 _CODE_WIDTH = {"region": 2, "departement": 2, "commune": 5}
 _RANK_PREFIX = {"dimension": DIMENSION_RANK, "domain": DOMAIN_RANK}
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_CHARS = 65_536
 
@@ -359,11 +359,23 @@ class _Table:
     notes: list[str]
     repeated: dict[str, list[int]]
     """Header names given to several columns → their 1-based positions."""
+    _texts: dict[str, tuple[pd.Series, np.ndarray]] = dataclasses.field(default_factory=dict)
 
     @property
     def row_label(self) -> str:
         """How rows are numbered for the user."""
         return "case" if self.format == "sav" else "row"
+
+    def texts(self, column: str) -> tuple[pd.Series, np.ndarray]:
+        """A column as text (``None`` when missing), and which cells were text in the file."""
+        if column not in self._texts:
+            self._texts[column] = _column_texts(self.frame[column])
+        return self._texts[column]
+
+    def numbers(self, column: str, decimal: str) -> tuple[pd.Series, pd.Series]:
+        """A column as floats (NaN when missing), and the mask of cells that are no number."""
+        texts, is_text = self.texts(column)
+        return _column_numbers(self.frame[column], texts, is_text, decimal)
 
 
 def _read(source: Source, options: FileOptions, max_bytes: int | None,
@@ -462,9 +474,11 @@ def _table(name: str, fmt: str, cells: pd.DataFrame, header_row: int,
     for i, column in enumerate(header):
         if column:
             positions.setdefault(column, []).append(i)
-    frame = pd.DataFrame({c: body.iloc[:, p[0]].to_numpy() for c, p in positions.items()},
-                         index=body.index, dtype=object)
-    empty = body.map(lambda v: _cell_text(v) is None).all(axis=1).to_numpy()
+    frame = pd.DataFrame({c: body.iloc[:, p[0]] for c, p in positions.items()},
+                         index=body.index)
+    empty = np.ones(len(body), dtype=bool)
+    for i in range(body.shape[1]):
+        empty &= _column_texts(body.iloc[:, i])[0].isna().to_numpy()
     if empty.any():
         skipped = rows[empty]
         label = "case" if fmt == "sav" else "row"
@@ -516,12 +530,13 @@ def _decimal(table: _Table, columns: list[str], decimal: str | None) -> str:
         return decimal
     seen: dict[str, tuple[str, int, str]] = {}
     for column in columns:
-        for position, cell in enumerate(table.frame[column]):
-            if isinstance(cell, str):
-                text = cell.strip()
-                for mark, pattern in ((",", r"^[+-]?\d*,\d+$"), (".", r"^[+-]?\d*\.\d+$")):
-                    if mark not in seen and re.match(pattern, text):
-                        seen[mark] = (column, int(table.rows[position]), text)
+        texts, is_text = table.texts(column)
+        texts = texts[is_text & texts.notna().to_numpy()]
+        for mark, pattern in ((",", r"[+-]?\d*,\d+"), (".", r"[+-]?\d*\.\d+")):
+            hits = texts.str.fullmatch(pattern).astype(bool)
+            if mark not in seen and hits.any():
+                first = hits.idxmax()
+                seen[mark] = (column, int(table.rows[first]), texts[first])
         if len(seen) == 2:
             (c1, r1, v1), (c2, r2, v2) = seen[","], seen["."]
             raise SurveyFileError(
@@ -539,10 +554,11 @@ def _require_columns(table: _Table, used: dict[str, str], mapping_source: str) -
     if missing:
         import difflib
 
+        folded = {normalize_key(c): c for c in table.frame.columns}
         parts = []
         for column in missing:
-            close = difflib.get_close_matches(column, list(table.frame.columns), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            close = difflib.get_close_matches(normalize_key(column), list(folded), n=1)
+            hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
             parts.append(f"{column!r} ({used[column]} in {Path(mapping_source).name}){hint}")
         raise SurveyFileError(f"{table.file}: missing column{'s' if len(parts) > 1 else ''} "
                               f"{', '.join(parts)}; columns in the file: "
@@ -571,23 +587,56 @@ def _cell_text(value: object) -> str | None:
     return text or None
 
 
-def _cell_number(value: object, decimal: str) -> tuple[float | None, bool]:
-    """``(number, valid)``; a missing cell is ``(None, True)``."""
-    if isinstance(value, bool):
-        return None, False
-    if isinstance(value, int | float | np.integer | np.floating):
-        number = float(value)
-        if math.isnan(number):
-            return None, True
-        return (number, True) if math.isfinite(number) else (None, False)
-    text = _cell_text(value)
-    if text is None:
-        return None, True
-    if decimal == ",":
-        if "." in text:
-            return None, False
-        text = text.replace(",", ".")
-    return (float(text), True) if _NUMBER.match(text) else (None, False)
+def _column_texts(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Cells as text (missing when empty, see :func:`_cell_text`) and the text-cell mask."""
+    if column.dtype != object and pd.api.types.is_string_dtype(column.dtype):  # CSV: fast path
+        stripped = column.str.strip()
+        return stripped.where(stripped != ""), column.notna().to_numpy()
+    values = column.to_numpy(dtype=object)
+    is_text = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+    out = np.empty(len(values), dtype=object)
+    if is_text.any():
+        stripped = pd.Series(values[is_text], dtype=object).str.strip()
+        out[is_text] = [t or None for t in stripped]
+    is_bool = np.fromiter((type(v) is bool for v in values), dtype=bool, count=len(values))
+    out[is_bool] = [str(v) for v in values[is_bool]]  # kept apart: True == 1 when hashed
+    others = ~is_text & ~is_bool
+    if others.any():
+        codes, uniques = pd.factorize(values[others], use_na_sentinel=True)
+        texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
+        out[others] = texts[codes]  # code -1 (missing) takes the trailing None
+    return pd.Series(out, index=column.index, dtype=object), is_text
+
+
+def _column_numbers(column: pd.Series, texts: pd.Series, is_text: np.ndarray, decimal: str
+                    ) -> tuple[pd.Series, pd.Series]:
+    """Floats of numeric cells and of text cells written with ``decimal``; the invalid mask."""
+    numbers = np.full(len(column), np.nan)
+    invalid = np.zeros(len(column), dtype=bool)
+    if is_text.all():
+        is_number = np.zeros(len(column), dtype=bool)
+    else:
+        values = column.to_numpy(dtype=object)
+        is_number = np.fromiter((isinstance(v, int | float | np.integer | np.floating)
+                                 and not isinstance(v, bool) for v in values),
+                                dtype=bool, count=len(values))
+        numeric = values[is_number].astype(float)
+        numbers[is_number] = np.where(np.isfinite(numeric), numeric, np.nan)
+        invalid[is_number] = np.isinf(numeric)
+    written = ~is_number & texts.notna().to_numpy()
+    if written.any():
+        text = texts[written]
+        wrong_mark = np.zeros(len(text), dtype=bool)
+        if decimal == ",":
+            wrong_mark = text.str.contains(".", regex=False).to_numpy(dtype=bool)
+            text = text.str.replace(",", ".", regex=False)
+        ok = text.str.fullmatch(_NUMBER.pattern).to_numpy(dtype=bool) & ~wrong_mark
+        parsed = np.full(len(text), np.nan)
+        parsed[ok] = pd.to_numeric(text[ok]).to_numpy(dtype=float)
+        numbers[written] = parsed
+        invalid[written] = ~ok
+    return (pd.Series(numbers, index=column.index),
+            pd.Series(invalid, index=column.index))
 
 
 def _identities(ids, labels=()) -> dict[str, str]:
@@ -697,14 +746,11 @@ class _Validator:
         if field.is_constant:
             return pd.Series([str(field.constant)] * len(self.index), index=self.index,
                              dtype=object)
-        return self.table.frame[field.column].map(_cell_text).astype(object)
+        return self.table.texts(field.column)[0]
 
     def numbers(self, column: str) -> tuple[pd.Series, pd.Series]:
         """A column as floats (NaN when missing) and the mask of non-numbers."""
-        parsed = [_cell_number(v, self.decimal) for v in self.table.frame[column]]
-        numbers = pd.Series([np.nan if n is None else n for n, _ in parsed], index=self.index,
-                            dtype="float64")
-        return numbers, pd.Series([not ok for _, ok in parsed], index=self.index)
+        return self.table.numbers(column, self.decimal)
 
     def translate(self, field: Field, key: str, what: str,
                   identities: dict[str, str]) -> pd.Series:
@@ -722,7 +768,7 @@ class _Validator:
             if target is None and label is not None:
                 target = lookup.get(normalize_key(label))
             found[text] = target
-        mapped = texts.map(lambda t: found.get(t) if isinstance(t, str) else None)
+        mapped = texts.map(found).astype(object)
         column = field.column
         self.reject_missing(texts, field, what)
         valid = sorted(set(identities.values()))
@@ -813,7 +859,7 @@ class _Validator:
             matrix = {}
             for item, column in ranking.ranks.items():
                 numbers, invalid = self.numbers(column)
-                texts = self.table.frame[column].map(_cell_text)
+                texts = self.table.texts(column)[0]
                 whole = numbers.notna() & (numbers == numbers.round())
                 self.reject(invalid | (numbers.notna() & ~whole), column,
                             lambda v, k=kind: f"{k} rank {v} is not a whole number", texts)
@@ -878,7 +924,7 @@ class _Validator:
                 if target is None and key in labels:
                     target = lookup.get(normalize_key(labels[key]))
                 found[text] = target
-            mapped = texts.map(lambda t, f=found: f.get(t) if isinstance(t, str) else None)
+            mapped = texts.map(found).astype(object)
             ordinal = _ordinal(position)
             self.reject(texts.notna() & mapped.isna(), column,
                         lambda v, o=ordinal: f"{o} choice {v} is not a known {kind}; valid: "
