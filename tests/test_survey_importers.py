@@ -343,6 +343,26 @@ def test_wave_from_a_column(tmp_path, geodata_root):
     assert problems_of(result.report)[0][2].startswith("unknown wave '3'")
 
 
+def test_respondents_located_only_in_france(tmp_path, geodata_root):
+    rows = with_cell(0, "NIVEAU", "france")
+    rows[0][HEADER.index("CODE")] = "FR"
+    result = import_survey(write_csv(tmp_path / "e.csv", rows), mapping(),
+                           geodata_root=geodata_root)
+    assert result.respondents.loc[0, ["territory_code", "territory_level"]].tolist() == [
+        "FR", "france"]
+    rows[0][HEADER.index("CODE")] = "84"
+    error = imported(tmp_path, rows, geodata_root=geodata_root)
+    assert problems(error) == [(2, "CODE", "territory level 'france' takes the code 'FR', "
+                                "not '84'")]
+
+
+def test_a_row_with_too_many_fields_names_the_file_and_line(tmp_path):
+    path = write_csv(tmp_path / "e.csv", [ROWS[0], [*ROWS[1], "extra"]])
+    with pytest.raises(SurveyFileError, match=r"e.csv: cannot read as CSV with separator ';'.*"
+                                              r"Expected 11 fields in line 3, saw 12"):
+        import_survey(path, mapping())
+
+
 def test_all_or_nothing_then_keep_valid_rows(tmp_path, geodata_root):
     rows = with_cell(0, "POIDS", "-1")
     rows[2][HEADER.index("TYPE")] = "maire"

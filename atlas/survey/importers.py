@@ -39,6 +39,7 @@ from atlas.survey.mapping import (
     AGGREGATE_LEVELS,
     ITEMS,
     MEASURES,
+    RESPONDENT_LEVELS,
     SHARE_UNITS,
     AggregateMapping,
     Field,
@@ -54,7 +55,6 @@ from atlas.survey.model import (
     DIMENSION_RANK,
     DOMAIN_RANK,
     RESPONDENT_COLUMNS,
-    TERRITORY_LEVELS,
     Survey,
     Wave,
 )
@@ -235,8 +235,8 @@ def import_survey(source: Source, mapping: RespondentMapping | str | PathLike[st
     wave = check.translate(fields["wave"], "wave", "wave",
                            _identities(waves, [w.name for w in mapping.waves]))
     level = check.translate(fields["territory_level"], "territory_level", "territory level",
-                            _identities(TERRITORY_LEVELS, [LEVEL_LABELS[t] for t in
-                                                           TERRITORY_LEVELS]))
+                            _identities(RESPONDENT_LEVELS,
+                                        [LEVEL_LABELS[lv] for lv in RESPONDENT_LEVELS]))
     code = check.codes(fields["territory_code"], level)
     check.territories(code, level, fields["territory_code"], _territory_codes(geodata_root))
     weight = check.positive(fields["weight"], "weight")
@@ -316,7 +316,8 @@ def import_aggregates(source: Source, mapping: AggregateMapping | str | PathLike
     check = _Validator(table, _decimal(table, numeric, options.decimal), mapping.source)
 
     level = check.translate(fields["territory_level"], "territory_level", "territory level",
-                            _identities(AGGREGATE_LEVELS, LEVEL_LABELS.values()))
+                            _identities(AGGREGATE_LEVELS,
+                                        [LEVEL_LABELS[lv] for lv in AGGREGATE_LEVELS]))
     code = check.codes(fields["territory_code"], level)
     check.territories(code, level, fields["territory_code"], _territory_codes(geodata_root))
     actor = check.translate(fields["actor"], "actor", "actor",
@@ -352,7 +353,8 @@ class _Table:
     file: str
     format: str
     frame: pd.DataFrame
-    """Object cells under the header's names (first of any repeated name)."""
+    """Cells as read (text for CSV; text, numbers, dates for XLSX and SAV) under the header's
+    names (the first column of a repeated name)."""
     rows: np.ndarray
     labels: dict[str, dict[str, str]]
     """SAV value labels: column → normalised code → label."""
@@ -367,7 +369,7 @@ class _Table:
         return "case" if self.format == "sav" else "row"
 
     def texts(self, column: str) -> tuple[pd.Series, np.ndarray]:
-        """A column as text (``None`` when missing), and which cells were text in the file."""
+        """A column as text (missing when empty), and which cells were text in the file."""
         if column not in self._texts:
             self._texts[column] = _column_texts(self.frame[column])
         return self._texts[column]
@@ -742,7 +744,7 @@ class _Validator:
 
     # cells
     def text(self, field: Field) -> pd.Series:
-        """A field as text (``None`` when missing)."""
+        """A field as text (missing when empty)."""
         if field.is_constant:
             return pd.Series([str(field.constant)] * len(self.index), index=self.index,
                              dtype=object)

@@ -38,6 +38,10 @@ SHARE_UNITS = {"proportion": 1.0, "percent": 100.0}
 """How a published table writes its shares (divisor to bring them into [0, 1])."""
 MEASURES = ("first", "first_or_second")
 AGGREGATE_LEVELS = (*TERRITORY_LEVELS, "france")
+RESPONDENT_LEVELS = AGGREGATE_LEVELS
+"""Levels a respondent's territory may have: a respondent known only to live in France
+(national panel) has level ``"france"`` and code ``"FR"``, as :mod:`atlas.survey.estimates`
+reads them (the model's ``TERRITORY_LEVELS`` lists only the three local levels)."""
 AGGREGATE_ACTORS = (*ACTORS, "tous")
 ITEMS = {"dimension": DIMENSION_BY_ID, "domain": DOMAIN_BY_ID}
 """Ranked items: kind → id → :class:`indicators.domains.Dimension` or ``Domain``."""
@@ -278,7 +282,7 @@ def parse_mapping(data: object, source: str = "<mapping>") -> AnyMapping:
                                      values=False),
         "actor": check.field(columns, "actor", targets=tuple(ACTORS)),
         "territory_code": check.field(columns, "territory_code", values=False, zero_pad=True),
-        "territory_level": check.field(columns, "territory_level", targets=TERRITORY_LEVELS),
+        "territory_level": check.field(columns, "territory_level", targets=RESPONDENT_LEVELS),
         "weight": check.field(columns, "weight", values=False, number=True),
     }
     if "wave" in columns:
