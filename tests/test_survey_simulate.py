@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from atlas.survey import simulate
-from atlas.survey.estimates import priority_scores, rank_shares, territory_codes
+from atlas.survey.estimates import priority_scores, rank_shares, survey_shares, territory_codes
 from atlas.survey.model import (
     ACTORS,
     DIMENSION_COLUMNS,
@@ -177,6 +177,8 @@ def test_default_sample_is_marked_simulated(simulation):
     assert [w.id for w in survey.waves] == [simulate.WAVE.id]
     # The estimates carry the mark on.
     assert rank_shares(survey.respondents).attrs["simulated"] is True
+    shares = survey_shares(survey, "region")
+    assert shares.attrs["simulated"] is True and shares.attrs["source"] == simulate.SOURCE
 
 
 def test_default_sample_columns_and_sizes(respondents):
