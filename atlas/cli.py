@@ -59,7 +59,45 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("--json", action="store_true", help="print one JSON object")
     cover.add_argument("--dir", type=Path, default=None, help="snapshot folder")
     cover.set_defaults(run=_indicators_coverage)
+
+    comp = groups.add_parser("compare", help="objective versus perceived fragility")
+    comp.add_argument("--level", choices=["region", "departement"], default="region")
+    comp.add_argument("--actor", default="citoyen",
+                      help="citoyen, elu, entreprise, association or tous")
+    comp.add_argument("--survey", type=Path, default=None, help="survey file (CSV, XLSX or "
+                      "SAV); default: the simulated sample shipped with the atlas")
+    comp.add_argument("--mapping", type=Path, default=None, help="mapping file (YAML) of "
+                      "the survey's columns (see atlas/survey/mapping_template.yaml)")
+    comp.add_argument("--json", action="store_true", help="print one JSON object")
+    comp.set_defaults(run=_compare)
     return parser
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from atlas import perception_gap
+
+    if args.survey is not None:
+        from atlas.survey.importers import import_survey
+        from atlas.survey.mapping import load_mapping
+
+        if args.mapping is None:
+            print("atlas compare: --survey needs --mapping", file=sys.stderr)
+            return 2
+        survey = import_survey(args.survey, load_mapping(args.mapping)).survey
+    else:
+        from atlas.survey.simulate import default_sample
+
+        survey = default_sample()
+    result = perception_gap.summary_json(perception_gap.run(survey, args.level, args.actor))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"source: {result['source']}, actor: {result['actor']}")
+        for row in result["territories"]:
+            print(f"{row['code']:>4} {row['name']:32} spearman {row['spearman']!s:>6}  "
+                  f"blind spots {row['blind_spots']}  over-perceived "
+                  f"{row['over_perceived']}  n_eff {row['n_effective']}")
+    return 0
 
 
 def _indicators_build(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ from geodata.crs import areas_km2, zone_of
 from geodata.paths import geodata_dir
 from geodata.repair import repair_communes
 
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 """Bump when the build's logic changes, so that caches are rebuilt."""
 
 REPORT = "report.json"

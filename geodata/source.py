@@ -63,9 +63,13 @@ def full_name(name: pd.Series, tncc: pd.Series) -> pd.Series:
 
 @cache
 def regions() -> pd.DataFrame:
-    """Régions: ``code``, ``name`` (18 rows), indexed by the package's internal id."""
+    """Régions: ``code``, ``name`` (18 rows), indexed by the package's internal id.
+
+    As in INSEE's own tables, a région's name has no article ("Hauts-de-France"); the
+    article code only serves to write it in a sentence.
+    """
     df = _read("regions")
-    out = pd.DataFrame({"code": df["code"], "name": full_name(df["nom"], df["type_nom"])})
+    out = pd.DataFrame({"code": df["code"], "name": df["nom"]})
     out.index = df["id"]
     return out
 

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from atlas import compare, perception_gap
+from atlas.survey.simulate import default_sample
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return default_sample()
+
+
+@pytest.fixture(scope="module")
+def departements(sample):
+    return perception_gap.run(sample, "departement", "citoyen", n_variants=50)
+
+
+def test_every_departement_of_the_sample_is_compared(departements, sample):
+    assert departements.simulated and departements.source == sample.source
+    assert set(departements.table["category"]) <= set(compare.CATEGORIES)
+    assert len(departements.summary) >= 90
+    assert departements.summary["spearman"].dropna().between(-1, 1).all()
+    # ranks are within the 16 domains
+    assert departements.table["objective_rank"].dropna().between(1, 16).all()
+    # about 10 citizens per département: many estimates are suppressed, and say so
+    suppressed = departements.table["status"] == "supprimé"
+    assert suppressed.any()
+    assert (departements.table.loc[suppressed, "category"] == compare.NO_DATA).all()
+
+
+def test_gap_clusters_with_fdr(departements):
+    clusters = perception_gap.gap_clusters(departements, "health", permutations=199)
+    assert set(clusters["cluster"]) <= {"HH", "LL", "HL", "LH", "ns"}
+    assert (clusters.loc[clusters["cluster"] != "ns", "p_sim"] <= 0.05).all()
+    # only départements with enough respondents have a gap; overseas ones have no neighbour
+    assert "971" not in clusters.index and len(clusters) >= 20
+    assert clusters["gap"].notna().all()
+
+
+def test_unknown_level_is_refused(sample):
+    with pytest.raises(ValueError, match="valid levels"):
+        perception_gap.run(sample, "commune")
+
+
+def test_compare_command_prints_the_summary_json():
+    out = subprocess.run([sys.executable, "-m", "atlas.cli", "compare", "--level", "region",
+                          "--json"], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    assert result["source"] == "simulated"
+    assert len(result["territories"]) == 18
+    first = result["territories"][0]
+    assert set(first) == {"code", "name", "spearman", "blind_spots", "over_perceived",
+                          "n_effective"}
+    names = {t["name"] for t in result["territories"]}
+    assert "Hauts-de-France" in names
