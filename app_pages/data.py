@@ -103,3 +103,97 @@ def indicator_table() -> pd.DataFrame:
             "Réserves": " ".join(filter(None, [indicator.caveats, source.caveats])),
         })
     return pd.DataFrame(rows)
+
+
+# --- Objective versus perceived (pages « Objectif vs perçu » and « Autodiagnostic ») ---
+
+GAP_CUTS = (-5.5, -1.5, 1.5, 5.5)
+"""Gap (perceived rank - objective rank) cut into 5 classes: 0 = over-perceived side."""
+GAP_GREY = {"non significatif": 5, "données insuffisantes": 6}
+"""Class index of the categories greyed on the gap map."""
+SPEARMAN_CUTS = (0.0, 0.25, 0.5, 0.75)
+
+
+@st.cache_resource(show_spinner="Tirage de l'échantillon simulé…")
+def survey_sample():
+    """The atlas's simulated survey sample (:func:`atlas.survey.simulate.default_sample`)."""
+    from atlas.survey.simulate import default_sample
+
+    return default_sample()
+
+
+@st.cache_resource(show_spinner="Comparaison de l'objectif et du perçu…")
+def gap_comparison(level: str, actor: str):
+    """The :class:`atlas.perception_gap.GapComparison` of ``level`` and ``actor`` (read-only)."""
+    from atlas import perception_gap
+
+    return perception_gap.run(survey_sample(), level, actor)
+
+
+@st.cache_data(show_spinner=False)
+def perceived_profile(level: str, actor: str) -> pd.DataFrame:
+    """Perceived-priority scores and ranks of the 16 domains by territory, for one actor."""
+    from atlas import compare
+    from atlas.survey.estimates import priority_scores
+
+    return compare.perceived_profile(priority_scores(survey_sample().respondents, level),
+                                     actor)
+
+
+@st.cache_data(show_spinner="Calcul des indices…")
+def objective_profile(level: str) -> pd.DataFrame:
+    """Standing (1 = most fragile of France) and rank of the 16 domains by territory."""
+    from atlas import compare
+    from atlas.indices import level_indices
+
+    return compare.objective_profile(level_indices(level))
+
+
+@st.cache_resource(show_spinner=False)
+def national_shapes(level: str):
+    """Régions or départements (national view, overseas in insets), with their names."""
+    from geodata import insets
+
+    shapes = store.web_geometries(level, webmap.NATIONAL_VIEW).merge(
+        table(level)[["code", "name"]], on="code", how="left")
+    departement = (shapes["code"].map(webmap.overseas_departement_of_region())
+                   if level == "regions" else shapes["code"])
+    return insets.apply_insets(shapes, departement, target="web")
+
+
+@st.cache_data(show_spinner="Préparation de la carte des écarts…")
+def gap_payload(level: str, actor: str, domain: str) -> str:
+    """GeoJSON of the gap map: class 0-4 by gap, 5-6 greyed categories, tooltip text."""
+    import numpy as np
+
+    rows = gap_comparison(level, actor).table
+    rows = rows[rows["domain"] == domain].set_index("territory_code")
+    cls = pd.Series(np.digitize(rows["gap"].to_numpy(dtype="float64"), GAP_CUTS),
+                    index=rows.index).where(rows["gap"].notna())
+    cls = rows["category"].map(GAP_GREY).fillna(cls)  # a class index, not an indicator
+    shapes = national_shapes(f"{level}s")
+    labels = rows["gap"].map(lambda g: "écart non disponible" if pd.isna(g)
+                             else f"écart {int(g):+d}") + ", " + rows["category"]
+    out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
+                        name=shapes["name"] + " — " + shapes["code"].map(labels).fillna(
+                            "aucun répondant"))
+    return webmap.geojson(out, ("code", "name", "cls"))
+
+
+@st.cache_data(show_spinner=False)
+def spearman_payload(level: str, actor: str) -> str:
+    """GeoJSON of the map of the profile correlation (Spearman) per territory."""
+    import numpy as np
+
+    summary = gap_comparison(level, actor).summary
+    rho = summary["spearman"]
+    cls = pd.Series(np.digitize(rho.to_numpy(dtype="float64"), SPEARMAN_CUTS),
+                    index=rho.index).where(rho.notna())
+    text = [("corrélation non calculable" if pd.isna(r) else
+             f"ρ = {r:.2f}".replace(".", ",")) + f", n effectif {n:.0f}"
+            for r, n in zip(rho, summary["n_effective"], strict=True)]
+    shapes = national_shapes(f"{level}s")
+    out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
+                        name=shapes["name"] + " — " + shapes["code"].map(
+                            pd.Series(text, index=summary.index)).fillna("aucun répondant"))
+    return webmap.geojson(out, ("code", "name", "cls"))
