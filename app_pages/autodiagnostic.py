@@ -1,0 +1,106 @@
+"""Page « Autodiagnostic » : an official's priorities beside the facts and the citizens."""
+
+import streamlit as st
+
+from app_pages import data, fmt
+from atlas import autodiagnostic as auto
+from atlas.compare import FRAGILE_STANDING, SOLID_STANDING
+from atlas.survey.model import SIMULATED_LABEL
+from indicators.domains import DOMAIN_BY_ID, DOMAINS
+
+LEVEL_LABELS = {"regions": "Région", "departements": "Département"}
+RANK_KEY = "auto_rank_"
+
+
+def label(domain: str) -> str:
+    """French label of a domain id."""
+    return DOMAIN_BY_ID[domain].label
+
+
+st.title("Autodiagnostic")
+st.caption("Vous êtes élu·e : classez les domaines selon vos priorités pour votre territoire, "
+           "puis comparez votre classement avec le profil objectif du territoire et avec ce "
+           "que perçoivent les citoyens de votre région. Rien n'est enregistré sur le "
+           "serveur : votre classement reste dans votre session et disparaît à sa fermeture.")
+
+left, right = st.columns([1, 2])
+level = left.radio("Niveau", list(LEVEL_LABELS), key="auto_level", horizontal=True,
+                   format_func=LEVEL_LABELS.get)
+territories = data.table(level).sort_values("name")
+names = dict(zip(territories["code"], territories["name"], strict=True))
+code = right.selectbox("Votre territoire", list(names), key=f"auto_territory_{level}",
+                       format_func=lambda c: f"{names[c]} ({c})")
+region = code if level == "regions" else territories.set_index("code")["region"][code]
+region_name = data.table("regions").set_index("code")["name"].get(region, "?")
+
+with st.form("auto_form"):
+    st.markdown(f"**Vos priorités** : donnez le rang 1 à votre première priorité, 2 à la "
+                f"suivante… Classez au moins {auto.MIN_RANKED} domaines ; laissez vides ceux "
+                "que vous ne classez pas. Chaque rang ne sert qu'une fois.")
+    columns = st.columns(4)
+    for i, domain in enumerate(DOMAINS):
+        columns[i % 4].number_input(domain.label, min_value=1, max_value=len(DOMAINS),
+                                    value=None, step=1, key=RANK_KEY + domain.id)
+    submitted = st.form_submit_button("Comparer", type="primary")
+if submitted:
+    ranks = {d.id: st.session_state.get(RANK_KEY + d.id) for d in DOMAINS}
+    errors = auto.ranking_errors(ranks)
+    st.session_state.auto_ranking = None if errors else ranks
+    for error in errors:
+        st.error(error)
+
+ranking = st.session_state.get("auto_ranking")
+if not ranking:
+    st.info("Remplissez le classement puis cliquez « Comparer ».")
+else:
+    objective = data.objective_profile(level)
+    objective = objective[objective["territory_code"] == code]
+    perceived = data.perceived_profile("region", "citoyen")
+    perceived = perceived[perceived["territory_code"] == region]
+    simulated = data.survey_sample().simulated
+    result = auto.diagnose(ranking, objective, perceived)
+    table = result.table.assign(label=result.table["domain"].map(label))
+
+    mine, facts, citizens = st.columns(3)
+    with mine:
+        st.subheader("Votre classement")
+        ranked = table.dropna(subset=["official_position"])
+        st.markdown("\n".join(f"{int(p)}. {name}" for p, name in
+                              zip(ranked["official_position"], ranked["label"], strict=True)))
+    with facts:
+        st.subheader(f"Profil objectif — {names[code]}")
+        st.dataframe(table.sort_values("objective_rank"), hide_index=True, width="stretch",
+                     column_order=["objective_rank", "label", "standing"],
+                     column_config={"objective_rank": "Rang", "label": "Domaine",
+                                    "standing": st.column_config.ProgressColumn(
+                                        "Position", min_value=0.0, max_value=1.0,
+                                        format="%.2f", help="1 = le plus fragile de France")})
+    with citizens:
+        st.subheader(f"Citoyens — {region_name}")
+        st.dataframe(table.sort_values("perceived_rank"), hide_index=True, width="stretch",
+                     column_order=["perceived_rank", "label", "score"],
+                     column_config={"perceived_rank": "Rang", "label": "Domaine",
+                                    "score": st.column_config.ProgressColumn(
+                                        "Score perçu", min_value=0.0, max_value=1.0,
+                                        format="%.2f")})
+        n_eff = perceived["n_effective"].max() if len(perceived) else float("nan")
+        st.caption(f"{SIMULATED_LABEL.capitalize() if simulated else 'Enquête'} ; effectif "
+                   f"efficace {fmt.decimal(n_eff, 0)} répondants.")
+        if simulated:
+            st.warning(f"Perception des citoyens : {SIMULATED_LABEL}.")
+
+    threshold = fmt.decimal(FRAGILE_STANDING, 2)
+    if result.blind_spots:
+        st.error(f"**Angles morts possibles** (territoire objectivement fragile — position "
+                 f"≥ {threshold} — mais hors de vos {auto.TOP} premières priorités) : "
+                 + ", ".join(label(d) for d in result.blind_spots) + ".")
+    if result.not_fragile:
+        st.warning(f"**Priorités peu fragiles** (dans vos {auto.TOP} premières priorités, "
+                   f"mais position ≤ {fmt.decimal(SOLID_STANDING, 2)}) : "
+                   + ", ".join(label(d) for d in result.not_fragile) + ".")
+    if not result.blind_spots and not result.not_fragile:
+        st.success("Aucun angle mort : vos priorités couvrent les domaines où le territoire "
+                   "est le plus fragile.")
+    st.download_button("Télécharger la comparaison (CSV)", key="auto_csv",
+                       data=auto.to_csv(result, names[code], simulated),
+                       file_name=f"autodiagnostic_{code}.csv", mime="text/csv")

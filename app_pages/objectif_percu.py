@@ -1,0 +1,140 @@
+"""Page « Objectif vs perçu » : gaps between the index and the survey, by territory."""
+
+import altair as alt
+import streamlit as st
+
+from app_pages import data, fmt
+from app_pages.leaflet_map import Layer, Legend, leaflet_map
+from atlas.compare import CATEGORIES
+from atlas.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
+from atlas.survey.model import ACTORS, SIMULATED_LABEL
+from indicators.domains import DOMAIN_BY_ID
+
+ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
+LEVEL_LABELS = {"region": "Régions", "departement": "Départements"}
+GAP_COLOURS = ("#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020", "#e0e0e0", "#8c8c8c")
+GAP_LABELS = ("−6 ou moins : priorité bien plus perçue que la fragilité",
+              "−5 à −2", "−1 à +1 : rangs proches", "+2 à +5",
+              "+6 ou plus : fragilité bien moins perçue (angle mort)",
+              "gris clair : non significatif", "gris foncé : données insuffisantes")
+RHO_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
+RHO_LABELS = ("moins de 0 : profils opposés", "0 à 0,25", "0,25 à 0,5", "0,5 à 0,75",
+              "0,75 à 1 : profils concordants")
+MAP_KEY = "gap_map_click"
+
+
+def on_map_click() -> None:
+    """Select the clicked territory."""
+    click = st.session_state.get(MAP_KEY) or {}
+    if click.get("code") in territories:
+        st.session_state.gap_territory = click["code"]
+
+
+st.title("Objectif vs perçu")
+controls = st.columns(3)
+actor = controls[0].selectbox("Acteurs interrogés", list(ACTOR_LABELS), key="gap_actor",
+                              format_func=ACTOR_LABELS.get)
+level = controls[1].radio("Niveau", list(LEVEL_LABELS), key="gap_level", horizontal=True,
+                          format_func=LEVEL_LABELS.get)
+domain = controls[2].selectbox("Domaine de la carte des écarts", list(DOMAIN_BY_ID),
+                               key="gap_domain", format_func=lambda d: DOMAIN_BY_ID[d].label)
+comparison = data.gap_comparison(level, actor)
+note = f" — {SIMULATED_LABEL}" if comparison.simulated else ""
+if comparison.simulated:
+    st.warning(f"Enquête : {SIMULATED_LABEL}. Les perceptions affichées ne sont pas des "
+               "résultats d'enquête réels.", icon=":material/science:")
+st.caption(
+    f"Source de la perception : {comparison.source}{note}. Écart = rang perçu − rang objectif "
+    "parmi les 16 domaines du territoire : positif quand le domaine est moins prioritaire "
+    "pour les répondants que sa fragilité ne le suggère. Un constat n'est retenu que s'il "
+    "dépasse les deux incertitudes (indice et enquête). Petits échantillons : effectif "
+    f"efficace (n eff.) inférieur à {fmt.integer(FRAGILE_N_EFF)} = estimation fragile ; "
+    f"inférieur à {fmt.integer(SUPPRESSED_N_EFF)} = supprimée (« données insuffisantes »).")
+
+names = data.table(f"{level}s").set_index("code")["name"]
+summary = comparison.summary
+territories = list(summary.index)
+
+gap_tab, rho_tab = st.tabs(["Écart par domaine", "Corrélation des profils"])
+with gap_tab:
+    leaflet_map([Layer("gap", data.gap_payload(level, actor, domain), interactive=True,
+                       fit=True, weight=0.8)], key=MAP_KEY, height=520,
+                legend=Legend(f"{DOMAIN_BY_ID[domain].label} : écart de rang{note}",
+                              GAP_LABELS, missing="aucun répondant", colours=GAP_COLOURS),
+                on_change=on_map_click)
+    st.caption("Rouge : fragilité sous-estimée (angle mort) ; bleu : priorité surestimée. "
+               "Les territoires en gris (classes « non significatif » et « données "
+               "insuffisantes ») n'ont pas de constat solide. Cliquez un territoire pour "
+               "son détail.")
+with rho_tab:
+    leaflet_map([Layer("rho", data.spearman_payload(level, actor), fit=True, weight=0.8)],
+                key="gap_rho_map", height=520,
+                legend=Legend(f"Corrélation de Spearman objectif / perçu{note}", RHO_LABELS,
+                              missing="non calculable", colours=RHO_COLOURS))
+    st.dataframe(summary.assign(name=summary.index.map(names)).reset_index(),
+                 column_config={"territory_code": "Code", "name": "Territoire",
+                                "spearman": st.column_config.NumberColumn("Spearman",
+                                                                          format="%.2f"),
+                                "blind_spots": "Angles morts",
+                                "over_perceived": "Surestimés", "aligned": "Alignés",
+                                "n_effective": st.column_config.NumberColumn(
+                                    "n eff.", format="%.0f")},
+                 column_order=["territory_code", "name", "spearman", "blind_spots",
+                               "over_perceived", "aligned", "n_effective"],
+                 hide_index=True, width="stretch")
+
+st.session_state.setdefault("gap_territory", territories[0])
+if st.session_state.gap_territory not in territories:
+    st.session_state.gap_territory = territories[0]
+code = st.selectbox("Territoire", territories, key="gap_territory",
+                    format_func=lambda c: f"{names.get(c, '?')} ({c})")
+row = summary.loc[code]
+n_eff = row["n_effective"]
+cols = st.columns(4)
+cols[0].metric("Corrélation (Spearman)", fmt.decimal(row["spearman"], 2))
+cols[1].metric("Angles morts", int(row["blind_spots"]))
+cols[2].metric("Surestimés", int(row["over_perceived"]))
+cols[3].metric("Effectif efficace", fmt.decimal(n_eff, 0))
+if n_eff < SUPPRESSED_N_EFF:
+    st.error(f"Effectif efficace inférieur à {fmt.integer(SUPPRESSED_N_EFF)} : les "
+             "estimations de ce territoire sont supprimées.")
+elif n_eff < FRAGILE_N_EFF:
+    st.info(f"Effectif efficace inférieur à {fmt.integer(FRAGILE_N_EFF)} : estimations "
+            "fragiles, à lire avec prudence.")
+
+rows = comparison.table[comparison.table["territory_code"] == code].assign(
+    label=lambda t: t["domain"].map(lambda d: DOMAIN_BY_ID[d].label))
+scatter_col, table_col = st.columns([2, 3])
+with scatter_col:
+    points = alt.Chart(rows.dropna(subset=["perceived_rank"])).mark_circle(size=90).encode(
+        x=alt.X("objective_rank:Q", title="Rang objectif (1 = plus fragile)",
+                scale=alt.Scale(domain=[0, 17])),
+        y=alt.Y("perceived_rank:Q", title="Rang perçu (1 = première priorité)",
+                scale=alt.Scale(domain=[0, 17])),
+        color=alt.Color("category:N", title="Constat",
+                        scale=alt.Scale(domain=list(CATEGORIES),
+                                        range=["#ca0020", "#0571b0", "#1a9641", "#bdbdbd",
+                                               "#636363"])),
+        tooltip=[alt.Tooltip("label:N", title="Domaine"), "objective_rank", "perceived_rank",
+                 "gap", "category"])
+    diagonal = alt.Chart(alt.Data(values=[{"r": 1}, {"r": 16}])).mark_line(
+        color="#999999", strokeDash=[4, 3]).encode(x="r:Q", y="r:Q")
+    st.altair_chart(diagonal + points, width="stretch")
+    st.caption(f"Au-dessus de la diagonale : domaine moins perçu que sa fragilité.{note}")
+with table_col:
+    st.dataframe(
+        rows, hide_index=True, width="stretch",
+        column_order=["label", "standing", "score", "ci_low", "ci_high", "objective_rank",
+                      "perceived_rank", "gap", "n_effective", "status", "category"],
+        column_config={
+            "label": "Domaine",
+            "standing": st.column_config.NumberColumn("Position objective", format="%.2f",
+                                                      help="1 = le plus fragile de France"),
+            "score": st.column_config.NumberColumn("Score perçu", format="%.2f"),
+            "ci_low": st.column_config.NumberColumn("IC bas", format="%.2f"),
+            "ci_high": st.column_config.NumberColumn("IC haut", format="%.2f"),
+            "objective_rank": st.column_config.NumberColumn("Rang objectif", format="%d"),
+            "perceived_rank": st.column_config.NumberColumn("Rang perçu", format="%d"),
+            "gap": st.column_config.NumberColumn("Écart", format="%+d"),
+            "n_effective": st.column_config.NumberColumn("n eff.", format="%.0f"),
+            "status": "Statut", "category": "Constat"})
