@@ -1,0 +1,210 @@
+"""AppTest of the pages « Objectif vs perçu » and « Autodiagnostic », and their pure logic."""
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.leaflet_map import component_dir
+from atlas import autodiagnostic as auto
+from atlas import compare
+from atlas.indices import level_indices
+from atlas.survey.model import SIMULATED_LABEL
+from geodata import store
+
+ROOT = Path(__file__).resolve().parents[1]
+GAP_PAGE, AUTO_PAGE = "app_pages/objectif_percu.py", "app_pages/autodiagnostic.py"
+RANKING = ["health", "housing", "poverty", "education", "mobility", "digital"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    store.ensure_built()
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    return at.switch_page(page).run()
+
+
+def maps(at: AppTest) -> dict[str, dict]:
+    """Arguments of each Leaflet map of the run, by the id of its first layer."""
+    found = {}
+    for component in at.get("component_instance"):
+        args = json.loads(component.proto.json_args)
+        found[args["layers"][0]["id"]] = args
+    return found
+
+
+def features(args: dict) -> list[dict]:
+    drawn = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
+    return [f["properties"] for f in drawn["features"]]
+
+
+@pytest.fixture(scope="module")
+def gap_app() -> AppTest:
+    return open_page(GAP_PAGE)
+
+
+def test_gap_page_runs_and_says_the_data_are_simulated(gap_app):
+    assert not gap_app.exception
+    assert gap_app.title[0].value == "Objectif vs perçu"
+    assert any(SIMULATED_LABEL in w.value for w in gap_app.warning)
+    captions = "\n".join(c.value for c in gap_app.caption)
+    assert "inférieur à 30" in captions and "inférieur à 10" in captions  # n_eff thresholds
+    found = maps(gap_app)
+    assert set(found) == {"gap", "rho"}
+    assert SIMULATED_LABEL in found["gap"]["legend"]["title"]
+    assert SIMULATED_LABEL in found["rho"]["legend"]["title"]
+
+
+def test_gap_map_greys_findings_that_are_not_significant(gap_app):
+    args = maps(gap_app)["gap"]
+    legend = args["legend"]
+    assert len(legend["labels"]) == len(legend["colours"]) == 7
+    assert "non significatif" in legend["labels"][5]
+    assert "insuffisantes" in legend["labels"][6]
+    props = features(args)
+    assert len(props) == 18
+    domain = gap_app.selectbox(key="gap_domain").value
+    table = gap_app.session_state["gap_level"], gap_app.session_state["gap_actor"]
+    from app_pages import data
+
+    rows = data.gap_comparison(*table).table
+    rows = rows[rows["domain"] == domain].set_index("territory_code")
+    for p in props:
+        category = rows.loc[p["code"], "category"]
+        if category == compare.NOT_SIGNIFICANT:
+            assert p["cls"] == 5
+        elif category == compare.NO_DATA:
+            assert p["cls"] == 6
+        else:
+            assert 0 <= p["cls"] <= 4
+        assert category in p["name"]  # the tooltip gives the gap and the category
+
+
+def test_changing_actor_level_and_domain(gap_app):
+    gap_app.selectbox(key="gap_actor").select("elu").run()
+    assert not gap_app.exception
+    gap_app.radio(key="gap_level").set_value("departement").run()
+    assert not gap_app.exception
+    gap_app.selectbox(key="gap_domain").select("housing").run()
+    assert not gap_app.exception
+    found = maps(gap_app)
+    assert len(features(found["gap"])) == 101
+    assert "Mal-logement" in found["gap"]["legend"]["title"]
+    assert len(gap_app.selectbox(key="gap_territory").options) > 18
+    (table,) = [d for d in gap_app.dataframe if "category" in d.value.columns]
+    assert len(table.value) == 16
+    gap_app.selectbox(key="gap_actor").select("tous").run()
+    gap_app.radio(key="gap_level").set_value("region").run()
+    assert not gap_app.exception
+    assert len(features(maps(gap_app)["rho"])) == 18
+
+
+def test_choosing_a_territory_shows_its_16_domains(gap_app):
+    gap_app.selectbox(key="gap_territory").select("53").run()
+    assert not gap_app.exception
+    (table,) = [d for d in gap_app.dataframe if "category" in d.value.columns]
+    assert set(table.value["territory_code"]) == {"53"} and len(table.value) == 16
+    assert set(table.value["category"]) <= set(compare.CATEGORIES)
+
+
+def fill(at: AppTest, ranks: dict[str, int]) -> AppTest:
+    for domain, value in ranks.items():
+        at.number_input(key="auto_rank_" + domain).set_value(value)
+    (submit,) = [b for b in at.button if "Comparer" in b.label]
+    return submit.click().run()
+
+
+def test_autodiagnostic_with_a_valid_ranking():
+    at = open_page(AUTO_PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Autodiagnostic"
+    at.selectbox(key="auto_territory_regions").select("84").run()
+    fill(at, {d: i + 1 for i, d in enumerate(RANKING)})
+    assert not at.exception
+    assert not at.error or all("Angles morts" in e.value for e in at.error)
+    headers = [s.value for s in at.subheader]
+    assert headers == ["Votre classement", "Profil objectif — Auvergne-Rhône-Alpes",
+                       "Citoyens — Auvergne-Rhône-Alpes"]
+    assert any(SIMULATED_LABEL in w.value for w in at.warning)
+    findings = "\n".join(m.value for m in [*at.error, *at.warning, *at.success])
+    assert "Angles morts possibles" in findings or "Aucun angle mort" in findings
+    (button,) = at.get("download_button")
+    assert button.proto.label.startswith("Télécharger")
+    assert at.session_state["auto_ranking"]["health"] == 1
+
+
+def test_autodiagnostic_rejects_duplicate_ranks():
+    at = open_page(AUTO_PAGE)
+    fill(at, {"health": 1, "housing": 1, "poverty": 2})
+    assert not at.exception
+    assert any("Le rang 1 est donné à plusieurs domaines" in e.value for e in at.error)
+    assert not at.get("download_button")
+
+
+def test_autodiagnostic_needs_three_domains():
+    at = open_page(AUTO_PAGE)
+    fill(at, {"health": 1, "housing": 2})
+    assert any("au moins 3" in e.value for e in at.error)
+
+
+def test_autodiagnostic_at_departement_level_compares_with_its_region():
+    at = open_page(AUTO_PAGE)
+    at.radio(key="auto_level").set_value("departements").run()
+    at.selectbox(key="auto_territory_departements").select("38").run()
+    fill(at, {d: i + 1 for i, d in enumerate(RANKING)})
+    assert not at.exception
+    assert [s.value for s in at.subheader][1:] == ["Profil objectif — Isère",
+                                                  "Citoyens — Auvergne-Rhône-Alpes"]
+
+
+# Pure logic (atlas.autodiagnostic)
+
+def test_ranking_errors():
+    assert auto.ranking_errors({d: i + 1 for i, d in enumerate(RANKING)}) == []
+    assert auto.ranking_errors({"health": 1, "housing": 3, "poverty": 9}) == []
+    errors = auto.ranking_errors({"health": 2, "housing": 2, "poverty": 17})
+    assert any("rang 2" in e for e in errors) and any("de 1 à 16" in e for e in errors)
+    assert auto.ranking_errors({"nope": 1}) == ["Domaines inconnus : nope."]
+
+
+def objective_of(code: str) -> pd.DataFrame:
+    profile = compare.objective_profile(level_indices("regions"))
+    return profile[profile["territory_code"] == code]
+
+
+def test_diagnose_names_blind_spots_and_unfragile_priorities():
+    objective = objective_of("84")
+    standing = objective.set_index("domain")["standing"]
+    least = list(standing.sort_values().index[:2])
+    most = standing.idxmax()
+    ranks = {least[0]: 1, least[1]: 2, **{d: 3 + i for i, d in enumerate(
+        [d for d in standing.sort_values().index[2:] if d != most][:3])}}
+    result = auto.diagnose(ranks, objective)
+    assert most in result.blind_spots
+    assert set(least) <= set(result.not_fragile)  # the two least fragile, ranked first
+    assert set(result.not_fragile) == {d for d, r in ranks.items()
+                                       if r <= auto.TOP and standing[d] <= 0.25}
+    assert len(result.table) == 16
+    assert list(result.table["official_position"].dropna()) == [1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="au moins 3"):
+        auto.diagnose({"health": 1}, objective)
+
+
+def test_csv_is_for_excel_and_says_the_citizens_data_are_simulated():
+    result = auto.diagnose({d: i + 1 for i, d in enumerate(RANKING)}, objective_of("84"))
+    content = auto.to_csv(result, "Auvergne-Rhône-Alpes", simulated=True)
+    assert content.startswith(b"\xef\xbb\xbf")
+    text = content.decode("utf-8-sig")
+    frame = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    assert len(frame) == 16
+    assert set(frame["Perception des citoyens"]) == {SIMULATED_LABEL}
+    assert frame["Domaine"].iloc[0] == "Santé"
+    assert frame["Position objective (1 = le plus fragile de France)"].between(0, 1).all()
+    real = auto.to_csv(result, "X", simulated=False, source="Enquête 2026").decode("utf-8-sig")
+    assert SIMULATED_LABEL not in real and "Enquête 2026" in real
