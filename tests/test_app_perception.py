@@ -120,7 +120,17 @@ def fill(at: AppTest, ranks: dict[str, int]) -> AppTest:
     return submit.click().run()
 
 
-def test_autodiagnostic_with_a_valid_ranking():
+def test_autodiagnostic_with_a_valid_ranking(monkeypatch):
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, data, mimetype, kind, filename=None):
+        files[filename] = data
+        return load(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     at = open_page(AUTO_PAGE)
     assert not at.exception
     assert at.title[0].value == "Autodiagnostic"
@@ -136,6 +146,12 @@ def test_autodiagnostic_with_a_valid_ranking():
     assert "Angles morts possibles" in findings or "Aucun angle mort" in findings
     (button,) = at.get("download_button")
     assert button.proto.label.startswith("Télécharger")
+    csv = files["autodiagnostic_84.csv"]  # the bytes offered by the download button
+    assert csv.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.StringIO(csv.decode("utf-8-sig")), sep=";", decimal=",")
+    assert frame["Votre rang"].iloc[0] == 1 and frame["Domaine"].iloc[0] == "Santé"
+    assert set(frame["Perception des citoyens"]) == {SIMULATED_LABEL}
+    assert frame["Score perçu par les citoyens"].notna().all()
     assert at.session_state["auto_ranking"]["health"] == 1
 
 
