@@ -21,7 +21,8 @@ st.title("Autodiagnostic")
 st.caption("Vous êtes élu·e : classez les domaines selon vos priorités pour votre territoire, "
            "puis comparez votre classement avec le profil objectif du territoire et avec ce "
            "que perçoivent les citoyens de votre région. Rien n'est enregistré sur le "
-           "serveur : votre classement reste dans votre session et disparaît à sa fermeture.")
+           "serveur : votre classement reste dans votre session et disparaît à sa fermeture. "
+           f"Perception des citoyens : {SIMULATED_LABEL}.")
 
 left, right = st.columns([1, 2])
 level = left.radio("Niveau", list(LEVEL_LABELS), key="auto_level", horizontal=True,
@@ -70,16 +71,18 @@ else:
     with facts:
         st.subheader(f"Profil objectif — {names[code]}")
         st.dataframe(table.sort_values("objective_rank"), hide_index=True, width="stretch",
-                     column_order=["objective_rank", "label", "standing"],
-                     column_config={"objective_rank": "Rang", "label": "Domaine",
+                     height=600, column_order=["objective_rank", "label", "standing"],
+                     column_config={"objective_rank": st.column_config.NumberColumn(
+                                        "Rang", width="small"), "label": "Domaine",
                                     "standing": st.column_config.ProgressColumn(
                                         "Position", min_value=0.0, max_value=1.0,
                                         format="%.2f", help="1 = le plus fragile de France")})
     with citizens:
         st.subheader(f"Citoyens — {region_name}")
         st.dataframe(table.sort_values("perceived_rank"), hide_index=True, width="stretch",
-                     column_order=["perceived_rank", "label", "score"],
-                     column_config={"perceived_rank": "Rang", "label": "Domaine",
+                     height=600, column_order=["perceived_rank", "label", "score"],
+                     column_config={"perceived_rank": st.column_config.NumberColumn(
+                                        "Rang", width="small"), "label": "Domaine",
                                     "score": st.column_config.ProgressColumn(
                                         "Score perçu", min_value=0.0, max_value=1.0,
                                         format="%.2f")})

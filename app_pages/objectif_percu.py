@@ -53,10 +53,12 @@ st.caption(
 
 names = data.table(f"{level}s").set_index("code")["name"]
 summary = comparison.summary
-territories = list(summary.index)
+territories = sorted(summary.index, key=lambda c: str(names.get(c, c)))
 
-gap_tab, rho_tab = st.tabs(["Écart par domaine", "Corrélation des profils"])
-with gap_tab:
+VIEWS = {"gap": "Écart par domaine", "rho": "Corrélation des profils (Spearman)"}
+view = st.radio("Carte", list(VIEWS), key="gap_view", horizontal=True, format_func=VIEWS.get,
+                label_visibility="collapsed")
+if view == "gap":
     leaflet_map([Layer("gap", data.gap_payload(level, actor, domain), interactive=True,
                        fit=True, weight=0.8)], key=MAP_KEY, height=520,
                 legend=Legend(f"{DOMAIN_BY_ID[domain].label} : écart de rang{note}",
@@ -66,7 +68,7 @@ with gap_tab:
                "Les territoires en gris (classes « non significatif » et « données "
                "insuffisantes ») n'ont pas de constat solide. Cliquez un territoire pour "
                "son détail.")
-with rho_tab:
+else:
     leaflet_map([Layer("rho", data.spearman_payload(level, actor), fit=True, weight=0.8)],
                 key="gap_rho_map", height=520,
                 legend=Legend(f"Corrélation de Spearman objectif / perçu{note}", RHO_LABELS,

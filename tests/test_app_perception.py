@@ -55,10 +55,20 @@ def test_gap_page_runs_and_says_the_data_are_simulated(gap_app):
     assert any(SIMULATED_LABEL in w.value for w in gap_app.warning)
     captions = "\n".join(c.value for c in gap_app.caption)
     assert "inférieur à 30" in captions and "inférieur à 10" in captions  # n_eff thresholds
-    found = maps(gap_app)
-    assert set(found) == {"gap", "rho"}
-    assert SIMULATED_LABEL in found["gap"]["legend"]["title"]
-    assert SIMULATED_LABEL in found["rho"]["legend"]["title"]
+    assert set(maps(gap_app)) == {"gap"}
+    assert SIMULATED_LABEL in maps(gap_app)["gap"]["legend"]["title"]
+
+
+def test_profile_correlation_map_and_table():
+    at = open_page(GAP_PAGE)
+    at.radio(key="gap_view").set_value("rho").run()
+    assert not at.exception
+    args = maps(at)["rho"]
+    assert SIMULATED_LABEL in args["legend"]["title"]
+    props = features(args)
+    assert len(props) == 18 and {p["cls"] for p in props} <= {0, 1, 2, 3, 4, None}
+    (table,) = [d for d in at.dataframe if "spearman" in d.value.columns]
+    assert len(table.value) == 18 and table.value["spearman"].dropna().between(-1, 1).all()
 
 
 def test_gap_map_greys_findings_that_are_not_significant(gap_app):
@@ -102,7 +112,7 @@ def test_changing_actor_level_and_domain(gap_app):
     gap_app.selectbox(key="gap_actor").select("tous").run()
     gap_app.radio(key="gap_level").set_value("region").run()
     assert not gap_app.exception
-    assert len(features(maps(gap_app)["rho"])) == 18
+    assert len(features(maps(gap_app)["gap"])) == 18
 
 
 def test_choosing_a_territory_shows_its_16_domains(gap_app):
