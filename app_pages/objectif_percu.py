@@ -73,6 +73,9 @@ else:
                 key="gap_rho_map", height=520,
                 legend=Legend(f"Corrélation de Spearman objectif / perçu{note}", RHO_LABELS,
                               missing="non calculable", colours=RHO_COLOURS))
+    st.caption("Corrélation de rang entre la fragilité objective des 16 domaines et leur "
+               "priorité perçue, sur les domaines dont l'estimation n'est pas supprimée : à "
+               "lire avec l'effectif efficace (n eff.) du territoire.")
     st.dataframe(summary.assign(name=summary.index.map(names)).reset_index(),
                  column_config={"territory_code": "Code", "name": "Territoire",
                                 "spearman": st.column_config.NumberColumn("Spearman",
