@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
                       "the survey's columns (see atlas/survey/mapping_template.yaml)")
     comp.add_argument("--json", action="store_true", help="print one JSON object")
     comp.set_defaults(run=_compare)
+
+    from atlas.cli_export import add_export_commands
+
+    add_export_commands(groups)
     return parser
 
 
