@@ -3,9 +3,117 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+SHEET_LEVELS = ("regions", "departements", "epci", "communes")
 
 
 def add_export_commands(groups: argparse._SubParsersAction) -> None:
-    """Register ``atlas export map`` and ``atlas export sheet`` (filled in by the exports)."""
+    """Register ``atlas export map``, ``atlas export maps`` and ``atlas export sheet``."""
+    from atlas.export_map import FORMATS, LEVELS, SIZES
+
     export = groups.add_parser("export", help="static maps and territory sheets")
-    export.add_subparsers(title="export commands")
+    commands = export.add_subparsers(title="export commands")
+
+    one = commands.add_parser("map", help="one static map (national, or one région)")
+    _map_options(one, LEVELS, FORMATS, SIZES)
+    one.add_argument("--region", default=None, help="région code: map only that région")
+    one.add_argument("--out", type=Path, required=True, help="file to write")
+    one.set_defaults(run=_map)
+
+    batch = commands.add_parser("maps", help="one map per région, into a folder")
+    _map_options(batch, LEVELS, FORMATS, SIZES)
+    batch.add_argument("--out-dir", type=Path, required=True, help="folder to write into")
+    batch.set_defaults(run=_maps)
+
+    sheet = commands.add_parser("sheet", help="a territory's sheet (PDF)")
+    sheet.add_argument("--territory", required=True, metavar="LEVEL:CODE",
+                       help="e.g. communes:35238, departements:2A, regions:53")
+    sheet.add_argument("--out", type=Path, required=True, help="PDF to write")
+    sheet.set_defaults(run=_sheet)
+
+
+def _map_options(parser: argparse.ArgumentParser, levels, formats, sizes) -> None:
+    parser.add_argument("--level", choices=levels, required=True)
+    parser.add_argument("--what", required=True, help="overall, density, dimension:<id>, "
+                        "domain:<id> or indicator:<id>")
+    parser.add_argument("--format", dest="fmt", choices=formats, default="png")
+    parser.add_argument("--size", choices=sorted(sizes), default="page",
+                        help="page (17 × 20 cm) or slide (16:9)")
+    parser.add_argument("--scheme", default="quantiles",
+                        help="quantiles, fisher_jenks or equal_interval")
+    parser.add_argument("--k", type=int, default=5, help="number of classes")
+    parser.add_argument("--north-arrow", action="store_true", help="draw a north arrow")
+
+
+def _map_kwargs(args: argparse.Namespace) -> dict:
+    return {"fmt": args.fmt, "size": args.size, "scheme": args.scheme, "k": args.k,
+            "north_arrow": args.north_arrow}
+
+
+def _map(args: argparse.Namespace) -> int:
+    from atlas.export_map import export_map
+
+    try:
+        out = export_map(args.level, args.what, region=args.region, out=args.out,
+                         **_map_kwargs(args))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+def _maps(args: argparse.Namespace) -> int:
+    from atlas.export_map import export_region_maps
+
+    try:
+        paths = export_region_maps(args.level, args.what, args.out_dir, **_map_kwargs(args))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
+    return 0
+
+
+def parse_territory(text: str) -> tuple[str, str]:
+    """Split ``LEVEL:CODE`` into its level and code.
+
+    >>> parse_territory("communes:2A004")
+    ('communes', '2A004')
+
+    Raises
+    ------
+    ValueError
+        If the text has no colon, an unknown level or an empty code.
+    """
+    level, sep, code = text.partition(":")
+    if not sep or not code.strip():
+        raise ValueError(f"territory {text!r} is not LEVEL:CODE (e.g. communes:35238)")
+    if level not in SHEET_LEVELS:
+        raise ValueError(f"unknown level {level!r} in {text!r}; valid levels: "
+                         f"{list(SHEET_LEVELS)}")
+    return level, code.strip()
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    try:
+        level, code = parse_territory(args.territory)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        from atlas.sheet import build_sheet
+    except ImportError as error:
+        print(f"error: territory sheets are not available yet (atlas.sheet could not be "
+              f"imported: {error})", file=sys.stderr)
+        return 2
+    try:
+        out = build_sheet(level, code, args.out)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
