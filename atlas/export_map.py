@@ -325,8 +325,10 @@ def _colours(palette: Sequence[str], n: int) -> tuple[str, ...]:
     """``n`` colours along a palette (the palette itself when ``n`` is its length)."""
     if n == len(palette):
         return tuple(palette)
+    if n == 0:
+        return ()
     ramp = LinearSegmentedColormap.from_list("atlas", list(palette))
-    return tuple(to_hex(ramp(x)) for x in np.linspace(0, 1, max(n, 1)))
+    return tuple(to_hex(ramp(x)) for x in np.linspace(0, 1, n))
 
 
 def _draw_territories(ax, data: MapData) -> None:

@@ -1,0 +1,200 @@
+"""Static report maps (:mod:`atlas.export_map`) and the ``atlas export`` commands.
+
+The baseline image ``tests/data/baselines/regions_density_page.png`` is made by
+:func:`render_baseline`; regenerate it (after a deliberate change of the layout) with
+``python tests/test_export_map.py``. It maps the density of the régions, which rests on the
+geometry artifacts only, with a fixed date and the bundled DejaVu Sans font.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import pytest
+from matplotlib.testing.compare import compare_images
+from pypdf import PdfReader
+
+from atlas.cli_export import parse_territory
+from atlas.export_map import DPI, SIMULATED_NOTE, SIZES, export_map, map_data, slug
+from geodata import store
+
+BASELINE = Path(__file__).parent / "data" / "baselines" / "regions_density_page.png"
+BASELINE_DPI = 60
+DATE = dt.date(2026, 12, 1)
+BRETAGNE = "53"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def render_baseline(out: Path = BASELINE, root: Path | None = None) -> Path:
+    """Draw the baseline map: density of the régions, page size, 60 dpi, fixed date."""
+    return export_map("regions", "density", fmt="png", out=out, date=DATE, root=root,
+                      dpi=BASELINE_DPI)
+
+
+@pytest.fixture(scope="module")
+def maps(geodata_root, tmp_path_factory):
+    """The national map of the régions and Bretagne's communes, in the three formats."""
+    folder = tmp_path_factory.mktemp("maps")
+    out = {}
+    for name, level, region in (("national", "regions", None),
+                                ("bretagne", "communes", BRETAGNE)):
+        for fmt in ("png", "svg", "pdf"):
+            out[name, fmt] = export_map(level, "overall", region=region, fmt=fmt,
+                                        out=folder / f"{name}.{fmt}", date=DATE,
+                                        root=geodata_root)
+    return out
+
+
+@pytest.mark.parametrize("name", ["national", "bretagne"])
+def test_png_has_the_page_size_at_200_dpi(maps, name):
+    height, width = mpimg.imread(maps[name, "png"]).shape[:2]
+    inches = SIZES["page"]
+    assert abs(width - inches[0] * DPI) <= 1 and abs(height - inches[1] * DPI) <= 1
+
+
+def test_slide_png_is_16_by_9(geodata_root, tmp_path):
+    out = export_map("regions", "overall", out=tmp_path / "slide.png", size="slide",
+                     date=DATE, root=geodata_root)
+    height, width = mpimg.imread(out).shape[:2]
+    assert abs(width - SIZES["slide"][0] * DPI) <= 1
+    assert abs(width / height - 16 / 9) < 0.01
+
+
+@pytest.mark.parametrize("name", ["national", "bretagne"])
+def test_svg_holds_the_title_and_the_territories(maps, name):
+    root = ET.parse(maps[name, "svg"]).getroot()
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert "Indice global de fragilité" in texts
+    territories = [p for g in root.iter(f"{SVG}g")
+                   if (g.get("id") or "").startswith("_GeoPandasPolyCollection")
+                   for p in g.iter(f"{SVG}path")]
+    assert len(territories) >= 18
+    assert ("Guadeloupe" in texts) == (name == "national")  # insets on national maps only
+
+
+@pytest.mark.parametrize("name, level, region", [("national", "regions", None),
+                                                  ("bretagne", "communes", BRETAGNE)])
+def test_pdf_has_one_page_with_title_legend_and_source(maps, name, level, region,
+                                                       geodata_root):
+    reader = PdfReader(maps[name, "pdf"])
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    data = map_data(level, "overall", region, root=geodata_root)
+    assert data.title in text
+    for label, count in zip(data.labels, data.counts, strict=True):
+        assert f"{label} ({count})" in text
+    assert f"Non disponible ({data.n_missing})" in text
+    assert "Source : " in text and "calculs Atlas des fragilités" in text
+    assert "1 décembre 2026" in text
+
+
+def test_legend_counts_sum_to_the_territories(geodata_root):
+    national = map_data("departements", "overall", root=geodata_root)
+    assert sum(national.counts) + national.n_missing == 101 == len(national.frame)
+    communes = store.attributes("communes", geodata_root)
+    expected = int((communes["region"] == BRETAGNE).sum())
+    regional = map_data("communes", "indicator:multi_car_households", BRETAGNE,
+                        root=geodata_root)
+    assert sum(regional.counts) + regional.n_missing == expected == len(regional.frame)
+    assert regional.frame.crs.to_epsg() == 2154
+
+
+def test_overseas_region_map_is_drawn_in_its_local_crs(geodata_root):
+    data = map_data("communes", "density", "04", root=geodata_root)  # La Réunion
+    assert data.frame.crs.to_epsg() == 2975 and not data.national
+    assert len(data.frame) == 24
+
+
+def test_index_and_indicator_subtitles_and_palettes(geodata_root):
+    index = map_data("regions", "domain:health", root=geodata_root)
+    assert "rang centile, France entière, moyenne arithmétique, poids égaux" in index.subtitle
+    assert index.colours[0] == "#ffffb2"
+    value = map_data("regions", "indicator:multi_car_households", root=geodata_root)
+    assert value.subtitle.endswith("en %") and value.colours[0] == "#eff3ff"
+    assert value.source.startswith("Source : INSEE (MOBPRO 2021)")
+
+
+def test_simulated_layers_are_labelled(geodata_root, tmp_path):
+    out = export_map("regions", "overall", fmt="pdf", out=tmp_path / "sim.pdf",
+                     simulated=True, date=DATE, root=geodata_root)
+    assert SIMULATED_NOTE in " ".join(PdfReader(out).pages[0].extract_text().split())
+
+
+def test_wrong_input_is_rejected(geodata_root, tmp_path):
+    with pytest.raises(ValueError, match="valid levels"):
+        map_data("cantons", "overall", root=geodata_root)
+    with pytest.raises(ValueError, match="valid codes"):
+        map_data("communes", "overall", "99", root=geodata_root)
+    with pytest.raises(ValueError, match="valid formats"):
+        export_map("regions", "overall", fmt="jpg", out=tmp_path / "x.jpg")
+
+
+def test_image_matches_the_baseline(geodata_root, tmp_path):
+    actual = render_baseline(tmp_path / "actual.png", geodata_root)
+    assert BASELINE.stat().st_size < 300_000
+    assert compare_images(str(BASELINE), str(actual), tol=5) is None
+
+
+def test_slug_and_territory_parsing():
+    assert slug("Auvergne-Rhône-Alpes") == "auvergne-rhone-alpes"
+    assert parse_territory("departements:2A") == ("departements", "2A")
+    for bad in ("35238", "cantons:01", "communes:"):
+        with pytest.raises(ValueError, match="LEVEL:CODE|unknown level"):
+            parse_territory(bad)
+
+
+def _atlas(*args: str, block_sheet: bool = False) -> subprocess.CompletedProcess:
+    """Run the ``atlas`` command line in a subprocess (optionally without atlas.sheet)."""
+    block = "sys.modules['atlas.sheet'] = None; " if block_sheet else ""
+    code = f"import sys; {block}from atlas.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_cli_export_map(geodata_root, tmp_path):
+    out = tmp_path / "carte.svg"
+    done = _atlas("export", "map", "--level", "regions", "--what", "overall",
+                  "--format", "svg", "--out", str(out), "--size", "slide")
+    assert done.returncode == 0, done.stderr
+    assert out.exists() and "Indice global de fragilité" in out.read_text(encoding="utf-8")
+    bad = _atlas("export", "map", "--level", "regions", "--what", "nope",
+                 "--out", str(tmp_path / "x.png"))
+    assert bad.returncode == 2 and "unknown map choice" in bad.stderr
+
+
+def test_cli_export_maps_writes_one_map_per_region(geodata_root, tmp_path):
+    done = _atlas("export", "maps", "--level", "departements", "--what", "overall",
+                  "--format", "png", "--out-dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    files = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(files) == 18
+    assert "53-bretagne.png" in files and "93-provence-alpes-cote-d-azur.png" in files
+
+
+def test_cli_export_sheet_without_the_sheet_module(tmp_path):
+    done = _atlas("export", "sheet", "--territory", "communes:35238", "--out",
+                  str(tmp_path / "fiche.pdf"), block_sheet=True)
+    assert done.returncode == 2
+    assert "territory sheets are not available yet" in done.stderr
+    bad = _atlas("export", "sheet", "--territory", "35238", "--out", str(tmp_path / "f.pdf"))
+    assert bad.returncode == 2 and "LEVEL:CODE" in bad.stderr
+
+
+def test_cli_export_sheet(geodata_root, tmp_path):
+    try:
+        import atlas.sheet  # noqa: F401
+    except ImportError:
+        pytest.skip("atlas.sheet is not there yet (the command's message is tested above)")
+    out = tmp_path / "fiche.pdf"
+    done = _atlas("export", "sheet", "--territory", "communes:35238", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+if __name__ == "__main__":
+    print(render_baseline())
