@@ -74,6 +74,8 @@ class MapData:
     source: str
     national: bool
     scheme: str = "quantiles"
+    outlines: gpd.GeoDataFrame | None = None
+    """Boundaries of the level above (régions, or a région's départements), drawn on top."""
 
 
 def export_map(level: str, what: str, region: str | None = None, fmt: str = "png",
@@ -160,7 +162,8 @@ def map_data(level: str, what: str, region: str | None = None, scheme: str = "qu
                    labels=classes.labels, counts=classes.counts,
                    n_missing=int(frame["value"].isna().sum()),
                    colours=_colours(palette, len(classes.labels)), source=sources(what),
-                   national=region is None, scheme=scheme)
+                   national=region is None, scheme=scheme,
+                   outlines=_outlines(level, region, frame.crs, root))
 
 
 def draw(data: MapData, size: str = "page", north_arrow: bool = False,
@@ -172,6 +175,8 @@ def draw(data: MapData, size: str = "page", north_arrow: bool = False,
     fig = plt.figure(figsize=SIZES[size])
     ax = fig.add_axes(layout["map"])
     _draw_territories(ax, data)
+    if data.outlines is not None:
+        data.outlines.boundary.plot(ax=ax, color="#555555", linewidth=0.4)
     if data.national:
         _draw_frames(ax)
     ax.set_aspect("equal")
@@ -182,7 +187,7 @@ def draw(data: MapData, size: str = "page", north_arrow: bool = False,
     legend = fig.add_axes(layout["legend"])
     _draw_legend(legend, data, layout["ncol"])
     fig.text(0.02, layout["title_y"], data.title, fontsize=14, weight="bold", va="top")
-    fig.text(0.02, layout["title_y"] - 0.045, "\n".join(textwrap.wrap(data.subtitle, 110)),
+    fig.text(0.02, layout["title_y"] - 0.045, "\n".join(textwrap.wrap(data.subtitle, 118)),
              fontsize=7.5, color="#333333", va="top")
     fig.text(0.02, layout["footer"], _footer(data, simulated, date, layout["wrap"]),
              fontsize=5.5, color="#444444", va="bottom", linespacing=1.4)
@@ -261,6 +266,16 @@ def _territories(level: str, region: str | None, root: Path | None) -> gpd.GeoDa
     return frame.to_crs(crs)
 
 
+def _outlines(level: str, region: str | None, crs, root: Path | None
+              ) -> gpd.GeoDataFrame | None:
+    """Régions over a national map of a lower level; départements over a région's communes."""
+    if region is None and level != "regions":
+        return _territories("regions", None, root)
+    if region is not None and level in ("epci", "communes"):
+        return _territories("departements", region, root).to_crs(crs)
+    return None
+
+
 def _departement_of(level: str, table: pd.DataFrame, root: Path | None) -> pd.Series:
     """Département code of each territory, by code (to place the overseas ones)."""
     if level == "communes":
@@ -333,7 +348,8 @@ def _colours(palette: Sequence[str], n: int) -> tuple[str, ...]:
 
 def _draw_territories(ax, data: MapData) -> None:
     frame = data.frame
-    style = {"edgecolor": "white", "linewidth": 0.15 if len(frame) > 2000 else 0.4}
+    many = len(frame) > 2000
+    style = {"edgecolor": "face" if many else "white", "linewidth": 0.05 if many else 0.4}
     missing = frame[frame["cls"].isna()]
     if len(missing):
         missing.plot(ax=ax, facecolor=MISSING_COLOUR, hatch=MISSING_HATCH, **style)
