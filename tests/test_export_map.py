@@ -15,12 +15,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib.image as mpimg
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.testing.compare import compare_images
 from pypdf import PdfReader
 
 from atlas.cli_export import parse_territory
-from atlas.export_map import DPI, SIMULATED_NOTE, SIZES, export_map, map_data, slug
+from atlas.export_map import DPI, SIMULATED_NOTE, SIZES, draw, export_map, map_data, slug
 from geodata import store
 
 BASELINE = Path(__file__).parent / "data" / "baselines" / "regions_density_page.png"
@@ -117,6 +118,19 @@ def test_index_and_indicator_subtitles_and_palettes(geodata_root):
     value = map_data("regions", "indicator:multi_car_households", root=geodata_root)
     assert value.subtitle.endswith("en %") and value.colours[0] == "#eff3ff"
     assert value.source.startswith("Source : INSEE (MOBPRO 2021)")
+
+
+@pytest.mark.parametrize("size", ["page", "slide"])
+def test_legend_and_scale_bar_stay_off_corsica(geodata_root, size):
+    data = map_data("departements", "overall", root=geodata_root)
+    fig = draw(data, size, north_arrow=True, date=DATE)
+    fig.canvas.draw()
+    map_ax, legend_ax = fig.axes
+    corsica = data.frame[data.frame["code"].isin(["2A", "2B"])].total_bounds
+    (x0, y0), (x1, y1) = map_ax.transData.transform([corsica[:2], corsica[2:]])
+    box = legend_ax.get_window_extent()
+    assert x1 < box.x0 or x0 > box.x1 or y1 < box.y0 or y0 > box.y1
+    plt.close(fig)
 
 
 def test_simulated_layers_are_labelled(geodata_root, tmp_path):
