@@ -1,0 +1,233 @@
+"""Territory sheet: a two-page A4 PDF summing up one territory's fragility, in French.
+
+Page 1: who the territory is (name, code, level, département and région, population,
+area), a small map locating it, its 16-domain profile with reference markers, its
+dimension and overall scores with their ranks, its most and least fragile domains and
+why (:func:`atlas.explain.explain`), the priorities perceived by its région's citizens in
+the simulated sample, and a method note. Page 2: the indicator table (value, France
+value, source and vintage). Drawn with matplotlib's ``PdfPages``; the drawing lives in
+:mod:`atlas.sheet_parts`, this module gathers the data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from atlas import sheet_parts
+from atlas.composite import OVERALL, IndexResult
+from atlas.explain import explain
+from atlas.indices import LEVELS, level_indices, region_of
+from atlas.sheet_parts import Reference, Territory
+from geodata import store
+from indicators import snapshot
+from indicators.domains import DIMENSIONS
+
+LEVEL_LABELS = {"communes": "Commune", "epci": "EPCI", "departements": "Département",
+                "regions": "Région"}
+"""French name of one territory of each level."""
+LEVEL_PLURALS = {"communes": "communes", "epci": "EPCI", "departements": "départements",
+                 "regions": "régions"}
+
+
+def build_sheet(level: str, code: str, out: Path) -> Path:
+    """Write the sheet of territory ``code`` of ``level`` to the PDF ``out``.
+
+    Parameters
+    ----------
+    level
+        ``"communes"``, ``"epci"``, ``"departements"`` or ``"regions"``.
+    code
+        The territory's code, as a string (``"42218"``, ``"2A004"``, ``"84"``).
+    out
+        Path of the PDF to write (its folder must exist).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    ValueError
+        Unknown level (the message lists the valid ones) or unknown code.
+    """
+    return sheet_parts.write_pdf(sheet_content(level, code), Path(out))
+
+
+def sheet_content(level: str, code: str) -> sheet_parts.SheetContent:
+    """Gather everything the sheet of ``code`` shows (see :func:`build_sheet`)."""
+    territory = describe(level, code)
+    result = level_indices(level)
+    return sheet_parts.SheetContent(
+        territory=territory,
+        level_label=LEVEL_LABELS[level],
+        level_plural=LEVEL_PLURALS[level],
+        produced=date.today(),
+        result=result,
+        scores=score_lines(result, code),
+        references=references(territory),
+        explanations=tuple(explain(result, code)),
+        indicators=indicator_rows(level, code),
+        priorities=perceived_priorities(territory.region),
+    )
+
+
+def describe(level: str, code: str) -> Territory:
+    """Identity of territory ``code`` of ``level``; unknown ones raise a ``ValueError``."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
+    table = _attributes(level)
+    if code not in table.index:
+        examples = ", ".join(repr(c) for c in table.index[:3])
+        raise ValueError(f"unknown code {code!r} for level {level!r}; valid codes are the "
+                         f"{len(table)} codes of geodata.store.attributes({level!r}), "
+                         f"e.g. {examples}")
+    row = table.loc[code]
+    departement, region = _parents(level, code, row)
+    return Territory(
+        level=level, code=code, name=str(row["name"]),
+        departement=departement, departement_name=_name("departements", departement),
+        region=region, region_name=_name("regions", region),
+        population=float(row["population"]), area_km2=float(row["area_km2"]))
+
+
+def references(territory: Territory) -> tuple[Reference, ...]:
+    """Reference profiles: its département's and région's scores, and France's median.
+
+    The département's (région's) scores come from the index of the départements
+    (régions), each level being scored among its own territories; the France reference is
+    the median of the domain scores of all territories of the sheet's level.
+    """
+    refs = []
+    if territory.departement and territory.level in ("communes", "epci"):
+        scores = level_indices("departements").domain_scores.loc[territory.departement]
+        refs.append(Reference(f"Département ({territory.departement_name})", scores))
+    if territory.region and territory.level != "regions":
+        scores = level_indices("regions").domain_scores.loc[territory.region]
+        refs.append(Reference(f"Région ({territory.region_name})", scores))
+    median = level_indices(territory.level).domain_scores.median()
+    refs.append(Reference(f"Médiane des {LEVEL_PLURALS[territory.level]} de France", median))
+    return tuple(refs)
+
+
+def indicator_rows(level: str, code: str) -> pd.DataFrame:
+    """Indicator table of the territory: one row per indicator of the catalogue.
+
+    Columns: ``id``, ``domain``, ``label``, ``unit``, ``direction`` (+1 when a higher
+    value is more fragile, -1 otherwise), ``value``, ``france``,
+    ``coverage`` (share of the population covered; 1 for a commune), ``approximate``
+    (weighted mean of commune values above the commune level), ``producer``,
+    ``dataset`` and ``vintage``.
+    """
+    from indicators.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    own = _level_table(level).loc[code]
+    france = snapshot.values("france").iloc[0]
+    rows = []
+    for indicator in catalogue.indicators:
+        coverage_column = f"{indicator.id}__coverage"
+        rows.append({
+            "id": indicator.id, "domain": indicator.domain, "label": indicator.label,
+            "unit": indicator.unit, "direction": indicator.direction,
+            "value": float(own[indicator.id]),
+            "france": float(france[indicator.id]),
+            "coverage": float(own[coverage_column]) if coverage_column in own.index else 1.0,
+            "approximate": level != "communes" and indicator.aggregation.approximate,
+            "producer": indicator.source.producer, "dataset": indicator.source.dataset,
+            "vintage": indicator.source.vintage})
+    return pd.DataFrame(rows)
+
+
+def perceived_priorities(region: str | None, n: int = 5) -> pd.DataFrame:
+    """The ``n`` domains that the citizens of ``region`` put first, in the simulated sample.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``domain``, ``score`` (perceived-priority score in [0, 1]),
+        ``n_unweighted`` and ``status``, highest score first; empty without a région or
+        without respondents.
+    """
+    table = _citizen_priorities()
+    rows = table[table["territory_code"] == region]
+    return rows.sort_values("score", ascending=False, kind="stable").head(n).reset_index(
+        drop=True)
+
+
+@cache
+def _citizen_priorities() -> pd.DataFrame:
+    from atlas.survey.estimates import priority_scores
+    from atlas.survey.simulate import default_sample
+
+    table = priority_scores(default_sample().respondents, "region")
+    rows = table[(table["actor"] == "citoyen") & table["item"].str.startswith("domain:")]
+    return pd.DataFrame({"territory_code": rows["territory_code"].astype(str),
+                         "domain": rows["item"].str.removeprefix("domain:"),
+                         "score": rows["score"], "n_unweighted": rows["n_unweighted"],
+                         "status": rows["status"]}).reset_index(drop=True)
+
+
+@cache
+def _attributes(level: str) -> pd.DataFrame:
+    return store.attributes(level).set_index("code", drop=False)
+
+
+@cache
+def _level_table(level: str) -> pd.DataFrame:
+    return snapshot.level_table(level).set_index("code")
+
+
+@cache
+def _epci_departement() -> pd.Series:
+    communes = store.attributes("communes")
+    people = communes.groupby(["epci", "departement"])["population"].sum().reset_index()
+    main = people.sort_values("population").drop_duplicates("epci", keep="last")
+    return pd.Series(main["departement"].to_numpy(), index=main["epci"].to_numpy())
+
+
+def _parents(level: str, code: str, row: pd.Series) -> tuple[str | None, str | None]:
+    """Département and région codes of a territory (None where they do not apply)."""
+    if level == "communes":
+        return str(row["departement"]), str(row["region"])
+    if level == "departements":
+        return None, str(row["region"])
+    if level == "epci":
+        departement = _epci_departement().get(code)
+        region = region_of("epci").get(code)
+        return (None if departement is None else str(departement),
+                None if region is None else str(region))
+    return None, code
+
+
+def _name(level: str, code: str | None) -> str | None:
+    if code is None:
+        return None
+    table = _attributes(level)
+    return str(table.loc[code, "name"]) if code in table.index else None
+
+
+def score_lines(result: IndexResult, code: str) -> tuple[tuple[str, float, str], ...]:
+    """(French label, score, « rang x sur N ») of each dimension, then the overall index.
+
+    Rank 1 is the most fragile territory of France at the same level.
+    """
+    lines = []
+    for dimension in DIMENSIONS:
+        lines.append((dimension.label, *_rank(result.dimension_scores[dimension.id],
+                                               result.ranks[dimension.id], code)))
+    lines.append(("Indice global", *_rank(result.overall, result.ranks[OVERALL], code)))
+    return tuple(lines)
+
+
+def _rank(scores: pd.Series, ranks: pd.Series, code: str) -> tuple[float, str]:
+    score = float(scores.loc[code])
+    if np.isnan(score):
+        return score, "non calculé"
+    return score, (f"rang {sheet_parts.fr_int(int(ranks.loc[code]))} "
+                   f"sur {sheet_parts.fr_int(int(scores.notna().sum()))}")
