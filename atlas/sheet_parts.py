@@ -17,11 +17,15 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd
+import shapely
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
 
 from atlas.composite import IndexResult  # noqa: E402
 from atlas.explain import DomainExplanation  # noqa: E402
@@ -183,7 +187,7 @@ def first_page(content: SheetContent) -> Figure:
     fig = plt.figure(figsize=A4)
     header(fig, content)
     profile_chart(fig.add_axes((0.31, 0.505, 0.32, 0.355)), content)
-    location_map(fig.add_axes((0.69, 0.695, 0.29, 0.165)), content.territory)
+    location_map(fig.add_axes((0.69, 0.69, 0.29, 0.16)), content.territory)
     score_block(fig, content, x=0.69, y=0.675)
     explanation_block(fig, content, y=0.455)
     priority_block(fig, content, y=0.235)
@@ -198,10 +202,11 @@ def header(fig: Figure, content: SheetContent) -> None:
     t = content.territory
     fig.text(0.03, 0.972, t.name, fontsize=17, weight="bold", va="top")
     parents = [f"{content.level_label} {t.code}"]
+    main = " principal" if t.level == "epci" else ""
     if t.departement_name:
-        parents.append(f"Département : {t.departement_name} ({t.departement})")
+        parents.append(f"Département{main} : {t.departement_name} ({t.departement})")
     if t.region_name and t.level != "regions":
-        parents.append(f"Région : {t.region_name} ({t.region})")
+        parents.append(f"Région{main.replace('l', 'le')} : {t.region_name} ({t.region})")
     fig.text(0.03, 0.94, " · ".join(parents), fontsize=9, va="top")
     density = t.population / t.area_km2 if t.area_km2 else float("nan")
     fig.text(0.03, 0.922,
@@ -261,18 +266,40 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
 def location_map(ax: plt.Axes, territory: Territory) -> None:
     """The territory highlighted within its région (within France for a région)."""
     frame, shape, parent, title = frame_and_shape(territory)
-    frame.plot(ax=ax, color="#e8e8e8", edgecolor="white", linewidth=0.4)
+    ax.add_collection(_patches(frame, facecolor="#e8e8e8", edgecolor="white", linewidth=0.4))
     if parent is not None:
-        parent.boundary.plot(ax=ax, color="#777777", linewidth=0.6)
-    shape.plot(ax=ax, color="#c0392b", edgecolor="#7b241c", linewidth=0.4)
+        ax.add_collection(_patches(parent, facecolor="none", edgecolor="#777777",
+                                   linewidth=0.6))
+    ax.add_collection(_patches(shape, facecolor="#c0392b", edgecolor="#7b241c",
+                               linewidth=0.4))
     x0, y0, x1, y1 = frame.total_bounds
     sx0, sy0, sx1, sy1 = shape.total_bounds
     if max(sx1 - sx0, sy1 - sy0) < 0.03 * max(x1 - x0, y1 - y0):
         point = shape.geometry.union_all().representative_point()
         ax.scatter([point.x], [point.y], s=40, facecolor="none", edgecolor="#c0392b", lw=1.2)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(title, fontsize=7, loc="left", wrap=True)
+
+
+def _patches(gdf: gpd.GeoDataFrame, **style) -> PatchCollection:
+    """Polygons of ``gdf`` as one matplotlib collection.
+
+    Drawn directly rather than with ``GeoDataFrame.plot``, which redraws the whole figure
+    at each call (a third of a second per layer on a full page).
+    """
+    patches = []
+    for polygon in shapely.get_parts(gdf.geometry.dropna().to_numpy()):
+        if not isinstance(polygon, shapely.Polygon):
+            continue
+        rings = [polygon.exterior, *polygon.interiors]
+        vertices = np.concatenate([np.asarray(r.coords)[:, :2] for r in rings])
+        codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r.coords) - 2)
+                                + [MplPath.CLOSEPOLY] for r in rings])
+        patches.append(PathPatch(MplPath(vertices, codes)))
+    return PatchCollection(patches, **style)
 
 
 def frame_and_shape(territory: Territory) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
@@ -351,7 +378,7 @@ def priority_block(fig: Figure, content: SheetContent, y: float) -> None:
     fig.text(0.03, y, "Priorités perçues par les citoyens de la région", fontsize=9,
              weight="bold", va="top")
     fig.text(0.03, y - 0.017, f"« {SIMULATED_LABEL} » — pas une enquête réelle",
-             fontsize=7, va="top", color="#c0392b", style="italic")
+             fontsize=7, va="top", color="#c0392b")
     table = content.priorities
     if table.empty:
         fig.text(0.03, y - 0.04, "Pas de répondants simulés dans cette région.", fontsize=7,
@@ -405,6 +432,10 @@ FONT_SIZES = (7.0, 6.5, 6.0, 5.5, 5.0, 4.5)
 CHAR_WIDTH = 0.6
 """Mean character width in em (DejaVu Sans), to wrap cells."""
 ARROWS = {1: "↑", -1: "↓"}
+LINESPACING = 1.25
+"""Line height in multiples of the font size."""
+ASCENT = 0.8
+"""Top of a line to its baseline, in multiples of the font size."""
 
 
 def second_page(content: SheetContent) -> Figure:
@@ -417,19 +448,20 @@ def second_page(content: SheetContent) -> Figure:
              "des effectifs) ; Source : producteur et millésime de chaque donnée.",
              fontsize=6.5, va="top", color=GREY)
     size, rows = _fit_table(content, fig)
-    step = size * 1.22 / 72 / fig.get_figheight()
+    step = _line_step(fig, size)
     y = TABLE_TOP
     for title, x, _ in TABLE_COLUMNS:
         fig.text(x, y, title, fontsize=size + 0.5, weight="bold", va="top")
     y -= step * 1.3
+    y -= size * ASCENT / 72 / fig.get_figheight()
     for kind, cells in rows:
         if kind == "domain":
-            fig.text(0.03, y, cells[0][0], fontsize=size, weight="bold", va="top",
-                     color=DIMENSION_COLOURS[cells[1][0]])
+            fig.text(TABLE_COLUMNS[0][1], y, cells[0][0], fontsize=size, weight="bold",
+                     va="baseline", color=DIMENSION_COLOURS[cells[1][0]])
         else:
             for (_, x, _), lines in zip(TABLE_COLUMNS, cells, strict=True):
                 for i, line in enumerate(lines):
-                    fig.text(x, y - i * step, line, fontsize=size, va="top")
+                    fig.text(x, y - i * step, line, fontsize=size, va="baseline")
         y -= step * _height(kind, cells)
     fig.text(0.03, 0.062, "\n".join(wrap(_footnote(content), 175)), fontsize=5.8, va="top",
              color=GREY)
@@ -440,13 +472,17 @@ def second_page(content: SheetContent) -> Figure:
 
 def _fit_table(content: SheetContent, fig: Figure) -> tuple[float, list[tuple[str, list]]]:
     """Largest font size of :data:`FONT_SIZES` at which the table fits, and its rows."""
-    available = (TABLE_TOP - TABLE_BOTTOM) * fig.get_figheight() * 72
     for size in FONT_SIZES:
         rows = _table_lines(content, size, fig.get_figwidth() * 72)
         lines = 1.3 + sum(_height(kind, cells) for kind, cells in rows)
-        if lines * size * 1.22 <= available:
+        if lines * _line_step(fig, size) <= TABLE_TOP - TABLE_BOTTOM:
             break
     return size, rows
+
+
+def _line_step(fig: Figure, size: float) -> float:
+    """Distance between two lines of text of ``size``, in figure fraction."""
+    return size * LINESPACING / 72 / fig.get_figheight()
 
 
 def _height(kind: str, cells: list[list[str]]) -> int:
