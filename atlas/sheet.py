@@ -122,6 +122,7 @@ def indicator_rows(level: str, code: str) -> pd.DataFrame:
     value is more fragile, -1 otherwise), ``value``, ``france``,
     ``coverage`` (share of the population covered; 1 for a commune), ``approximate``
     (weighted mean of commune values above the commune level), ``producer``,
+    ``third_party`` (official data reshaped by a third party),
     ``dataset`` and ``vintage``.
     """
     from indicators.catalogue import load_catalogue
@@ -139,7 +140,8 @@ def indicator_rows(level: str, code: str) -> pd.DataFrame:
             "france": float(france[indicator.id]),
             "coverage": float(own[coverage_column]) if coverage_column in own.index else 1.0,
             "approximate": level != "communes" and indicator.aggregation.approximate,
-            "producer": indicator.source.producer, "dataset": indicator.source.dataset,
+            "producer": indicator.source.producer,
+            "third_party": indicator.source.third_party, "dataset": indicator.source.dataset,
             "vintage": indicator.source.vintage})
     return pd.DataFrame(rows)
 
