@@ -251,7 +251,10 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
     ax.set_ylim(y - 0.2, -0.6)
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "0,25", "0,5", "0,75", "1"], fontsize=6)
-    ax.set_xlabel("Score de domaine (0 = le moins fragile, 1 = le plus fragile)", fontsize=6.5)
+    xlabel = "Score de domaine (0 = le moins fragile, 1 = le plus fragile)"
+    if np.isnan(values).any():
+        xlabel += "\nn.d. : moins de la moitié des indicateurs du domaine disponibles"
+    ax.set_xlabel(xlabel, fontsize=6.5)
     ax.grid(axis="x", color="#eeeeee", lw=0.5, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -345,7 +348,7 @@ def score_block(fig: Figure, content: SheetContent, x: float, y: float) -> None:
         weight = "bold" if i == len(content.scores) - 1 else "normal"
         fig.text(x, yy, label, fontsize=7, va="top", weight=weight)
         fig.text(x + 0.12, yy, fr_number(score, 2), fontsize=7, va="top", weight=weight)
-        fig.text(x + 0.295, yy, rank, fontsize=6.3, va="top", ha="right", color=GREY)
+        fig.text(x + 0.285, yy, rank, fontsize=6.3, va="top", ha="right", color=GREY)
         yy -= 0.018
 
 
