@@ -25,7 +25,8 @@ Methods (OECD/JRC, *Handbook on Constructing Composite Indicators*, 2008, sectio
     row per group (a région's own rate) when the frame is regional.
 
 A frame without variation (a single value, or all equal) gives 0 to all its territories:
-none is more fragile than another. Missing stays missing: NaN in, NaN out, never 0.
+none is more fragile than another; so does, for ``distance``, a spread too small for the
+distance to be represented as a float. Missing stays missing: NaN in, NaN out, never 0.
 
 The module also holds the exact ranking primitives shared by the index, the flags and the
 Monte Carlo (:func:`sort_rows`, :func:`tie_bounds`, :func:`percentile_rank`,
@@ -266,8 +267,10 @@ def _distance(oriented: pd.DataFrame, groups: pd.Series | None,
                          "(e.g. the national rate recomputed from counts)")
     sd = _frame_apply(oriented, groups, lambda x: np.full(x.size, _sd(x))).to_numpy()
     gap = oriented.to_numpy(dtype=np.float64) - reference
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(sd > 0, gap / sd, gap * 0.0)  # no spread: 0, or NaN if gap is NaN
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = gap / sd
+    # no spread, or one too small for the distance to be represented: 0 (NaN stays NaN)
+    out = np.where(np.isinf(out) | ~(sd > 0), gap * 0.0, out)
     return pd.DataFrame(out, index=oriented.index, columns=oriented.columns)
 
 
