@@ -8,6 +8,18 @@ from atlas.compare import FRAGILE_STANDING, SOLID_STANDING
 from atlas.survey.model import SIMULATED_LABEL
 from indicators.domains import DOMAIN_BY_ID, DOMAINS
 
+
+def ranked_table(table, rank: str, value: str, title: str, hint: str | None = None) -> None:
+    """The 16 domains in the order of ``rank``, with ``value`` as a bar from 0 to 1."""
+    st.dataframe(table.sort_values(rank), hide_index=True, width="stretch", height=600,
+                 column_order=[rank, "label", value],
+                 column_config={rank: st.column_config.NumberColumn("Rang", width="small"),
+                                "label": "Domaine",
+                                value: st.column_config.ProgressColumn(
+                                    title, min_value=0.0, max_value=1.0, format="%.2f",
+                                    help=hint)})
+
+
 LEVEL_LABELS = {"regions": "Région", "departements": "Département"}
 RANK_KEY = "auto_rank_"
 
@@ -70,22 +82,11 @@ else:
                               zip(ranked["official_position"], ranked["label"], strict=True)))
     with facts:
         st.subheader(f"Profil objectif — {names[code]}")
-        st.dataframe(table.sort_values("objective_rank"), hide_index=True, width="stretch",
-                     height=600, column_order=["objective_rank", "label", "standing"],
-                     column_config={"objective_rank": st.column_config.NumberColumn(
-                                        "Rang", width="small"), "label": "Domaine",
-                                    "standing": st.column_config.ProgressColumn(
-                                        "Position", min_value=0.0, max_value=1.0,
-                                        format="%.2f", help="1 = le plus fragile de France")})
+        ranked_table(table, "objective_rank", "standing", "Position",
+                     "1 = le plus fragile de France")
     with citizens:
         st.subheader(f"Citoyens — {region_name}")
-        st.dataframe(table.sort_values("perceived_rank"), hide_index=True, width="stretch",
-                     height=600, column_order=["perceived_rank", "label", "score"],
-                     column_config={"perceived_rank": st.column_config.NumberColumn(
-                                        "Rang", width="small"), "label": "Domaine",
-                                    "score": st.column_config.ProgressColumn(
-                                        "Score perçu", min_value=0.0, max_value=1.0,
-                                        format="%.2f")})
+        ranked_table(table, "perceived_rank", "score", "Score perçu")
         n_eff = perceived["n_effective"].max() if len(perceived) else float("nan")
         st.caption(f"{SIMULATED_LABEL.capitalize() if simulated else 'Enquête'} ; effectif "
                    f"efficace {fmt.decimal(n_eff, 0)} répondants.")
