@@ -5,7 +5,7 @@ Run with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
-from app_pages import data, fmt
+from app_pages import data, fmt, method
 
 st.set_page_config(page_title="Atlas des fragilités territoriales",
                    page_icon="🗺️", layout="wide")
@@ -21,6 +21,7 @@ page = st.navigation([
 ])
 
 data.ensure_artifacts()
+method.sidebar()
 
 with st.sidebar:
     st.markdown("### Atlas des fragilités territoriales")

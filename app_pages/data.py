@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas import classify, mapped, webmap
+from atlas.composite import IndexResult, Method
+from atlas.indices import level_indices
 from geodata import build, search, store
 from indicators.catalogue import load_catalogue
 
@@ -44,19 +46,26 @@ def report() -> dict:
     return store.report()
 
 
-@st.cache_data(show_spinner="Calcul des indices…")
-def mapped_values(key: str, level: str) -> pd.Series:
+@st.cache_data(show_spinner="Calcul des indices…", max_entries=64)
+def mapped_values(key: str, level: str, method: Method | None = None) -> pd.Series:
     """Values mapped for ``key`` at ``level`` (scores or indicator values), by code."""
-    return mapped.values(key, level)
+    return mapped.values(key, level, method)
 
 
-@st.cache_data(show_spinner=False)
-def classes(key: str, level: str) -> classify.Classes | None:
-    """Quintiles of the mapped values at ``level`` (None for the density map)."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def classes(key: str, level: str, scheme: str = "quantiles", k: int = 5,
+            method: Method | None = None) -> classify.Classes | None:
+    """Classes of the mapped values at ``level`` (None for the density map)."""
     if key == mapped.DENSITY:
         return None
-    return classify.classify(mapped_values(key, level), "quantiles", 5,
+    return classify.classify(mapped_values(key, level, method), scheme, k,
                              decimals=2 if mapped.is_index(key) else 1)
+
+
+@st.cache_resource(show_spinner="Calcul des indices…", max_entries=12)
+def indices(level: str, method: Method | None = None) -> IndexResult:
+    """The :class:`atlas.composite.IndexResult` of ``level`` (read-only, shared)."""
+    return level_indices(level, method)
 
 
 @st.cache_data(show_spinner="Préparation de la carte de France…")

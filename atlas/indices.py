@@ -6,7 +6,7 @@ values, recomputed from counts in the snapshot: never by averaging its communes'
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -60,7 +60,7 @@ def level_indices(level: str, method: Method | None = None,
     return _level_indices(level, method or Method(), directory)
 
 
-@cache
+@lru_cache(maxsize=12)  # 4 levels x a few methods; a communes result is ~100 MB
 def _level_indices(level: str, method: Method, directory: Path | None) -> IndexResult:
     catalogue = load_catalogue()
     values = snapshot.values(level, directory, catalogue)
