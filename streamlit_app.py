@@ -12,12 +12,16 @@ st.set_page_config(page_title="Atlas des fragilités territoriales",
 
 page = st.navigation([
     st.Page("app_pages/carte.py", title="Carte", icon=":material/map:", default=True),
+    st.Page("app_pages/territoire.py", title="Territoire", icon=":material/location_city:",
+            url_path="territoire"),
     st.Page("app_pages/objectif_percu.py", title="Objectif vs perçu",
             icon=":material/compare_arrows:", url_path="objectif-percu"),
     st.Page("app_pages/autodiagnostic.py", title="Autodiagnostic",
             icon=":material/checklist:", url_path="autodiagnostic"),
-    st.Page("app_pages/donnees.py", title="Données et méthode",
+    st.Page("app_pages/donnees.py", title="Méthode & données",
             icon=":material/menu_book:", url_path="donnees"),
+    st.Page("app_pages/export.py", title="Export", icon=":material/download:",
+            url_path="export"),
 ])
 
 data.ensure_artifacts()

@@ -33,7 +33,7 @@ def commune(code: str) -> None:
         st.caption(f"Population tirée du complément : {source}")
     if pd.isna(row["area_km2"]):
         st.warning("Cette commune n'a pas de géométrie dans la source : elle n'est pas "
-                   "dessinée sur la carte (voir « Données et méthode »).")
+                   "dessinée sur la carte (voir « Méthode & données »).")
 
 
 def region(code: str) -> None:

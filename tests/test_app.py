@@ -24,8 +24,8 @@ from atlas import webmap
 from geodata import build, store
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["app_pages/carte.py", "app_pages/donnees.py", "app_pages/objectif_percu.py",
-         "app_pages/autodiagnostic.py"]
+PAGES = ["app_pages/carte.py", "app_pages/territoire.py", "app_pages/donnees.py",
+         "app_pages/objectif_percu.py", "app_pages/autodiagnostic.py", "app_pages/export.py"]
 NNBSP = "\u202f"
 
 
