@@ -31,8 +31,10 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from atlas import mapped  # noqa: E402
 from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
+from atlas.composite import Method  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
+from indicators.domains import DIMENSIONS, DOMAINS  # noqa: E402
 
 LEVELS = ("regions", "departements", "epci", "communes")
 LEVEL_LABELS = {"regions": "Régions", "departements": "Départements", "epci": "EPCI",
@@ -43,6 +45,11 @@ SIZES = {"page": (17 / 2.54, 20 / 2.54), "slide": (25.4 / 2.54, 14.2875 / 2.54)}
 DPI = 200
 INDEX_METHOD = ("Score de fragilité : rang centile, France entière, moyenne arithmétique, "
                 "poids égaux")
+"""The subtitle's method for the default :class:`atlas.composite.Method`."""
+_NORMALISATIONS = {"rank": "rang centile", "minmax": "min-max", "zscore": "score z",
+                   "distance": "distance à la valeur nationale"}
+_FRAMES = {"france": "France entière", "region": "au sein de chaque région"}
+_AGGREGATIONS = {"arithmetic": "moyenne arithmétique", "geometric": "moyenne géométrique"}
 SIMULATED_NOTE = "données simulées à titre d'illustration"
 MISSING_COLOUR = "#dddddd"
 MISSING_HATCH = "////"
@@ -82,7 +89,7 @@ def export_map(level: str, what: str, region: str | None = None, fmt: str = "png
                out: Path | str = "carte.png", size: str = "page", scheme: str = "quantiles",
                k: int = 5, north_arrow: bool = False, simulated: bool = False,
                date: dt.date | None = None, root: Path | None = None,
-               dpi: int = DPI) -> Path:
+               dpi: int = DPI, method: Method | None = None) -> Path:
     """Draw a map of ``what`` at ``level`` and write it to ``out``.
 
     Parameters
@@ -112,6 +119,9 @@ def export_map(level: str, what: str, region: str | None = None, fmt: str = "png
         Geometry artifact folder (default: the cache).
     dpi
         Resolution of a PNG.
+    method
+        How the scores are computed (default: the atlas's default method); it changes
+        only the maps of scores and is named in their subtitle.
 
     Returns
     -------
@@ -120,7 +130,7 @@ def export_map(level: str, what: str, region: str | None = None, fmt: str = "png
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; valid formats: {list(FORMATS)}")
-    data = map_data(level, what, region, scheme, k, root)
+    data = map_data(level, what, region, scheme, k, root, method)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with _style():
@@ -141,29 +151,60 @@ def export_region_maps(level: str, what: str, out_dir: Path | str, fmt: str = "p
 
 
 def map_data(level: str, what: str, region: str | None = None, scheme: str = "quantiles",
-             k: int = 5, root: Path | None = None) -> MapData:
+             k: int = 5, root: Path | None = None, method: Method | None = None) -> MapData:
     """Territories, classes and texts of one map (everything but the drawing)."""
+    title, subtitle, source = texts(level, what, region, root, method)
+    frame = _territories(level, region, root)
+    values = _values(what, level, root, method)
+    frame["value"] = frame["code"].map(values).astype("Float64")
+    decimals = 2 if mapped.is_index(what) else _decimals(frame["value"])
+    classes = classify(frame["value"], scheme, k, decimals=decimals)
+    frame["cls"] = classes.cls
+    palette = mapped.FRAGILITY_COLOURS if mapped.is_index(what) else mapped.VALUE_COLOURS
+    return MapData(frame=frame, title=title, subtitle=subtitle,
+                   labels=classes.labels, counts=classes.counts,
+                   n_missing=int(frame["value"].isna().sum()),
+                   colours=_colours(palette, len(classes.labels)), source=source,
+                   national=region is None, scheme=scheme,
+                   outlines=_outlines(level, region, frame.crs, root))
+
+
+def texts(level: str, what: str, region: str | None = None, root: Path | None = None,
+          method: Method | None = None) -> tuple[str, str, str]:
+    """Title, subtitle and source line of a map, without reading any geometry.
+
+    Raises
+    ------
+    ValueError
+        Unknown level, map choice or région.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
     choice = mapped.choices_by_key().get(what)
     if choice is None:
         raise ValueError(f"unknown map choice {what!r}; valid: density, overall, "
                          "dimension:<id>, domain:<id>, indicator:<id>")
-    frame = _territories(level, region, root)
-    values = _values(what, level, root)
-    frame["value"] = frame["code"].map(values).astype("Float64")
-    decimals = 2 if mapped.is_index(what) else _decimals(frame["value"])
-    classes = classify(frame["value"], scheme, k, decimals=decimals)
-    frame["cls"] = classes.cls
-    palette = mapped.FRAGILITY_COLOURS if mapped.is_index(what) else mapped.VALUE_COLOURS
     where = "France entière" if region is None else f"région {_region_name(region, root)}"
-    return MapData(frame=frame, title=choice.label,
-                   subtitle=f"{LEVEL_LABELS[level]}, {where} — {_method(what)}",
-                   labels=classes.labels, counts=classes.counts,
-                   n_missing=int(frame["value"].isna().sum()),
-                   colours=_colours(palette, len(classes.labels)), source=sources(what),
-                   national=region is None, scheme=scheme,
-                   outlines=_outlines(level, region, frame.crs, root))
+    return (choice.label, f"{LEVEL_LABELS[level]}, {where} — {_method(what, method)}",
+            sources(what))
+
+
+def method_text(method: Method | None = None) -> str:
+    """How scores are computed, in the words of a map's subtitle.
+
+    >>> method_text() == INDEX_METHOD
+    True
+    >>> method_text(Method(normalisation="minmax", weights={"health": 2}))
+    'Score de fragilité : min-max, France entière, moyenne arithmétique, poids : Santé ×2'
+    """
+    method = method or Method()
+    labels = {d.id: d.label for d in (*DIMENSIONS, *DOMAINS)}
+    weights = "poids égaux"
+    if method.weights:
+        weights = "poids : " + ", ".join(
+            f"{labels.get(i, i)} ×{_fr_number(w)}" for i, w in method.weights)
+    return (f"Score de fragilité : {_NORMALISATIONS[method.normalisation]}, "
+            f"{_FRAMES[method.frame]}, {_AGGREGATIONS[method.aggregation]}, {weights}")
 
 
 def draw(data: MapData, size: str = "page", north_arrow: bool = False,
@@ -305,22 +346,26 @@ def _members(level: str, region: str, table: pd.DataFrame, root: Path | None) ->
 
 def _region_name(region: str, root: Path | None) -> str:
     table = store.attributes("regions", root)
-    return str(table.loc[table["code"] == region, "name"].iloc[0])
+    names = table.loc[table["code"] == region, "name"]
+    if names.empty:
+        raise ValueError(f"unknown région {region!r}; valid codes: {sorted(table['code'])}")
+    return str(names.iloc[0])
 
 
-def _values(what: str, level: str, root: Path | None) -> pd.Series:
+def _values(what: str, level: str, root: Path | None,
+            method: Method | None = None) -> pd.Series:
     """Values mapped, by territory code; density is population per km²."""
     if what == mapped.DENSITY:
         table = store.attributes(level, root).set_index("code")
         area = table["area_km2"].astype("float64").where(table["area_km2"] > 0)
         return table["population"].astype("Float64") / area
-    return mapped.values(what, level)
+    return mapped.values(what, level, method)
 
 
-def _method(what: str) -> str:
+def _method(what: str, method: Method | None = None) -> str:
     """The subtitle's method: how an index is built, or the unit of a value."""
     if mapped.is_index(what):
-        return INDEX_METHOD
+        return method_text(method)
     if what == mapped.DENSITY:
         return "Habitants par km² (population municipale / superficie)"
     indicator = mapped.indicators_of(what)[0]
@@ -434,6 +479,11 @@ def _footer(data: MapData, simulated: bool, date: dt.date | None, wrap: int) -> 
     if simulated:
         lines.append(f"Perception : {SIMULATED_NOTE}")
     return "\n".join(lines)
+
+
+def _fr_number(value: float) -> str:
+    """``2`` for 2.0, ``0,5`` for 0.5."""
+    return f"{value:g}".replace(".", ",")
 
 
 def _fr_int(value: float) -> str:
