@@ -1,16 +1,33 @@
-"""Page « Données et méthode » : sources, repairs and defects left in the geometries."""
+"""Page « Méthode & données » : catalogue, sources, coverage, method, known defects.
+
+The tables come from :mod:`app_pages.catalogue_view` (plain pandas); the geometry part
+(repairs, holes, communes without geometry) from the build report.
+"""
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, fmt
+from app_pages import catalogue_view, data, fmt, method
 from atlas import webmap
+from atlas.composite import GEOMETRIC_OFFSET, Method
+from atlas.flags import THRESHOLD
+from atlas.uncertainty import QUANTILES, Variation
 from geodata import populations, simplify
+from indicators.domains import DIMENSIONS, DOMAINS
 
 report = data.report()
 repair = report["repair"]
 communes = data.table("communes")
 departements = data.table("departements").set_index("code")["name"]
+SHARE_COLUMNS = ("Communes couvertes", "Population couverte")
+
+
+@st.cache_data(show_spinner="Calcul de la couverture…")
+def domain_coverage() -> pd.DataFrame:
+    """Coverage of the 16 domains (:func:`indicators.coverage.coverage`)."""
+    from indicators.coverage import coverage
+
+    return catalogue_view.coverage_table(coverage())
 
 
 def departement_label(code: str) -> str:
@@ -18,32 +35,166 @@ def departement_label(code: str) -> str:
     return f"{departements.get(code, '?')} ({code})"
 
 
-st.title("Données et méthode")
+def share_columns() -> dict:
+    """Shares shown as percentage bars."""
+    return {c: st.column_config.ProgressColumn(c, format="percent", min_value=0, max_value=1)
+            for c in SHARE_COLUMNS}
 
-st.header("Sources et millésimes")
+
+def percent(share: float) -> str:
+    """« 42 % » from 0.42."""
+    return f"{fmt.decimal(100 * share, 0)}{fmt.NNBSP}%"
+
+
+st.title("Méthode & données")
+st.caption("Ce que l'atlas mesure, avec quelles données, comment les indices sont "
+           "calculés, et les défauts connus des données et des contours.")
+
+# --- catalogue -----------------------------------------------------------------------------
+st.header("Indicateurs")
+indicators = catalogue_view.with_ids(data.indicator_table())
+query = st.text_input("Filtrer les indicateurs", key="donnees_filter",
+                      placeholder="Par exemple « chômage », « santé », « DREES »…",
+                      help="Cherche dans le libellé, le domaine, la dimension, la source et "
+                           "l'identifiant ; les accents et majuscules sont ignorés.")
+domain_col, dimension_col = st.columns(2)
+domains = domain_col.multiselect("Domaines", [d.label for d in DOMAINS],
+                                 key="donnees_domains", placeholder="Tous les domaines")
+dimensions = dimension_col.multiselect("Dimensions", [d.label for d in DIMENSIONS],
+                                       key="donnees_dimensions",
+                                       placeholder="Toutes les dimensions")
+shown = catalogue_view.filter_table(indicators, query, tuple(domains), tuple(dimensions))
+st.caption(f"{len(shown)} indicateur{'s' if len(shown) > 1 else ''} affiché"
+           f"{'s' if len(shown) > 1 else ''} sur {len(indicators)}, dans les 16 domaines. La "
+           "couverture est la part des communes (et de la population) qui ont une valeur ; "
+           "une source faible, ancienne, partielle ou remise en forme par un tiers le dit "
+           "dans « Réserves ». Cliquez un en-tête de colonne pour trier.")
+st.dataframe(shown, hide_index=True, width="stretch", column_config=share_columns())
+
+st.header("Sources des indicateurs")
+sources = catalogue_view.sources_table()
+st.caption(f"{len(sources)} fichiers sources. « Copie utilisée » : le dépôt public d'où vient "
+           "la copie du fichier de l'éditeur ; « Remis en forme par un tiers » : donnée "
+           "officielle retravaillée par un tiers, à lire comme telle.")
+st.dataframe(sources, hide_index=True, width="stretch")
+
+st.header("Couverture par domaine")
+coverage = domain_coverage()
+st.caption("Un domaine couvre une commune quand au moins un de ses indicateurs y a une "
+           "valeur. Moins de la moitié des indicateurs d'un domaine ne suffit pas pour "
+           "calculer son score (voir la méthode ci-dessous) : la couverture du score peut "
+           "donc être plus faible.")
+st.dataframe(coverage, hide_index=True, width="stretch", column_config=share_columns())
+st.bar_chart(coverage.set_index("Domaine")[list(SHARE_COLUMNS)], horizontal=True,
+             stack=False, y_label="", x_label="Part couverte (0 à 1)", height=520)
+
+# --- method ----------------------------------------------------------------------------
+st.header("Méthode de calcul des indices")
+default, variation = Method(), Variation()
+share = default.min_share[0]
+low, _, high = QUANTILES
+st.markdown(
+    f"1. **Indicateurs.** {len(indicators)} indicateurs officiels, chacun rattaché à un des "
+    "16 domaines, regroupés en 4 dimensions (sociétale, économique, sociale, "
+    "environnementale). Chaque niveau (communes, EPCI, départements, régions) est calculé "
+    "à partir de ses propres valeurs, recalculées à partir des sommes des numérateurs et "
+    "des dénominateurs : jamais en moyennant les taux ou les scores des communes. Quand le "
+    "dénominateur d'un taux manque, la valeur des niveaux supérieurs est une moyenne "
+    "pondérée, signalée comme approximation dans le tableau des indicateurs.\n"
+    "2. **Sens.** Chaque indicateur est multiplié par son sens (+1 quand une valeur plus "
+    "élevée signifie plus de fragilité, −1 sinon) : un score plus élevé veut toujours dire "
+    "plus fragile.\n"
+    "3. **Normalisation**, dans le cadre de comparaison (France entière ou région) : voir "
+    "les options ci-dessous. Par défaut, le rang centile.\n"
+    "4. **Agrégation.** Le score d'un domaine est la moyenne pondérée des scores de ses "
+    "indicateurs, celui d'une dimension la moyenne de ses domaines, l'indice global la "
+    "moyenne des 4 dimensions. Poids égaux par défaut dans chaque groupe ; un poids de 0 "
+    "écarte l'élément ; les poids d'un groupe sont ramenés à une somme de 1.\n"
+    f"5. **Données manquantes.** Un indicateur manquant est écarté et son poids réparti "
+    f"entre les indicateurs présents, à condition qu'au moins la moitié "
+    f"({percent(share)}, arrondi au supérieur : 3 sur 5) des indicateurs du domaine soit "
+    "disponible ; la même règle vaut pour les domaines d'une dimension et les dimensions "
+    "de l'indice global. Sinon le score est « non disponible », avec la raison (par "
+    "exemple « 2 indicateurs sur 5 disponibles (minimum 3) ») : jamais zéro.\n"
+    "6. **Rangs.** Rang 1 = le territoire le plus fragile de son cadre ; les ex aequo "
+    "partagent le meilleur rang.\n"
+    f"7. **Signalements.** Un domaine est signalé quand le score du territoire atteint le "
+    f"{fmt.decimal(100 * THRESHOLD, 0)}e centile de son cadre (rang centile ≥ "
+    f"{fmt.decimal(THRESHOLD, 2)}), comme dans l'indice de vulnérabilité sociale (SVI) du "
+    "CDC/ATSDR ; un bloc d'ex aequo à cheval sur le seuil n'est pas signalé, un cadre sans "
+    "variation ne signale personne, un score manquant donne un signalement manquant.\n"
+    f"8. **Incertitude.** Une simulation de Monte-Carlo calcule "
+    f"{fmt.integer(variation.n_variants)} variantes de l'indice : normalisation tirée "
+    "parmi rang centile, min-max et score z, agrégation arithmétique ou géométrique (le "
+    "couple score z et moyenne géométrique est exclu), poids tirés d'une loi de Dirichlet "
+    f"centrée sur les poids de la méthode (concentration {fmt.decimal(variation.concentration, 0)}"
+    f"), graine fixe ({variation.seed}) : le calcul est reproductible. Chaque territoire "
+    f"reçoit son rang médian, un intervalle à {fmt.decimal(100 * (high - low), 0)} % (du "
+    f"{fmt.decimal(100 * low, 0)}e au {fmt.decimal(100 * high, 0)}e centile de ses rangs) "
+    "et la part des variantes où il est signalé.\n\n"
+    "Références : OCDE/JRC, *Handbook on Constructing Composite Indicators* (2008), "
+    "sections 3 (données manquantes), 5 (normalisation), 6 (agrégation) et 7 "
+    "(incertitude) ; CDC/ATSDR, documentation du SVI (rang centile, signalements).")
+
+st.subheader("Vos choix actuels")
+chosen = method.current()
+(st.caption if method.is_default(chosen) else st.info)(
+    method.describe(chosen) + " Ils se règlent dans le panneau latéral, « Méthode de "
+    "calcul des indices », et s'appliquent à toutes les pages (la fiche PDF d'un "
+    "territoire utilise la méthode par défaut).")
+
+st.subheader("Ce que veut dire chaque option")
+options = pd.DataFrame([
+    ("Normalisation", method.NORMALISATIONS["rank"],
+     "Part des autres territoires du cadre dont la valeur est strictement plus faible, "
+     "de 0 à 1 ; les ex aequo partagent le rang le plus bas (comme le SVI)."),
+    ("Normalisation", method.NORMALISATIONS["minmax"],
+     "(valeur − minimum) / (maximum − minimum) dans le cadre, de 0 à 1 : garde les "
+     "écarts, sensible aux valeurs extrêmes."),
+    ("Normalisation", method.NORMALISATIONS["zscore"],
+     "(valeur − moyenne) / écart-type dans le cadre : non borné, donc sans moyenne "
+     "géométrique."),
+    ("Normalisation", method.NORMALISATIONS["distance"],
+     "(valeur − valeur nationale) / écart-type du cadre ; la valeur nationale est "
+     "recalculée à partir des sommes des numérateurs et des dénominateurs : non borné, "
+     "donc sans moyenne géométrique."),
+    ("Cadre de comparaison", method.FRAMES["france"],
+     "Chaque territoire est comparé à tous ceux de son niveau en France."),
+    ("Cadre de comparaison", method.FRAMES["region"],
+     "Chaque territoire est comparé aux seuls territoires de sa région : rangs et "
+     "signalements sont régionaux."),
+    ("Agrégation", method.AGGREGATIONS["arithmetic"],
+     "Moyenne pondérée : un score faible compense entièrement un score élevé."),
+    ("Agrégation", method.AGGREGATIONS["geometric"],
+     "Moyenne géométrique des scores décalés de "
+     f"{fmt.decimal(GEOMETRIC_OFFSET, 2)} : compensation limitée, un score nul pèse "
+     "lourd sans tout effacer ; seulement avec le rang centile ou le min-max."),
+    ("Poids", "0 ; 0,5 ; 1 (défaut) ; 2 ; 3",
+     "Poids d'une dimension ou d'un domaine dans sa moyenne ; 0 l'écarte du calcul."),
+], columns=["Réglage", "Option", "Signification"])
+st.dataframe(options, hide_index=True, width="stretch")
+
+# --- defects ----------------------------------------------------------------------------
+st.header("Réserves connues sur les données")
+caveats = catalogue_view.caveats_table()
+st.caption(f"{len(caveats)} réserves, tirées du catalogue des indicateurs : sources "
+           "partielles, anciennes, soumises au secret statistique ou remises en forme par un "
+           "tiers. Les défauts des contours des communes suivent.")
+st.dataframe(caveats, hide_index=True, width="stretch")
+
+st.header("Géométries et population")
 st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
                        for key, source in report["sources"].items()))
 st.caption(f"Géométries construites le {fmt.date(report['built_at'])} "
            f"(en {fmt.decimal(report['build_seconds'], 1)} s).")
 
-st.header("Indicateurs")
-indicators = data.indicator_table()
-st.caption(f"{len(indicators)} indicateurs officiels sur les 16 domaines. La couverture est la "
-           "part des communes (et de la population) qui ont une valeur ; une source faible, "
-           "ancienne, partielle ou remise en forme par un tiers le dit dans « Réserves ».")
-st.dataframe(indicators, hide_index=True, width="stretch", column_config={
-    "Communes couvertes": st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                          max_value=1),
-    "Population couverte": st.column_config.ProgressColumn(format="percent", min_value=0,
-                                                           max_value=1)})
-
-st.header("Territoires")
+st.subheader("Territoires")
 counts = report["counts"]
 columns = st.columns(len(counts))
 for column, (level, count) in zip(columns, counts.items(), strict=True):
     column.metric(fmt.LEVEL_LABELS.get(level, level), fmt.integer(count))
 
-st.header("Communes sans géométrie")
+st.subheader("Communes sans géométrie")
 missing = pd.DataFrame(repair["without_geometry"], columns=["code", "name", "departement"])
 st.warning(f"{len(missing)} communes n'ont aucune géométrie dans la source : elles ne sont "
            "pas dessinées sur les cartes et n'ont pas de superficie, mais elles restent "
@@ -53,7 +204,7 @@ st.dataframe(missing.assign(departement=missing["departement"].map(departement_l
                                      "departement": "Département"},
              hide_index=True, width="stretch")
 
-st.header("Réparations des géométries")
+st.subheader("Réparations des géométries")
 repairs = pd.DataFrame(repair["repairs"], columns=["code", "name", "action", "km2", "evidence"])
 st.markdown(f"{len(repairs)} réparations, {fmt.decimal(repairs['km2'].sum(), 1)} km² "
             f"au total ; géométries invalides avant réparation : "
@@ -66,7 +217,7 @@ st.dataframe(repairs.assign(action=repairs["action"].map(fmt.report_wording),
                             "evidence": "Justification"},
              hide_index=True, width="stretch")
 
-st.header("Défauts restants")
+st.subheader("Défauts restants")
 quality = report["quality"]
 st.markdown(
     f"- Trous restants dans le pavage de la métropole : {fmt.integer(quality['holes'])}, "
@@ -85,7 +236,7 @@ st.dataframe(holes.assign(neighbours=holes["neighbours"].map(", ".join),
                             "lon": "Longitude", "lat": "Latitude"},
              hide_index=True, width="stretch")
 
-st.header("Populations complétées")
+st.subheader("Populations complétées")
 filled = communes[communes["population_source"].notna()
                   & (communes["population_source"] != populations.PRIMARY_SOURCE)]
 absent = communes[communes["population"].isna()]
@@ -99,7 +250,7 @@ st.dataframe(filled.assign(population=filled["population"].map(fmt.integer),
                             "population_source": "Source"},
              hide_index=True, width="stretch")
 
-st.header("Méthode de la carte")
+st.subheader("Méthode de la carte")
 tolerances = ", ".join(f"{view} : {fmt.decimal(tol, 3)}°"
                        for view, tol in simplify.VIEW_TOLERANCES.items())
 st.markdown(

@@ -1,5 +1,162 @@
-"""Page « Export » : report maps and territory sheets to download (placeholder)."""
+"""Page « Export » : report maps and territory sheets to download.
+
+Files are built only when a download button is clicked (a callable as ``data``), by
+:mod:`atlas.export_options`; the equivalent command lines are shown at the bottom.
+"""
+
+import hashlib
+import re
+from functools import partial
 
 import streamlit as st
 
+from app_pages import data, method, selection
+from atlas import export_options as options
+from atlas import mapped
+from atlas.classify import SCHEME_LABELS, SCHEMES
+from atlas.export_map import LEVEL_LABELS, LEVELS, texts
+from atlas.sheet import LEVEL_LABELS as SHEET_LEVEL_LABELS
+from geodata import search
+
+FRANCE = ""
+CHOICES = mapped.choices_by_key()
+
+regions = data.table("regions")
+regions = regions.iloc[regions["name"].map(  # alphabetical order, ignoring the article
+    lambda n: re.sub(r"^(la|le|les) ", "", search.normalise(n))).argsort()]
+region_names = dict(zip(regions["code"], regions["name"], strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def map_texts(level: str, what: str, region: str | None, chosen) -> tuple[str, str, str]:
+    """Title, subtitle and source line of the map (:func:`atlas.export_map.texts`)."""
+    return texts(level, what, region or None, method=chosen)
+
+
+def territory_name(level: str, code: str) -> str:
+    """Name of a territory, or its code when it is unknown."""
+    table = data.table(level)
+    names = table.loc[table["code"] == code, "name"]
+    return str(names.iloc[0]) if len(names) else code
+
+
+def find_territories(level: str, query: str):
+    """Territories of ``level`` matching ``query`` (name or code), best first."""
+    if level == "communes":
+        return data.find_communes(query)
+    return search.find(data.table(level), query, limit=12)
+
+
 st.title("Exporter des cartes et des fiches")
+st.caption("Les fichiers sont fabriqués au moment où vous cliquez sur « Télécharger » : "
+           "comptez quelques secondes, jusqu'à une minute pour une carte des communes de "
+           "toute la France.")
+chosen_method = method.current()
+
+# --- map ---------------------------------------------------------------------------------
+st.header("Carte pour un rapport")
+left, right = st.columns(2)
+with left:
+    level = st.selectbox("Niveau", LEVELS, index=LEVELS.index("departements"),
+                         format_func=LEVEL_LABELS.get, key="export_level")
+    what = st.selectbox("Carte de", list(CHOICES), index=list(CHOICES).index(mapped.OVERALL),
+                        format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
+                        key="export_what",
+                        help="Indice global, une des 4 dimensions, un des 16 domaines, un "
+                             "indicateur ou la densité, comme sur la page Carte.")
+    region = st.selectbox("Territoire couvert", [FRANCE, *regions["code"]],
+                          format_func=lambda c: region_names.get(c, "France entière"),
+                          key="export_region",
+                          help="France entière (outre-mer en encarts) ou une seule région.")
+with right:
+    scheme = st.radio("Classes (5)", list(SCHEMES), format_func=SCHEME_LABELS.get,
+                      key="export_scheme")
+    fmt = st.radio("Format", list(options.FORMAT_LABELS),
+                   format_func=options.FORMAT_LABELS.get, key="export_format",
+                   horizontal=True)
+    size = st.radio("Taille", list(options.SIZE_LABELS), format_func=options.SIZE_LABELS.get,
+                    key="export_size", horizontal=True)
+    north_arrow = st.checkbox("Flèche du nord", key="export_north_arrow")
+
+scores = mapped.is_index(what)
+title, subtitle, source = map_texts(level, what, region, chosen_method if scores else None)
+st.caption(f"**Contenu de la carte** — titre : {title} · sous-titre : {subtitle} · "
+           f"{source}. Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et « Non "
+           "disponible » (gris hachuré).")
+if scores and not method.is_default(chosen_method):
+    st.info(f"{method.describe(chosen_method)} Elle s'applique à cette carte et son "
+            "sous-titre la nomme.", icon=":material/tune:")
+map_name = options.map_filename(level, what, fmt, region_names.get(region))
+st.download_button(
+    f"Télécharger la carte ({fmt.upper()})",
+    data=partial(options.map_bytes, level, what, region or None, fmt, size=size,
+                 scheme=scheme, north_arrow=north_arrow,
+                 method=chosen_method if scores else None),
+    file_name=map_name, mime=options.MIME_TYPES[fmt], key="export_map_download",
+    on_click="ignore", icon=":material/download:", type="primary")
+st.caption(f"Fichier : `{map_name}`")
+
+# --- sheet -------------------------------------------------------------------------------
+st.header("Fiche d'un territoire")
+st.caption("Deux pages A4 en PDF : identité du territoire, profil sur les 16 domaines, "
+           "scores et rangs, explications, priorités perçues (échantillon simulé) et "
+           "tableau des indicateurs. La fiche est calculée avec la méthode par défaut"
+           + ("." if method.is_default(chosen_method)
+              else ", pas avec celle choisie dans le panneau latéral."))
+current = selection.selected()
+other = True
+if current:
+    current_label = (f"{territory_name(*current)} ({SHEET_LEVEL_LABELS[current[0]].lower()}, "
+                     f"code {current[1]}), le territoire sélectionné")
+    other = st.radio("Fiche de", ["selected", "other"], key="export_sheet_mode",
+                     format_func={"selected": current_label,
+                                  "other": "Un autre territoire"}.get) == "other"
+target = None if other else current
+if other:
+    level_col, query_col = st.columns([1, 3])
+    sheet_level = level_col.selectbox("Niveau du territoire", LEVELS[::-1],
+                                      format_func=LEVEL_LABELS.get, key="export_sheet_level")
+    query = query_col.text_input("Rechercher un territoire", key="export_sheet_search",
+                                 placeholder="Nom ou code, par exemple « saint etienne » "
+                                             "ou « 42218 »",
+                                 help="Les accents, majuscules, tirets et apostrophes sont "
+                                      "ignorés. Validez avec Entrée, puis choisissez dans "
+                                      "la liste.")
+    if query.strip():
+        hits = find_territories(sheet_level, query)
+        if hits.empty:
+            st.info(f"Aucun territoire ne correspond à « {query.strip()} ».")
+        else:
+            labels = dict(zip(hits["code"], hits["name"] + " (" + hits["code"] + ")",
+                              strict=True))
+            digest = hashlib.sha1(f"{sheet_level}|{query}".encode()).hexdigest()[:10]
+            picked = st.selectbox(f"Territoires trouvés ({len(hits)})", list(labels),
+                                  format_func=labels.get, key=f"export_sheet_hit_{digest}")
+            target = (sheet_level, picked) if picked else None
+if target:
+    sheet_name = options.sheet_filename(*target)
+    st.download_button(
+        f"Télécharger la fiche de {territory_name(*target)} (PDF)",
+        data=partial(options.sheet_bytes, *target), file_name=sheet_name,
+        mime="application/pdf", key="export_sheet_download", on_click="ignore",
+        icon=":material/download:", type="primary")
+    st.caption(f"Fichier : `{sheet_name}`")
+elif other:
+    st.caption("Recherchez un territoire pour télécharger sa fiche.")
+
+# --- command line ------------------------------------------------------------------------
+with st.expander("Ligne de commande"):
+    st.markdown("Les mêmes fichiers, sans l'application, avec la commande `atlas` du "
+                "paquet (`pip install -e .`). Carte choisie ci-dessus :")
+    st.code(options.map_command(level, what, fmt, map_name, region or None, size, scheme,
+                                north_arrow), language="bash", wrap_lines=True)
+    st.markdown("La même carte pour chacune des 18 régions, dans le dossier `cartes` :")
+    st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow),
+            language="bash", wrap_lines=True)
+    st.markdown("La fiche d'un territoire :")
+    sheet_level, sheet_code = target or ("communes", "42218")
+    st.code(options.sheet_command(sheet_level, sheet_code), language="bash",
+            wrap_lines=True)
+    if scores and not method.is_default(chosen_method):
+        st.caption("La ligne de commande calcule toujours les scores avec la méthode par "
+                   "défaut : elle n'a pas d'option de méthode.")
