@@ -7,9 +7,16 @@
  *   - a click on an interactive feature posts "streamlit:setComponentValue" with
  *       {code, layer, t}: only clicks rerun the app, panning and zooming stay here;
  *   - "streamlit:setFrameHeight" sizes the iframe.
- * Each layer's GeoJSON is fetched from `url`, a content-addressed file that Streamlit serves
- * next to this page: a rerun sends a few hundred bytes, and the browser caches the layers.
+ * Each layer is fetched from `url`, a content-addressed file that Streamlit serves next to
+ * this page: a rerun sends a few hundred bytes, and the browser caches the layers. A layer is
+ * GeoJSON or the compact "AtlasLayer" encoding of atlas.webmap.map_layer (quantised,
+ * delta-encoded base64url integers), decoded here straight into Leaflet polygons.
  * No base map, no tiles, no CDN: borders are drawn from the atlas' own geometries on a canvas.
+ *
+ * Standalone (benchmarks): index.html?atlasArgs=<url of a JSON file of render arguments>
+ * renders those arguments without Streamlit.
+ * When every layer is painted, body[data-drawn] holds the ids of the layers shown,
+ * body[data-features] their feature counts and body[data-feature-count] their total.
  */
 (function () {
   "use strict";
@@ -18,14 +25,21 @@
   var DEFAULT_PALETTE = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20",
                          "#bd0026"];
   var PALETTE = DEFAULT_PALETTE;  // a legend may bring its own colours, one per class
-  var MISSING = "#bdbdbd";
+  var MISSING = "#bdbdbd";   // fallback when the canvas hatch cannot be made
+  var HATCH_INK = "#8c8c8c";
+  var HATCH_PAPER = "#e6e6e6";
+  // The legend swatch of missing values: the same hatch as on the canvas, in CSS.
+  var HATCH_CSS = "repeating-linear-gradient(-45deg, " + HATCH_INK + " 0 1.3px, " +
+                  HATCH_PAPER + " 1.3px 4.2px)";
+  var hatchPattern = null;
   var HIGHLIGHT = { color: "#0033cc", weight: 3.5, opacity: 1 };
   var MAX_CACHED_LAYERS = 8;
+  var SMOOTH_FACTOR = 1.0;  // Leaflet's default; see benchmarks/bench_webmap_browser.py
 
   var STYLES = {
     classes: function (feature, spec) {
       return {
-        fillColor: colourOf(feature.properties.cls), fillOpacity: 0.88,
+        fillColor: fillOf(feature.properties.cls), fillOpacity: 0.88,
         color: "#ffffff", weight: spec.weight, opacity: 0.9
       };
     },
@@ -64,10 +78,53 @@
     return PALETTE[Math.max(0, Math.min(PALETTE.length - 1, cls))];
   }
 
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
-    });
+  // Missing class: diagonal hatching. Leaflet's canvas renderer does
+  // `ctx.fillStyle = options.fillColor`, so a CanvasPattern serves as a fill colour.
+  function fillOf(cls) {
+    if (cls !== null && cls !== undefined) { return colourOf(cls); }
+    if (!hatchPattern) {
+      try {
+        var tile = document.createElement("canvas");
+        tile.width = 6; tile.height = 6;
+        var g = tile.getContext("2d");
+        g.fillStyle = HATCH_PAPER;
+        g.fillRect(0, 0, 6, 6);
+        g.strokeStyle = HATCH_INK;
+        g.lineWidth = 1.3;
+        g.beginPath();
+        g.moveTo(0, 6); g.lineTo(6, 0);
+        g.moveTo(-1, 1); g.lineTo(1, -1);
+        g.moveTo(5, 7); g.lineTo(7, 5);
+        g.stroke();
+        hatchPattern = g.createPattern(tile, "repeat") || MISSING;
+      } catch (e) {
+        hatchPattern = MISSING;
+      }
+    }
+    return hatchPattern;
+  }
+
+  // Text into a new element, never parsed as HTML.
+  function textElement(tag, text, className) {
+    var element = document.createElement(tag);
+    if (className) { element.className = className; }
+    element.textContent = text;
+    return element;
+  }
+
+  // Tooltip of a feature: its `name` (the tooltip text built in Python, possibly over several
+  // lines), the first line in bold, and its code.
+  function tooltipOf(layer) {
+    var p = layer.feature.properties;
+    var lines = String(p.name === null || p.name === undefined ? p.code : p.name).split("\n");
+    var div = textElement("div", "", "atlas-tip");
+    div.appendChild(textElement("b", lines[0]));
+    div.appendChild(textElement("span", " (" + p.code + ")", "atlas-tip-code"));
+    for (var i = 1; i < lines.length; i++) {
+      div.appendChild(document.createElement("br"));
+      div.appendChild(document.createTextNode(lines[i]));
+    }
+    return div;
   }
 
   function setLoading(on) {
@@ -92,42 +149,123 @@
     return [spec.id, spec.url, spec.style, spec.interactive, spec.weight].join("|");
   }
 
-  function buildEntry(spec, data) {
+  // Digits of the compact encoding (base64url), by character code.
+  var DIGIT = (function () {
+    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    var table = new Int8Array(128).fill(-1);
+    for (var i = 0; i < alphabet.length; i++) { table[alphabet.charCodeAt(i)] = i; }
+    return table;
+  })();
+  var COMMA = 44;
+  var SEMICOLON = 59;
+
+  // One feature's geometry string of an "AtlasLayer" payload (see atlas.webmap.LAYER_TYPE)
+  // into Leaflet latlngs: [ring, ...] for one polygon, [[ring, ...], ...] for several.
+  function decodeGeometry(text, scale) {
+    var polygons = [];
+    var rings = [];
+    var ring = [];
+    var x = 0, y = 0, value = 0, shift = 0, haveX = false, dx = 0;
+    for (var i = 0, n = text.length; i < n; i++) {
+      var c = text.charCodeAt(i);
+      if (c === COMMA || c === SEMICOLON) {
+        rings.push(ring);
+        ring = [];
+        if (c === SEMICOLON) { polygons.push(rings); rings = []; }
+        continue;
+      }
+      var chunk = DIGIT[c];
+      value |= (chunk & 31) << shift;
+      if (chunk & 32) { shift += 5; continue; }
+      var number = (value & 1) ? -((value + 1) / 2) : value / 2;
+      value = 0; shift = 0;
+      if (!haveX) { dx = number; haveX = true; continue; }
+      haveX = false;
+      x += dx; y += number;
+      ring.push(new L.LatLng(y / scale, x / scale));
+    }
+    rings.push(ring);
+    polygons.push(rings);
+    return polygons.length === 1 ? polygons[0] : polygons;
+  }
+
+  // Shared handlers of an interactive layer group: one tooltip function, one click handler.
+  function makeInteractive(geo, spec) {
+    geo.bindTooltip(tooltipOf, { sticky: true, direction: "top", offset: [0, -8] });
+    geo.on("click", function (event) {
+      var code = event.layer.feature.properties.code;
+      lastClicked = code;
+      timings = { click: performance.now() };
+      post("streamlit:setComponentValue", {
+        value: { code: code, layer: spec.id, t: Date.now() }, dataType: "json"
+      });
+    });
+  }
+
+  // A compact payload: polygons built directly (no GeoJSON objects, no per-feature closure),
+  // sharing one options object per class; the canvas clips by itself (noClip).
+  function buildCompact(spec, data) {
+    var byCode = {};
+    var styleOf = {};
+    var layers = new Array(data.code.length);
+    var base = { interactive: !!spec.interactive, noClip: true, smoothFactor: SMOOTH_FACTOR };
+    function optionsOf(cls) {
+      var key = String(cls);
+      if (!styleOf[key]) {
+        var style = STYLES[spec.style]({ properties: { cls: cls } }, spec);
+        for (var k in base) { style[k] = base[k]; }
+        styleOf[key] = style;
+      }
+      return styleOf[key];
+    }
+    for (var i = 0; i < layers.length; i++) {
+      var cls = data.cls[i];
+      var polygon = new L.Polygon(decodeGeometry(data.geometry[i], data.scale), optionsOf(cls));
+      polygon.feature = { properties: { code: data.code[i], name: data.name[i], cls: cls } };
+      byCode[data.code[i]] = polygon;
+      layers[i] = polygon;
+    }
+    var geo = L.featureGroup(layers);
+    var bbox = data.bbox;
+    return {
+      geo: geo, byCode: byCode, count: layers.length,
+      bounds: bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]) : null,
+      restyle: function (layer) { layer.setStyle(optionsOf(layer.feature.properties.cls)); }
+    };
+  }
+
+  function buildGeoJSON(spec, data) {
     var byCode = {};
     var geo = L.geoJSON(data, {
       interactive: !!spec.interactive,
       style: function (feature) { return STYLES[spec.style](feature, spec); },
       onEachFeature: function (feature, layer) { byCode[feature.properties.code] = layer; }
     });
-    if (spec.interactive) {
-      geo.bindTooltip(function (layer) {
-        var p = layer.feature.properties;
-        return "<b>" + escapeHtml(p.name) + "</b> (" + escapeHtml(p.code) + ")";
-      }, { sticky: true, direction: "top", offset: [0, -8] });
-      geo.on("click", function (event) {
-        var code = event.layer.feature.properties.code;
-        lastClicked = code;
-        timings = { click: performance.now() };
-        post("streamlit:setComponentValue", {
-          value: { code: code, layer: spec.id, t: Date.now() }, dataType: "json"
-        });
-      });
-    }
-    var labels = null;
+    return {
+      geo: geo, byCode: byCode, count: data.features.length,
+      bounds: data.features.length ? geo.getBounds() : null,
+      restyle: function (layer) { geo.resetStyle(layer); }
+    };
+  }
+
+  function buildEntry(spec, data) {
+    var entry = data.type === "AtlasLayer" ? buildCompact(spec, data) : buildGeoJSON(spec, data);
+    entry.spec = spec;
+    if (spec.interactive) { makeInteractive(entry.geo, spec); }
+    entry.labels = null;
     if (spec.style === "frame") {
-      labels = L.layerGroup();
-      geo.eachLayer(function (layer) {
+      entry.labels = L.layerGroup();
+      entry.geo.eachLayer(function (layer) {
         var b = layer.getBounds();
-        labels.addLayer(L.marker([b.getNorth(), b.getWest()], {
-          interactive: false, keyboard: false,
-          icon: L.divIcon({
-            className: "atlas-inset-label", iconSize: null, iconAnchor: [-4, -3],
-            html: escapeHtml(layer.feature.properties.name)
-          })
-        }));
+        var icon = L.divIcon({  // the name as text, never parsed as HTML
+          className: "atlas-inset-label", iconSize: null, iconAnchor: [-4, -3],
+          html: textElement("span", String(layer.feature.properties.name))
+        });
+        entry.labels.addLayer(L.marker([b.getNorth(), b.getWest()],
+                                       { interactive: false, keyboard: false, icon: icon }));
       });
     }
-    return { spec: spec, geo: geo, labels: labels, byCode: byCode, count: data.features.length };
+    return entry;
   }
 
   function remember(key, entry) {
@@ -171,8 +309,9 @@
       // Move the view first, then add the layers: their paths are projected only once.
       var bounds = null;
       entries.forEach(function (entry) {
-        if (entry.spec.fit && entry.count > 0) {
-          bounds = bounds ? bounds.extend(entry.geo.getBounds()) : entry.geo.getBounds();
+        if (entry.spec.fit && entry.bounds) {
+          bounds = bounds ? bounds.extend(entry.bounds)
+            : L.latLngBounds(entry.bounds.getSouthWest(), entry.bounds.getNorthEast());
         }
       });
       if (bounds) { fitClearOfLegend(bounds); }
@@ -209,7 +348,7 @@
   }
 
   function clearHighlight() {
-    if (highlighted) { highlighted.entry.geo.resetStyle(highlighted.layer); }
+    if (highlighted) { highlighted.entry.restyle(highlighted.layer); }
     highlighted = null;
   }
 
@@ -242,14 +381,17 @@
     legendControl = L.control({ position: "bottomright" });
     legendControl.onAdd = function () {
       var div = L.DomUtil.create("div", "atlas-legend");
-      var html = "<b>" + escapeHtml(legend.title) + "</b>";
-      legend.labels.forEach(function (label, cls) {
-        html += "<i style=\"background:" + colourOf(cls) + "\"></i>" + escapeHtml(label) + "<br>";
-      });
-      if (legend.missing) {
-        html += "<i style=\"background:" + MISSING + "\"></i>" + escapeHtml(legend.missing);
+      div.appendChild(textElement("b", legend.title));
+      function row(background, label, className) {
+        var line = textElement("div", "", className);
+        var swatch = document.createElement("i");
+        swatch.style.background = background;
+        line.appendChild(swatch);
+        line.appendChild(document.createTextNode(label));
+        div.appendChild(line);
       }
-      div.innerHTML = html;
+      legend.labels.forEach(function (label, cls) { row(colourOf(cls), label); });
+      if (legend.missing) { row(HATCH_CSS, legend.missing, "atlas-legend-missing"); }
       return div;
     };
     legendControl.addTo(map);
@@ -262,6 +404,9 @@
       requestAnimationFrame(function () {
         document.body.dataset.drawn = shown.map(function (e) { return e.spec.id; }).join(",");
         document.body.dataset.features = shown.map(function (e) { return e.count; }).join(",");
+        document.body.dataset.featureCount = String(shown.reduce(function (total, e) {
+          return total + e.count;
+        }, 0));
         document.body.dataset.highlight = highlighted ? highlightCode : "";
         document.body.dataset.renders = String(++renders);
         timings.drawn = performance.now();
@@ -293,5 +438,10 @@
   window.addEventListener("message", function (event) {
     if (event.data && event.data.type === "streamlit:render") { render(event.data.args); }
   });
-  post("streamlit:componentReady", { apiVersion: 1 });
+  var standalone = new URLSearchParams(window.location.search).get("atlasArgs");
+  if (standalone) {
+    fetch(standalone).then(function (response) { return response.json(); }).then(render);
+  } else {
+    post("streamlit:componentReady", { apiVersion: 1 });
+  }
 })();
