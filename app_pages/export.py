@@ -49,8 +49,8 @@ def find_territories(level: str, query: str):
 
 st.title("Exporter des cartes et des fiches")
 st.caption("Les fichiers sont fabriqués au moment où vous cliquez sur « Télécharger » : "
-           "comptez quelques secondes, jusqu'à une minute pour une carte des communes de "
-           "toute la France.")
+           "comptez quelques secondes, une dizaine pour une carte des communes de toute la "
+           "France.")
 chosen_method = method.current()
 
 # --- map ---------------------------------------------------------------------------------
@@ -80,9 +80,9 @@ with right:
 
 scores = mapped.is_index(what)
 title, subtitle, source = map_texts(level, what, region, chosen_method if scores else None)
-st.caption(f"**Contenu de la carte** — titre : {title} · sous-titre : {subtitle} · "
-           f"{source}. Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et « Non "
-           "disponible » (gris hachuré).")
+st.caption(f"**Contenu de la carte**  \nTitre : {title}  \nSous-titre : {subtitle}  \n"
+           f"Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et « Non disponible » "
+           f"(gris hachuré)  \nPied de page : {source}.")
 if scores and not method.is_default(chosen_method):
     st.info(f"{method.describe(chosen_method)} Elle s'applique à cette carte et son "
             "sous-titre la nomme.", icon=":material/tune:")

@@ -1,0 +1,189 @@
+"""The « Export » page (AppTest) and the functions that build its files.
+
+A download button's deferred callable cannot be clicked in AppTest: the page is checked on
+what it shows (labels, file names, contents, command lines) and
+:mod:`atlas.export_options` on the bytes it returns.
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from atlas import export_options as options
+from atlas.cli import _parser
+from atlas.composite import Method
+from atlas.export_map import INDEX_METHOD, method_text, texts
+from geodata import store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/export.py"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    store.ensure_built()
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    return at.switch_page(PAGE).run()
+
+
+def downloads(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def codes(at: AppTest) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def test_page_offers_the_map_with_its_contents_and_command(page):
+    assert not page.exception
+    assert page.title[0].value == "Exporter des cartes et des fiches"
+    assert downloads(page) == ["Télécharger la carte (PNG)"]
+    text = captions(page)
+    assert "`carte-departements-overall-france.png`" in text
+    assert "Titre : Indice global de fragilité" in text
+    assert INDEX_METHOD in text and "Source : " in text
+    map_line, maps_line, sheet_line = codes(page)
+    assert map_line.startswith("atlas export map --level departements --what overall")
+    assert maps_line.endswith("--out-dir cartes")
+    assert sheet_line.startswith("atlas export sheet --territory ")
+
+
+def test_choices_change_the_file_name_and_the_command(page):
+    page.selectbox(key="export_level").select("communes")
+    page.selectbox(key="export_what").select("domain:health")
+    page.selectbox(key="export_region").select("76")
+    page.radio(key="export_format").set_value("svg")
+    page.radio(key="export_size").set_value("slide")
+    page.radio(key="export_scheme").set_value("fisher_jenks")
+    page.checkbox(key="export_north_arrow").check().run()
+    assert not page.exception
+    assert downloads(page)[0] == "Télécharger la carte (SVG)"
+    assert "`carte-communes-domain-health-occitanie.svg`" in captions(page)
+    assert "Communes, région Occitanie" in captions(page)
+    args = shlex.split(codes(page)[0])
+    for pair in (["--region", "76"], ["--size", "slide"], ["--scheme", "fisher_jenks"],
+                 ["--format", "svg"]):
+        i = args.index(pair[0])
+        assert args[i:i + 2] == pair
+    assert "--north-arrow" in args
+
+
+def test_the_sidebar_method_goes_into_the_map(page):
+    page.session_state["method_normalisation"] = "minmax"
+    page.run()
+    assert not page.exception
+    assert "Score de fragilité : min-max" in captions(page)
+    assert any("s'applique à cette carte" in i.value for i in page.info)
+    assert any("n'a pas d'option de méthode" in c.value for c in page.caption)
+    page.selectbox(key="export_what").select("density").run()  # a value, not a score
+    assert not any("s'applique à cette carte" in i.value for i in page.info)
+    assert "Habitants par km²" in captions(page)
+
+
+def test_sheet_of_the_selected_territory(page):
+    page.session_state["atlas_territory_level"] = "communes"
+    page.session_state["atlas_territory_code"] = "42218"
+    page.run()
+    assert not page.exception
+    assert "Télécharger la fiche de Saint-Étienne (PDF)" in downloads(page)
+    assert "`fiche-communes-42218.pdf`" in captions(page)
+    assert codes(page)[2] == ("atlas export sheet --territory communes:42218 --out "
+                              "fiche-communes-42218.pdf")
+    page.radio(key="export_sheet_mode").set_value("other").run()
+    assert "Télécharger la fiche de Saint-Étienne (PDF)" not in downloads(page)
+
+
+def test_sheet_of_a_territory_found_by_search(page):
+    assert len(downloads(page)) == 1  # nothing selected yet: no sheet button
+    page.selectbox(key="export_sheet_level").select("departements")
+    page.text_input(key="export_sheet_search").input("isere").run()
+    assert not page.exception
+    assert "Télécharger la fiche de Isère (PDF)" in downloads(page)
+    assert "`fiche-departements-38.pdf`" in captions(page)
+    page.text_input(key="export_sheet_search").input("xyzzy").run()
+    assert any("Aucun territoire" in i.value for i in page.info)
+
+
+def test_file_names():
+    assert options.map_filename("communes", "overall", "png", "Occitanie") == (
+        "carte-communes-overall-occitanie.png")
+    assert options.map_filename("epci", "indicator:apl_gp_2023", "pdf") == (
+        "carte-epci-indicator-apl-gp-2023-france.pdf")
+    assert options.sheet_filename("departements", "2A") == "fiche-departements-2A.pdf"
+
+
+def test_commands_are_valid_for_the_real_command_line():
+    parser = _parser()
+    one = parser.parse_args(shlex.split(options.map_command(
+        "communes", "domain:health", "svg", "x.svg", "76", "slide", "equal_interval",
+        True))[1:])
+    assert (one.level, one.what, one.fmt, one.region, one.size, one.scheme,
+            one.north_arrow) == ("communes", "domain:health", "svg", "76", "slide",
+                                 "equal_interval", True)
+    batch = parser.parse_args(shlex.split(options.maps_command("epci", "overall", "pdf"))[1:])
+    assert (batch.level, batch.fmt, str(batch.out_dir)) == ("epci", "pdf", "cartes")
+    sheet = parser.parse_args(shlex.split(options.sheet_command("communes", "2A004"))[1:])
+    assert sheet.territory == "communes:2A004"
+
+
+def test_png_bytes(geodata_root):
+    data = options.map_bytes("regions", "overall", fmt="png", root=geodata_root)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_svg_bytes_parse_and_name_the_method(geodata_root):
+    method = Method(normalisation="minmax", weights={"health": 2.0})
+    data = options.map_bytes("departements", "overall", "53", "svg", north_arrow=True,
+                             method=method, root=geodata_root)
+    root = ET.parse(io.BytesIO(data)).getroot()
+    text = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Indice global de fragilité" in text and "Bretagne" in text
+    assert "min-max" in text and "Santé ×2" in text
+    assert "N" in text.split()  # the north arrow
+
+
+def test_a_method_changes_the_scores(geodata_root):
+    from atlas.export_map import map_data
+
+    default = map_data("regions", "overall", root=geodata_root)
+    other = map_data("regions", "overall", method=Method(normalisation="minmax"),
+                     root=geodata_root)
+    assert not default.frame["value"].equals(other.frame["value"])
+    assert default.subtitle.endswith(INDEX_METHOD)
+    assert method_text(Method()) == INDEX_METHOD
+    assert texts("regions", "overall")[1] == default.subtitle
+
+
+def test_map_pdf_bytes(geodata_root):
+    data = options.map_bytes("regions", "domain:poverty", fmt="pdf", size="slide",
+                             root=geodata_root)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    assert "Pauvreté" in reader.pages[0].extract_text()
+
+
+def test_sheet_bytes_are_a_pdf_of_at_most_two_pages():
+    data = options.sheet_bytes("communes", "42218")
+    assert data.startswith(b"%PDF")
+    assert 1 <= len(PdfReader(io.BytesIO(data)).pages) <= 2
+
+
+def test_wrong_territory_is_refused():
+    with pytest.raises(ValueError):
+        options.sheet_bytes("communes", "99999")
