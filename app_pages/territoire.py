@@ -1,5 +1,370 @@
-"""Page « Territoire » : the sheet of one territory on screen (placeholder)."""
+"""Page « Territoire » : the sheet of one territory on screen, with the method chosen."""
 
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from app_pages import data, fmt, method, selection
+from atlas import sheet
+from atlas import territory_view as view
+from atlas import twins as twins_module
+from atlas.composite import Method
+from atlas.explain import explain
+from atlas.indices import LEVELS, region_of
+from atlas.survey.model import SIMULATED_LABEL
+from atlas.uncertainty import Uncertainty
+from geodata.search import find, normalise
+from indicators.catalogue import load_catalogue
+from indicators.domains import DOMAIN_BY_ID
+
+SEARCH_KEY = "territoire_search"
+HIT_KEY = "territoire_search_hit"
+LEVEL_NAMES = sheet.LEVEL_LABELS
+THIS = "Ce territoire"
+
+
+# --- cached computations, one per (level, method) -------------------------------------
+
+@st.cache_resource(show_spinner=f"Simulation de {view.N_VARIANTS} variantes de la méthode…",
+                   max_entries=4)
+def rank_intervals(level: str, method_: Method) -> Uncertainty:
+    """Monte Carlo ranks of ``level`` over :data:`view.N_VARIANTS` variants (shared)."""
+    return view.rank_intervals(level, method_)
+
+
+@st.cache_data(show_spinner=False)
+def structure(level: str) -> pd.DataFrame:
+    """Structure features of ``level`` for the statistical twins."""
+    return twins_module.structure_features(level)
+
+
+@st.cache_data(show_spinner=False)
+def regions_of(level: str) -> pd.Series:
+    """Région of every territory of ``level``."""
+    return region_of(level)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def flags_of(level: str, method_: Method, code: str) -> list[str]:
+    """Flagged domains of one territory (cached: the percentiles cover the whole level)."""
+    return view.flagged_domains(data.indices(level, method_), code)
+
+
+# --- search ---------------------------------------------------------------------------
+
+def search_hits(query: str, limit: int = 8) -> pd.DataFrame:
+    """Territories of every level matching ``query``: exact names first, régions first."""
+    frames = []
+    for level in ("regions", "departements", "epci", "communes"):
+        if level == "communes":
+            hits = data.find_communes(query, limit=limit)
+        else:
+            hits = find(data.table(level), query, limit=limit)
+        frames.append(hits[["code", "name"]].assign(level=level))
+    hits = pd.concat(frames, ignore_index=True)
+    exact = (hits["name"].map(normalise) == normalise(query)) | (hits["code"] == query.strip())
+    return pd.concat([hits[exact], hits[~exact]], ignore_index=True)
+
+
+def on_pick() -> None:
+    """Make the territory picked in the results the current one."""
+    picked = st.session_state.get(HIT_KEY)
+    if picked:
+        level, _, code = picked.partition(":")
+        selection.select(level, code)
+
+
+def search() -> None:
+    """Text field and results list for a commune, EPCI, département or région."""
+    query = st.text_input(
+        "Rechercher un territoire", key=SEARCH_KEY,
+        placeholder="Commune, EPCI, département ou région : nom ou code, par exemple "
+                    "« saint etienne », « 42218 » ou « Loire »",
+        help="Les accents, majuscules, tirets et apostrophes sont ignorés. Validez avec "
+             "Entrée, puis choisissez le territoire dans la liste.")
+    if not query.strip():
+        return
+    hits = search_hits(query)
+    if hits.empty:
+        st.info(f"Aucun territoire ne correspond à « {query.strip()} ».")
+        return
+    labels = {f"{lv}:{c}": f"{n} ({c}) – {LEVEL_NAMES[lv].lower()}"
+              for lv, c, n in zip(hits["level"], hits["code"], hits["name"], strict=True)}
+    st.selectbox(f"Territoires trouvés ({len(hits)})", list(labels), index=None,
+                 format_func=labels.get, key=HIT_KEY, on_change=on_pick,
+                 placeholder="Choisissez un territoire")
+
+
+# --- sections ---------------------------------------------------------------------------
+
+def header(territory: sheet.Territory) -> None:
+    """Name, level, code, parents, population and area."""
+    st.header(territory.name)
+    lines = [f"**{LEVEL_NAMES[territory.level]}** · code {territory.code}"]
+    if territory.departement and territory.level != "departements":
+        lines.append(f"**Département** : {territory.departement_name} "
+                     f"({territory.departement})")
+    if territory.region and territory.level != "regions":
+        lines.append(f"**Région** : {territory.region_name} ({territory.region})")
+    lines.append(f"**Population** : {fmt.population(territory.population)} · "
+                 f"**Superficie** : {fmt.area(territory.area_km2)}")
+    st.markdown("  \n".join(lines))
+    if territory.level == "epci":
+        st.caption("Département et région d'un EPCI : ceux où vit la plus grande partie de "
+                   "ses habitants.")
+
+
+def profile(result, territory: sheet.Territory) -> None:
+    """The 16 domain scores against the medians of the reference groups."""
+    st.subheader("Profil des 16 domaines")
+    departement = (data.table("communes").set_index("code")["departement"]
+                   if territory.level == "communes" else None)
+    groups = view.peers(territory, regions_of(territory.level), departement)
+    wide = view.domain_profile(result, territory, groups)
+    long = view.long_profile(wide)
+    order = [THIS, *(label for label, _ in groups)]
+    chart = alt.Chart(long).mark_point(filled=True, size=90).encode(
+        x=alt.X("score:Q", title="Score (plus élevé = plus fragile)"),
+        y=alt.Y("label:N", sort=list(wide["label"]), title=None),
+        color=alt.Color("series:N", sort=order, title=None,
+                        scale=alt.Scale(domain=order,
+                                        range=["#bd0026", "#1f77b4", "#ff7f0e", "#555555"])),
+        shape=alt.Shape("series:N", sort=order, title=None,
+                        scale=alt.Scale(domain=order, range=["circle", "diamond",
+                                                             "triangle-up", "stroke"])),
+        tooltip=[alt.Tooltip("label:N", title="Domaine"),
+                 alt.Tooltip("series:N", title="Série"),
+                 alt.Tooltip("score:Q", title="Score", format=".2f")],
+    ).properties(height=16 * 26).configure_legend(orient="bottom", columns=2, labelLimit=400)
+    st.altair_chart(chart, width="stretch")
+    sizes = ", ".join(f"{label.removeprefix('Médiane des ')} : "
+                      f"{fmt.integer(len(codes))}" for label, codes in groups)
+    st.caption(f"Chaque point du territoire est comparé à la médiane des scores de domaine "
+               f"des territoires du même niveau ({sizes}). Les domaines sans score (moins "
+               f"de la moitié des indicateurs disponibles) n'ont pas de point.")
+    with st.expander("Le profil sous forme de tableau"):
+        table = wide.drop(columns="dimension").rename(
+            columns={"label": "Domaine", "score": THIS})
+        for column in table.columns[1:]:
+            table[column] = table[column].map(lambda v: fmt.decimal(v, 2))
+        st.dataframe(table, hide_index=True, width="stretch", key="territoire_profile")
+
+
+def rank_text(rank: float, size: int) -> str:
+    """« 12 sur 34 875 », or ``non disponible``."""
+    return fmt.MISSING if pd.isna(rank) else f"{fmt.integer(rank)} sur {fmt.integer(size)}"
+
+
+def interval_text(low: float, high: float) -> str:
+    """« 255 à 12 066 » (ranks rounded), or ``non disponible``."""
+    if pd.isna(low) or pd.isna(high):
+        return fmt.MISSING
+    return f"{fmt.integer(round(low))} à {fmt.integer(round(high))}"
+
+
+def scores(result, territory: sheet.Territory, method_: Method) -> None:
+    """Dimension and overall scores with rank, 90 % rank interval and flags."""
+    st.subheader("Dimensions et indice global")
+    uncertainty = rank_intervals(territory.level, method_)
+    table = view.score_table(result, territory.code, uncertainty)
+    shown = pd.DataFrame({
+        "Score": table["label"],
+        "Valeur": table["score"].map(lambda v: fmt.decimal(v, 2)),
+        "Rang": [rank_text(r, n) for r, n in zip(table["rank"], table["frame_size"],
+                                                  strict=True)],
+        "Intervalle de rang à 90 %": [interval_text(lo, hi) for lo, hi in
+                                      zip(table["rank_low"], table["rank_high"],
+                                          strict=True)]})
+    st.dataframe(shown, hide_index=True, width="stretch", key="territoire_scores")
+    frame = "de sa région" if method_.frame == "region" else "de France"
+    st.caption(f"Rang 1 = le territoire le plus fragile {frame} à ce niveau. Intervalle : 5e "
+               f"et 95e centiles du rang sur {fmt.integer(view.N_VARIANTS)} variantes de la "
+               f"méthode (normalisation rang, min-max ou z, moyenne arithmétique ou "
+               f"géométrique, poids tirés autour des poids choisis) : plus il est large, "
+               f"plus le rang dépend de la méthode.")
+    flagged = flags_of(territory.level, method_, territory.code)
+    if flagged:
+        st.markdown(f"**Domaines signalés** ({len(flagged)}, parmi les 10 % les plus "
+                    f"fragiles {frame}) : " + " ; ".join(flagged) + ".")
+    else:
+        st.markdown(f"**Domaines signalés** : aucun (aucun domaine parmi les 10 % les plus "
+                    f"fragiles {frame}).")
+
+
+def explanations(result, territory: sheet.Territory) -> None:
+    """The three most and least fragile domains, and the indicators behind them."""
+    st.subheader("Les trois domaines les plus / les moins fragiles, et pourquoi")
+    items = explain(result, territory.code)
+    if not items:
+        st.info("Aucun domaine n'a assez de données pour ce territoire.")
+        return
+    catalogue = load_catalogue()
+    columns = st.columns(2)
+    for column, fragile in zip(columns, (True, False), strict=True):
+        with column:
+            st.markdown("**Les plus fragiles**" if fragile else "**Les moins fragiles**")
+            lines = []
+            for item in (i for i in items if i.fragile is fragile):
+                drivers = " ; ".join(
+                    f"{catalogue.by_id(d.indicator).label} : {value_text(d.value)} "
+                    f"{catalogue.by_id(d.indicator).unit}" for d in item.drivers)
+                lines.append(f"- **{item.label}** — rang {fmt.integer(item.rank)} sur "
+                             f"{fmt.integer(item.frame_size)}. {drivers}")
+            st.markdown("\n".join(lines) or "- aucun")
+    st.caption("Domaines classés selon la place du territoire parmi ceux de son cadre de "
+               "comparaison ; pour chacun, les indicateurs qui pèsent le plus.")
+
+
+def value_text(value: float) -> str:
+    """An indicator value in French, with decimals suited to its size."""
+    if pd.isna(value):
+        return fmt.MISSING
+    size = abs(value)
+    return fmt.decimal(value, 0 if size >= 1000 else 1 if size >= 10 else 2)
+
+
+def indicators(territory: sheet.Territory) -> None:
+    """Indicator table: value, unit, régional and national references, source."""
+    st.subheader("Indicateurs")
+    rows = view.indicator_table(territory.level, territory.code, territory.region)
+    table = pd.DataFrame({
+        "Domaine": rows["domain_label"], "Indicateur": rows["label"],
+        "Valeur": rows["value"].map(value_text), "Unité": rows["unit"]})
+    if territory.level != "regions":
+        table["Région"] = rows["region_value"].map(value_text)
+    table["France"] = rows["france"].map(value_text)
+    if territory.level != "communes":
+        table["Population couverte"] = rows["coverage"].map(
+            lambda v: fmt.MISSING if pd.isna(v) else f"{fmt.integer(round(100 * v))} %")
+    table["Sens"] = rows["direction"].map({1: "plus = plus fragile",
+                                           -1: "plus = moins fragile"})
+    table["Source et millésime"] = rows["source"]
+    st.dataframe(table, hide_index=True, width="stretch", key="territoire_indicators")
+    st.caption("Cliquez un en-tête de colonne pour trier. « Région » : valeur de la région "
+               "du territoire ; « France » : valeur nationale, recalculées à partir des "
+               "effectifs. « non disponible » : donnée absente de la source.")
+
+
+def twins(territory: sheet.Territory, result) -> None:
+    """The five territories of the same level most alike in structure."""
+    st.subheader("Territoires jumeaux")
+    features = structure(territory.level)
+    left_out = twins_module.excluded(features)
+    try:
+        found = twins_module.twins(features, territory.code)
+    except ValueError:
+        st.info("Ce territoire n'a pas toutes les caractéristiques de structure "
+                "(population, densité, part des 65 ans ou plus, revenu médian) : pas de "
+                "jumeaux.")
+        return
+    names = data.table(territory.level).set_index("code")["name"]
+    table = pd.DataFrame({
+        "Code": found.index, "Territoire": found.index.map(names),
+        "Population": [fmt.integer(round(10 ** v)) for v in found["log_population"]],
+        "Densité (hab./km²)": [fmt.decimal(10 ** v, 0) for v in found["log_density"]],
+        "65 ans ou plus (%)": found["over_65_share"].map(lambda v: fmt.decimal(v, 1)),
+        "Revenu médian (€/UC/an)": found["median_income"].map(lambda v: fmt.decimal(v, 0)),
+        "Indice global": found.index.map(lambda c: fmt.decimal(result.overall.get(c), 2)),
+        "Distance": found["distance"].map(lambda v: fmt.decimal(v, 2))})
+    st.dataframe(table, hide_index=True, width="stretch", key="territoire_twins")
+    st.caption(
+        "Les plus proches par la population et la densité (en logarithme), la part des 65 "
+        "ans ou plus (2020) et le revenu disponible médian (2021), chaque caractéristique "
+        "étant centrée et réduite ; distance euclidienne. "
+        + (f"{fmt.integer(len(left_out))} territoires sur {fmt.integer(len(features))} "
+           "sont exclus faute d'une de ces données (souvent le revenu médian, couvert par "
+           "le secret statistique)." if len(left_out) else ""))
+    buttons = st.columns(len(found))
+    for column, code in zip(buttons, found.index, strict=True):
+        column.button(f"Fiche de {names.get(code, code)}", key=f"territoire_twin_{code}",
+                      on_click=selection.select, args=(territory.level, code),
+                      width="stretch")
+
+
+def perceived(territory: sheet.Territory) -> None:
+    """Priorities of the citizens of its département and région (simulated survey)."""
+    st.subheader("Priorités perçues par les habitants — données simulées")
+    st.warning(f"Enquête : {SIMULATED_LABEL}. Ces priorités ne sont pas des résultats "
+               "d'enquête réels.", icon=":material/science:")
+    shown = False
+    for level, code, name in (("departement", territory.departement,
+                               territory.departement_name),
+                              ("region", territory.region, territory.region_name)):
+        if not code:
+            continue
+        rows = data.perceived_profile(level, "citoyen")
+        rows = rows[(rows["territory_code"] == code) & (rows["status"] != "supprimé")]
+        if rows.empty:
+            continue
+        rows = rows.sort_values("score", ascending=False, kind="stable").head(5)
+        st.markdown(f"**Citoyens du {'département' if level == 'departement' else 'de la région'}"
+                    f" ({name})** — les cinq premières priorités (données simulées)")
+        st.dataframe(pd.DataFrame({
+            "Domaine": rows["domain"].map(lambda d: DOMAIN_BY_ID[d].label),
+            "Score de priorité": rows["score"].map(lambda v: fmt.decimal(v, 2)),
+            "Intervalle à 90 %": [f"{fmt.decimal(lo, 2)} à {fmt.decimal(hi, 2)}"
+                                  for lo, hi in zip(rows["ci_low"], rows["ci_high"],
+                                                    strict=True)],
+            "Effectif efficace": rows["n_effective"].map(lambda v: fmt.decimal(v, 0)),
+            "Estimation": rows["status"]}), hide_index=True, width="stretch",
+            key=f"territoire_perceived_{level}")
+        shown = True
+    if not shown:
+        st.info("L'échantillon (simulé) ne couvre pas ce territoire avec assez de "
+                "répondants.")
+
+
+def pdf_bytes(level: str, code: str) -> Callable[[], bytes]:
+    """A function that builds the PDF sheet and returns its bytes (run on click only)."""
+    def build() -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            return sheet.build_sheet(level, code, Path(folder) / "fiche.pdf").read_bytes()
+    return build
+
+
+def download(territory: sheet.Territory, method_: Method) -> None:
+    """Button that builds and downloads the two-page PDF sheet."""
+    st.download_button("Télécharger la fiche PDF (2 pages A4)",
+                       data=pdf_bytes(territory.level, territory.code),
+                       file_name=f"fiche-{territory.code}.pdf", mime="application/pdf",
+                       on_click="ignore", icon=":material/picture_as_pdf:",
+                       key="territoire_pdf")
+    if not method.is_default(method_):
+        st.caption("La fiche PDF est calculée avec la méthode par défaut de l'atlas "
+                   "(sa note de méthode la décrit), non avec la méthode modifiée.")
+
+
+# --- the page ---------------------------------------------------------------------------
+
 st.title("Fiche du territoire")
+search()
+current = selection.selected()
+if current is None or current[0] not in LEVELS:
+    st.info("Recherchez un territoire ci-dessus, ou choisissez une commune sur la carte "
+            "(page « Carte ») puis « Ouvrir la fiche du territoire ».",
+            icon=":material/search:")
+    st.stop()
+
+level, code = current
+try:
+    territory = sheet.describe(level, code)
+except ValueError:
+    st.error(f"Territoire inconnu : {LEVEL_NAMES.get(level, level)} {code}.")
+    st.stop()
+chosen = method.current()
+result = data.indices(level, chosen)
+header(territory)
+if not method.is_default(chosen):
+    st.info(method.describe(chosen) + " Tous les scores de cette page en tiennent compte.",
+            icon=":material/tune:")
+download(territory, chosen)
+profile(result, territory)
+scores(result, territory, chosen)
+explanations(result, territory)
+indicators(territory)
+twins(territory, result)
+perceived(territory)
