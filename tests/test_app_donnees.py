@@ -1,0 +1,156 @@
+"""The « Méthode & données » page (AppTest) and its tables (:mod:`app_pages.catalogue_view`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import catalogue_view
+from geodata import store
+from geodata.search import normalise
+from indicators.catalogue import load_catalogue
+from indicators.domains import DOMAINS
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/donnees.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    store.ensure_built()
+
+
+@pytest.fixture
+def page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    return at.switch_page(PAGE).run()
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return found
+
+
+def catalogue_table(at: AppTest) -> pd.DataFrame:
+    return table_with(at, "Identifiant")
+
+
+def count_caption(at: AppTest) -> str:
+    (caption,) = [c.value for c in at.caption if "affiché" in c.value]
+    return caption
+
+
+def test_page_title_and_sections(page):
+    assert not page.exception
+    assert page.title[0].value == "Méthode & données"
+    headers = [h.value for h in page.header]
+    for header in ("Indicateurs", "Sources des indicateurs", "Couverture par domaine",
+                   "Méthode de calcul des indices", "Réserves connues sur les données"):
+        assert header in headers
+    n = len(load_catalogue().indicators)
+    assert len(catalogue_table(page)) == n
+    assert count_caption(page).startswith(f"{n} indicateurs affichés sur {n}")
+
+
+@pytest.mark.parametrize("query", ["chômage", "chomage", "CHÔMAGE"])
+def test_filter_is_accent_and_case_insensitive(page, query):
+    page.text_input(key="donnees_filter").input(query).run()
+    assert not page.exception
+    shown = catalogue_table(page)
+    assert 0 < len(shown) < len(load_catalogue().indicators)
+    haystack = shown[list(catalogue_view.SEARCHED)].astype(str).agg(" ".join, axis=1)
+    assert haystack.map(normalise).str.contains("chomage").all()
+    assert count_caption(page).startswith(f"{len(shown)} indicateurs affichés")
+
+
+def test_filter_by_id_source_and_nothing_found(page):
+    page.text_input(key="donnees_filter").input("unemployment_rate_2022").run()
+    assert catalogue_table(page)["Identifiant"].tolist() == ["unemployment_rate_2022",
+                                                             "youth_unemployment_rate_2022"]
+    page.text_input(key="donnees_filter").input("drees").run()
+    assert catalogue_table(page)["Source"].str.contains("DREES").all()
+    page.text_input(key="donnees_filter").input("xyzzy").run()
+    assert catalogue_table(page).empty
+    assert count_caption(page).startswith("0 indicateur affiché sur")
+
+
+def test_domain_and_dimension_filters(page):
+    page.multiselect(key="donnees_domains").select("Santé").run()
+    shown = catalogue_table(page)
+    expected = len(load_catalogue().in_domain("health"))
+    assert len(shown) == expected and set(shown["Domaine"]) == {"Santé"}
+    page.multiselect(key="donnees_domains").unselect("Santé")
+    page.multiselect(key="donnees_dimensions").select("Environnementale").run()
+    assert set(catalogue_table(page)["Dimension"]) == {"Environnementale"}
+
+
+def test_sources_table_has_licences_urls_and_counts(page):
+    sources = table_with(page, "Jeu de données")
+    assert "Licence" in sources.columns
+    catalogue = load_catalogue()
+    assert len(sources) == len(catalogue.sources)
+    assert (sources["Licence"].str.len() > 0).all()
+    assert sources["Indicateurs"].sum() == len(catalogue.indicators)
+    with_url = sum(bool(s.url) for s in catalogue.sources.values())
+    assert (sources["Adresse"] != "non disponible").sum() == with_url
+    assert sources["Adresse"].str.startswith(("https://", "http://", "non disponible")).all()
+
+
+def test_coverage_by_domain_has_the_16_domains(page):
+    (domains,) = [d.value for d in page.dataframe
+                  if list(d.value.columns)[:2] == ["Domaine", "Dimension"]
+                  and "Identifiant" not in d.value.columns]
+    assert len(domains) == 16
+    assert domains["Domaine"].tolist() == [d.label for d in DOMAINS]
+    assert domains["Communes couvertes"].between(0, 1).all()
+    assert domains["Population couverte"].between(0, 1).all()
+    assert domains["Indicateurs"].sum() == len(load_catalogue().indicators)
+
+
+def test_method_section_names_the_rules_and_the_current_choices(page):
+    text = "\n".join(m.value for m in page.markdown)
+    for rule in ("au moins la moitié", "90e centile", "intervalle à 90", "1\u202f000 variantes",
+                 "Dirichlet"):
+        assert rule in text, rule
+    assert any("Méthode par défaut" in c.value for c in page.caption)
+    page.session_state["method_frame"] = "region"
+    page.run()
+    assert any("comparaison au sein de la région" in i.value and "Ils se règlent" in i.value
+               for i in page.info)
+    options = table_with(page, "Signification")
+    assert set(options["Réglage"]) == {"Normalisation", "Cadre de comparaison",
+                                       "Agrégation", "Poids"}
+
+
+def test_known_defects_come_from_the_catalogue_and_the_geometries(page):
+    caveats = table_with(page, "Réserve")
+    catalogue = load_catalogue()
+    expected = (sum(bool(s.caveats) for s in catalogue.sources.values())
+                + sum(bool(i.caveats) for i in catalogue.indicators))
+    assert len(caveats) == expected > 0
+    assert any("secret statistique" in r for r in caveats["Réserve"])
+    assert table_with(page, "evidence").shape[0] == len(store.report()["repair"]["repairs"])
+
+
+def test_filter_table_on_a_tiny_frame():
+    table = pd.DataFrame({"Indicateur": ["Taux de chômage", "Médecins généralistes (APL)"],
+                          "Domaine": ["Emploi / chômage / insertion", "Santé"],
+                          "Dimension": ["Économique", "Sociétale"],
+                          "Source": ["INSEE, RP", "DREES, APL"],
+                          "Identifiant": ["unemployment_rate", "apl"]})
+    assert catalogue_view.filter_table(table)["Identifiant"].tolist() == [
+        "unemployment_rate", "apl"]
+    assert catalogue_view.filter_table(table, "sante")["Identifiant"].tolist() == ["apl"]
+    assert catalogue_view.filter_table(table, "Généralistes drees")["Identifiant"].tolist() == [
+        "apl"]
+    assert catalogue_view.filter_table(table, "insee sante").empty
+    assert catalogue_view.filter_table(table, dimensions=("Sociétale",))[
+        "Identifiant"].tolist() == ["apl"]
+
+
+def test_with_ids_refuses_a_table_of_another_length():
+    with pytest.raises(ValueError, match="rows for"):
+        catalogue_view.with_ids(pd.DataFrame({"Indicateur": ["x"]}))
