@@ -280,13 +280,22 @@
   function loadLayer(spec) {
     var key = layerKey(spec);
     if (cache[key]) { return Promise.resolve(cache[key]); }
+    var started = performance.now();
     return fetch(spec.url).then(function (response) {
       if (!response.ok) { throw new Error("couche " + spec.id + " : HTTP " + response.status); }
-      return response.json();
-    }).then(function (data) {
-      timings.parsed = performance.now();
+      return response.text();
+    }).then(function (text) {
+      var fetched = performance.now();
+      var data = JSON.parse(text);
+      var parsed = performance.now();
       var entry = buildEntry(spec, data);
-      timings.built = performance.now();
+      var built = performance.now();
+      // Per layer: download, JSON parse, decode and Leaflet layers (ms); and the last ends.
+      timings.layers = timings.layers || {};
+      timings.layers[spec.id] = { download: fetched - started, parse: parsed - fetched,
+                                  build: built - parsed };
+      timings.parsed = Math.max(timings.parsed || 0, parsed);
+      timings.built = Math.max(timings.built || 0, built);
       remember(key, entry);
       return entry;
     });
@@ -319,6 +328,7 @@
         entry.geo.addTo(map);
         if (entry.labels) { entry.labels.addTo(map); }
       });
+      timings.shown = performance.now();
       setLoading(false);
       return true;
     }).catch(function (error) {
@@ -410,6 +420,7 @@
         document.body.dataset.highlight = highlighted ? highlightCode : "";
         document.body.dataset.renders = String(++renders);
         timings.drawn = performance.now();
+        timings.paint = timings.drawn - timings.shown;
       });
     });
   }
