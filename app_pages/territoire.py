@@ -243,6 +243,7 @@ def indicators(territory: sheet.Territory) -> None:
     table["Sens"] = rows["direction"].map({1: "plus = plus fragile",
                                            -1: "plus = moins fragile"})
     table["Source et millésime"] = rows["source"]
+    table["Millésime"] = rows["vintage"]
     st.dataframe(table, hide_index=True, width="stretch", key="territoire_indicators")
     st.caption("Cliquez un en-tête de colonne pour trier. « Région » : valeur de la région "
                "du territoire ; « France » : valeur nationale, recalculées à partir des "

@@ -1,0 +1,211 @@
+"""The « Territoire » page with AppTest: search, content of a sheet, method, twins."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import fmt
+from atlas.composite import Method
+from atlas.indices import level_indices
+from atlas.sheet import describe
+from geodata import store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/territoire.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    store.ensure_built()
+
+
+def open_page(level: str | None = None, code: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300).run()
+    at.switch_page(PAGE)
+    if level:
+        at.session_state["atlas_territory_level"] = level
+        at.session_state["atlas_territory_code"] = code
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception
+    return at
+
+
+KEY_COLUMNS = {"profile": "Ce territoire", "scores": "Intervalle de rang à 90 %",
+               "indicators": "Source et millésime", "twins": "Distance",
+               "perceived": "Score de priorité"}
+
+
+def frames(at: AppTest, table: str) -> list:
+    """The tables of one kind, recognised by a column of their own."""
+    return [d.value for d in at.dataframe if KEY_COLUMNS[table] in d.value.columns]
+
+
+def frame(at: AppTest, table: str):
+    (found,) = frames(at, table)
+    return found
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
+                     + [s.value for s in at.subheader] + [w.value for w in at.warning]
+                     + [i.value for i in at.info])
+
+
+@pytest.fixture(scope="module")
+def saint_etienne() -> AppTest:
+    return open_page("communes", "42218")
+
+
+def test_without_a_territory_the_page_offers_the_search():
+    at = open_page()
+    assert at.title[0].value == "Fiche du territoire"
+    assert at.text_input(key="territoire_search")
+    assert "Recherchez un territoire" in at.info[0].value
+    assert not at.header
+
+
+def test_search_by_name_then_pick(saint_etienne):
+    at = open_page()
+    at.text_input(key="territoire_search").input("saint etienne").run()
+    hits = at.selectbox(key="territoire_search_hit")
+    assert hits.options[0] == "Saint-Étienne (42218) – commune"  # exact name first
+    assert any("Saint-Etienne Métropole" in option for option in hits.options)  # an EPCI
+    hits.set_value("communes:42218").run()
+    assert not at.exception
+    assert at.session_state["atlas_territory_code"] == "42218"
+    assert at.header[0].value == "Saint-Étienne"
+
+
+def test_search_by_code_finds_every_level():
+    at = open_page()
+    at.text_input(key="territoire_search").input("42").run()
+    options = at.selectbox(key="territoire_search_hit").options
+    assert options[0] == "Loire (42) – département"
+    at.selectbox(key="territoire_search_hit").set_value("departements:42").run()
+    assert at.header[0].value == "Loire"
+    at.text_input(key="territoire_search").input("zzzz").run()
+    assert any("Aucun territoire" in i.value for i in at.info)
+
+
+def test_header(saint_etienne):
+    text = texts(saint_etienne)
+    assert saint_etienne.header[0].value == "Saint-Étienne"
+    assert "code 42218" in text
+    assert "Loire (42)" in text and "Auvergne-Rhône-Alpes (84)" in text
+    territory = describe("communes", "42218")
+    assert fmt.population(territory.population) in text
+    assert fmt.area(territory.area_km2) in text
+
+
+def test_profile_against_departement_region_and_france(saint_etienne):
+    profile = frame(saint_etienne, "profile")
+    assert len(profile) == 16
+    assert list(profile.columns) == [
+        "Domaine", "Ce territoire", "Médiane des communes du département (Loire)",
+        "Médiane des communes de la région (Auvergne-Rhône-Alpes)",
+        "Médiane des communes de France"]
+    result = level_indices("communes")
+    health = profile.set_index("Domaine").loc["Santé"]
+    assert health["Ce territoire"] == fmt.decimal(result.domain_scores.loc["42218",
+                                                                           "health"], 2)
+    assert health["Médiane des communes de France"] == fmt.decimal(
+        result.domain_scores["health"].median(), 2)
+    assert "médiane des scores de domaine" in texts(saint_etienne)
+    assert len(saint_etienne.get("vega_lite_chart")) == 1
+
+
+def test_scores_ranks_intervals_and_flags(saint_etienne):
+    scores = frame(saint_etienne, "scores").set_index("Score")
+    assert list(scores.index) == ["Sociétale", "Économique", "Sociale", "Environnementale",
+                                  "Indice global"]
+    result = level_indices("communes")
+    rank = int(result.ranks.loc["42218", "overall"])
+    overall = scores.loc["Indice global"]
+    assert overall["Valeur"] == fmt.decimal(result.overall.loc["42218"], 2)
+    assert overall["Rang"].startswith(f"{fmt.integer(rank)} sur ")
+    low, high = (int(v.replace(fmt.NNBSP, "")) for v in
+                 overall["Intervalle de rang à 90 %"].split(" à "))
+    assert 1 <= low <= high <= 34_875
+    text = texts(saint_etienne)
+    assert "200 variantes" in text
+    assert "Domaines signalés" in text and "Sécurité / délinquance" in text
+
+
+def test_explanations(saint_etienne):
+    text = texts(saint_etienne)
+    assert "Les plus fragiles" in text and "Les moins fragiles" in text
+    assert text.count("— rang ") >= 6
+
+
+def test_indicator_table_with_sources(saint_etienne):
+    table = frame(saint_etienne, "indicators")
+    assert {"Valeur", "Unité", "Région", "France", "Source et millésime",
+            "Millésime"} <= set(table.columns)
+    assert (table["Millésime"].str.len() > 0).all()
+    assert all(vintage in source for vintage, source in
+               zip(table["Millésime"], table["Source et millésime"], strict=True))
+    assert (table["Indicateur"] == "Revenu disponible médian par unité de consommation").any()
+    # Missing values are said, never written 0.
+    values = level_indices("communes").values.loc["42218"]
+    assert (table["Valeur"] == fmt.MISSING).sum() == values.isna().sum()
+
+
+def test_twins(saint_etienne):
+    twins = frame(saint_etienne, "twins")
+    assert len(twins) == 5
+    assert "42218" not in set(twins["Code"])
+    assert "exclus faute" in texts(saint_etienne)
+    first = twins["Code"].iloc[0]
+    saint_etienne.button(key=f"territoire_twin_{first}").click().run()
+    assert saint_etienne.session_state["atlas_territory_code"] == first
+    assert saint_etienne.header[0].value == twins["Territoire"].iloc[0]
+    saint_etienne.session_state["atlas_territory_code"] = "42218"
+    saint_etienne.run()
+
+
+def test_perceived_priorities_are_labelled_simulated(saint_etienne):
+    (section,) = [s.value for s in saint_etienne.subheader if "Priorités perçues" in s.value]
+    assert "données simulées" in section
+    assert any("simulées" in w.value for w in saint_etienne.warning)
+    tables = frames(saint_etienne, "perceived")
+    assert 1 <= len(tables) <= 2  # its département (where estimable) and its région
+    assert all(1 <= len(t) <= 5 for t in tables)
+
+
+def test_pdf_download_button(saint_etienne):
+    (button,) = saint_etienne.get("download_button")
+    assert button.proto.label.startswith("Télécharger la fiche PDF")
+    assert button.proto.deferred_file_id  # built on click, not at every run
+
+
+def test_non_default_method_is_applied_and_said():
+    at = open_page("communes", "31555", method_normalisation="minmax")
+    assert not at.exception
+    assert any("Méthode modifiée" in i.value for i in at.info)
+    result = level_indices("communes", Method(normalisation="minmax"))
+    scores = frame(at, "scores").set_index("Score")
+    assert scores.loc["Indice global", "Valeur"] == fmt.decimal(result.overall.loc["31555"], 2)
+    assert "méthode par défaut" in texts(at)  # the PDF keeps the default method
+
+
+@pytest.mark.parametrize("level, code, name, references", [
+    ("epci", "244200770", "Saint-Etienne Métropole", 2),
+    ("departements", "42", "Loire", 2),
+    ("regions", "84", "Auvergne-Rhône-Alpes", 1),
+])
+def test_other_levels(level, code, name, references):
+    at = open_page(level, code)
+    assert at.header[0].value == name
+    profile = frame(at, "profile")
+    assert len(profile.columns) == 2 + references
+    twins = frame(at, "twins")
+    assert len(twins) == 5 and code not in set(twins["Code"])
+    assert ("Région" in frame(at, "indicators").columns) is (level != "regions")
+
+
+def test_unknown_territory():
+    at = open_page("communes", "99999")
+    assert "Territoire inconnu" in at.error[0].value
