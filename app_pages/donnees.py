@@ -71,12 +71,19 @@ st.caption(f"{len(shown)} indicateur{'s' if len(shown) > 1 else ''} affiché"
            "dans « Réserves ». Cliquez un en-tête de colonne pour trier.")
 st.dataframe(shown, hide_index=True, width="stretch", column_config=share_columns())
 
-st.header("Sources des indicateurs")
+st.header("Sources et millésimes")
+st.subheader("Sources des indicateurs")
 sources = catalogue_view.sources_table()
 st.caption(f"{len(sources)} fichiers sources. « Copie utilisée » : le dépôt public d'où vient "
            "la copie du fichier de l'éditeur ; « Remis en forme par un tiers » : donnée "
            "officielle retravaillée par un tiers, à lire comme telle.")
 st.dataframe(sources, hide_index=True, width="stretch")
+
+st.subheader("Géométries et population")
+st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
+                       for key, source in report["sources"].items()))
+st.caption(f"Géométries construites le {fmt.date(report['built_at'])} "
+           f"(en {fmt.decimal(report['build_seconds'], 1)} s).")
 
 st.header("Couverture par domaine")
 coverage = domain_coverage()
@@ -182,12 +189,7 @@ st.caption(f"{len(caveats)} réserves, tirées du catalogue des indicateurs : so
            "tiers. Les défauts des contours des communes suivent.")
 st.dataframe(caveats, hide_index=True, width="stretch")
 
-st.header("Géométries et population")
-st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
-                       for key, source in report["sources"].items()))
-st.caption(f"Géométries construites le {fmt.date(report['built_at'])} "
-           f"(en {fmt.decimal(report['build_seconds'], 1)} s).")
-
+st.header("Contours des communes")
 st.subheader("Territoires")
 counts = report["counts"]
 columns = st.columns(len(counts))

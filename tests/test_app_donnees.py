@@ -47,9 +47,11 @@ def test_page_title_and_sections(page):
     assert not page.exception
     assert page.title[0].value == "Méthode & données"
     headers = [h.value for h in page.header]
-    for header in ("Indicateurs", "Sources des indicateurs", "Couverture par domaine",
-                   "Méthode de calcul des indices", "Réserves connues sur les données"):
+    for header in ("Indicateurs", "Sources et millésimes", "Couverture par domaine",
+                   "Méthode de calcul des indices", "Réserves connues sur les données",
+                   "Contours des communes"):
         assert header in headers
+    assert "Sources des indicateurs" in [h.value for h in page.subheader]
     n = len(load_catalogue().indicators)
     assert len(catalogue_table(page)) == n
     assert count_caption(page).startswith(f"{n} indicateurs affichés sur {n}")
