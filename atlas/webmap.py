@@ -168,14 +168,16 @@ def map_layer(level: str, region: str | None = None, classes: pd.Series | None =
         _check_region(region, root)
     layer = _encoded_layer(level, region, None if root is None else Path(root))
     codes = pd.Series(layer.codes, dtype=object)
+    names = layer.names
     if tips is not None:
         tip = codes.map(tips)
-        names = [n if isinstance(t, float) or t is None or t is pd.NA else str(t)
-                 for n, t in zip(layer.names, tip.astype(object).tolist(), strict=True)]
-    else:
-        names = layer.names
-    cls = ([None] * len(codes) if classes is None
-           else [None if pd.isna(c) else int(c) for c in codes.map(classes).tolist()])
+        known = tip.notna().to_numpy()
+        names = np.where(known, tip.astype(str).to_numpy(), np.asarray(names, dtype=object))
+        names = names.tolist()
+    cls = [None] * len(codes)
+    if classes is not None:
+        mapped = pd.to_numeric(codes.map(classes)).astype("Float64").round().astype("Int64")
+        cls = mapped.astype(object).where(mapped.notna(), None).tolist()
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     return ('{"type":"' + LAYER_TYPE + '","version":1,"scale":' + str(layer.scale)
             + ',"bbox":' + dumps(layer.bbox) + ',"code":' + dumps(layer.codes)
