@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, fmt
+from app_pages import data, fmt, method
+from atlas import map_view as map_views
 from atlas import mapped
+from atlas.composite import Method
 from atlas.explain import explain
-from atlas.indices import level_indices
 from geodata import populations
 from indicators.catalogue import load_catalogue
 
@@ -62,22 +63,76 @@ def departements(code: str) -> None:
         hide_index=True, width="stretch")
 
 
+def territory(level: str, code: str) -> None:
+    """The card of one territory of any level."""
+    if level == "communes":
+        commune(code)
+    elif level == "regions":
+        region(code)
+    else:
+        table = data.table(level)
+        row = table[table["code"] == code].iloc[0]
+        st.subheader(row["name"])
+        kind = "Département" if level == "departements" else "EPCI"
+        st.markdown(
+            f"**Code {kind.lower() if level == 'departements' else 'SIREN'}** : {code}  \n"
+            f"**Population** : {fmt.population(row['population'])}  \n"
+            f"**Superficie** : {fmt.area(row['area_km2'])}  \n"
+            f"**Communes** : {fmt.integer(row['n_communes'])}")
+
+
 def score(key: str, level: str, code: str) -> None:
-    """The mapped value of one territory, with its rank when it is a fragility score."""
+    """The mapped value of one territory, with its rank and flags when it is a score."""
     if key == mapped.DENSITY:
         return
-    value = data.mapped_values(key, level).get(code)
+    view = data.map_view(key, level, method.current())
     label = mapped.choices_by_key()[key].label
-    if value is None or pd.isna(value):
-        st.markdown(f"**{label}** : non disponible")
+    if code not in view.table.index:
         return
-    if mapped.is_index(key):
-        ranked = data.mapped_values(key, level).rank(ascending=False, method="min")
-        total = int(data.mapped_values(key, level).notna().sum())
-        st.markdown(f"**{label}** : {fmt.decimal(value, 2)} "
-                    f"(rang {int(ranked[code])} sur {fmt.integer(total)}, 1 = plus fragile)")
-    else:
-        st.markdown(f"**{label}** : {fmt.decimal(value, 1)}")
+    row = view.table.loc[code]
+    if pd.isna(row["value"]):
+        reason = f" ({row['reason']})" if isinstance(row["reason"], str) else ""
+        st.markdown(f"**{label}** : non disponible{reason}")
+        return
+    text = f"**{label}** : {map_views.value_text(view, row['value'])}"
+    if not pd.isna(row["rank"]):
+        text += (f" — rang {fmt.integer(row['rank'])} sur {fmt.integer(row['frame_size'])} "
+                 f"({map_views.rank_note(view)})")
+    st.markdown(text)
+    if not pd.isna(row["flagged"]) and row["flagged"]:
+        what = ("ce domaine est parmi les 10 % les plus fragiles" if key.startswith("domain:")
+                else f"{fmt.integer(row['flagged'])} domaine(s) parmi les 10 % les plus "
+                     "fragiles")
+        st.markdown(f":red-badge[Signalé] {what} de son cadre de comparaison.")
+
+
+def map_table(key: str, level: str, region: str | None, current: Method) -> None:
+    """The map's data as a sortable table (same values, ranks and flags as the map)."""
+    view = data.map_view(key, level, current)
+    rows = map_views.in_region(view, region)
+    label = mapped.choices_by_key()[key].label
+    scope = "France entière" if region is None else _name("regions", region)
+    st.subheader(f"Tableau de la carte — {label}, {fmt.LEVEL_LABELS[level].lower()}, {scope}")
+    shown = rows.reset_index()[["code", "name", "value", "rank", "frame_size", "flagged",
+                                "reason"]]
+    index = mapped.is_index(key)
+    st.dataframe(
+        shown, hide_index=True, width="stretch", height=320,
+        column_config={
+            "code": "Code", "name": "Territoire",
+            "value": st.column_config.NumberColumn(
+                "Score" if index else f"Valeur ({view.unit})",
+                format=f"%.{view.decimals}f"),
+            "rank": st.column_config.NumberColumn("Rang", format="%d",
+                                                  help=map_views.rank_note(view)),
+            "frame_size": st.column_config.NumberColumn("Sur", format="%d"),
+            "flagged": st.column_config.NumberColumn(
+                "Domaines signalés", format="%d",
+                help="Domaines parmi les 10 % les plus fragiles du cadre de comparaison"),
+            "reason": "Si non disponible : pourquoi"},
+        column_order=None if key != mapped.DENSITY else ["code", "name", "value", "reason"])
+    st.caption(f"{fmt.integer(len(rows))} territoires ; cliquez un en-tête de colonne pour "
+               "trier.")
 
 
 def sources(key: str) -> None:
@@ -98,7 +153,7 @@ def sources(key: str) -> None:
 
 def explanation(level: str, code: str) -> None:
     """The territory's three most and least fragile domains, and the indicators behind."""
-    result = level_indices(level)
+    result = data.indices(level, method.current())
     if code not in result.domain_scores.index:
         return
     items = explain(result, code)
@@ -117,5 +172,5 @@ def explanation(level: str, code: str) -> None:
                 lines.append(f"- {item.label} — rang {fmt.integer(item.rank)} sur "
                              f"{fmt.integer(item.frame_size)} ({drivers})")
             st.markdown("\n".join(lines) or "- aucun")
-        st.caption("Rang 1 = le plus fragile de France pour ce niveau ; entre parenthèses, "
-                   "les indicateurs qui pèsent le plus.")
+        st.caption("Rang 1 = le plus fragile du cadre de comparaison pour ce niveau ; "
+                   "entre parenthèses, les indicateurs qui pèsent le plus.")

@@ -1,21 +1,27 @@
-"""Page « Carte » : the régions of France, then a région's départements and communes."""
+"""Page « Carte » : any level, any indicator or index, France or one région, with its table."""
 
 import hashlib
 import re
 
 import streamlit as st
 
-from app_pages import cards, data
+from app_pages import cards, data, fmt, method, selection
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
-from atlas import mapped, webmap
+from app_pages.map_click import FRANCE, after_click
+from atlas import mapped, palettes, rank_change
+from atlas.classify import SCHEME_LABELS
+from atlas.indices import LEVELS
 from geodata.search import normalise
 
-FRANCE = ""
 MAP_KEY = "carte_clic"
-LEGEND = Legend("Densité (hab./km²)", tuple(webmap.density_legend()))
+LEVEL_LABELS = {"regions": "Régions", "departements": "Départements", "epci": "EPCI",
+                "communes": "Communes"}
+PALETTES = {"auto": "Automatique", **{k: v[0] for k, v in palettes.SEQUENTIAL.items()}}
+CHOICES = mapped.choices_by_key()
 
 st.session_state.setdefault("atlas_region", FRANCE)
-st.session_state.setdefault("atlas_commune", None)
+st.session_state.setdefault("atlas_selected", None)
+st.session_state.setdefault("map_level", "regions")
 communes = data.table("communes")
 regions = data.table("regions")
 regions = regions.iloc[regions["name"].map(  # alphabetical order, ignoring the article
@@ -23,56 +29,112 @@ regions = regions.iloc[regions["name"].map(  # alphabetical order, ignoring the 
 region_names = dict(zip(regions["code"], regions["name"], strict=True))
 
 
+def read_query_params() -> None:
+    """Open the map asked for by the address (``?niveau=communes&region=76&carte=overall``)."""
+    if st.session_state.get("carte_params_read"):
+        return
+    st.session_state.carte_params_read = True
+    params = st.query_params
+    if params.get("niveau") in LEVELS:
+        st.session_state.map_level = params["niveau"]
+    if params.get("region") in region_names:
+        st.session_state.atlas_region = params["region"]
+    if params.get("carte") in CHOICES:
+        st.session_state.map_what = params["carte"]
+
+
 def on_map_click() -> None:
-    """Select the clicked région, or show the clicked commune's card."""
-    click = st.session_state.get(MAP_KEY) or {}
-    if click.get("layer") == "regions":
-        st.session_state.atlas_region, st.session_state.atlas_commune = click["code"], None
-    elif click.get("layer") == "communes":
-        st.session_state.atlas_commune = click["code"]
+    """Open the clicked région (national map of régions), else select the clicked territory."""
+    updates = after_click(st.session_state.get(MAP_KEY), st.session_state.map_level,
+                          st.session_state.atlas_region)
+    st.session_state.update(updates)
+    if updates.get("atlas_selected"):
+        selection.select(st.session_state.map_level, updates["atlas_selected"])
 
 
 def on_region_pick() -> None:
-    """Show the région chosen in the list."""
+    """Show the région chosen in the list (its communes, when the map showed régions)."""
     st.session_state.atlas_region = st.session_state.region_select
-    st.session_state.atlas_commune = None
+    st.session_state.atlas_selected = None
+    if st.session_state.atlas_region and st.session_state.map_level == "regions":
+        st.session_state.map_level = "communes"
+
+
+def on_level_pick() -> None:
+    """A new level: the selected territory no longer belongs to the map."""
+    st.session_state.atlas_selected = None
 
 
 def on_search_pick(key: str) -> None:
-    """Show the commune picked among the search results, in its région."""
+    """Show the commune picked among the search results, in its région, at commune level."""
     code = st.session_state.get(key)
     row = communes[communes["code"] == code]
     if code and len(row):
         st.session_state.atlas_region = row["region"].iloc[0]
-        st.session_state.atlas_commune = code
+        st.session_state.map_level = "communes"
+        st.session_state.atlas_selected = code
+        selection.select("communes", code)
 
 
-CHOICES = {c.key: c for c in mapped.choices()}
+def show_france() -> None:
+    """Back to the national map."""
+    st.session_state.atlas_region, st.session_state.atlas_selected = FRANCE, None
 
 
-def legend_for(key: str, level: str) -> Legend:
-    """Legend of the map of ``key`` at ``level``: class bounds and counts."""
+def legend(key: str, level: str, region: str | None, scheme: str, k: int,
+           colours: tuple[str, ...]) -> Legend:
+    """Legend of the map: class bounds, count of territories on this map, missing reason."""
+    view = data.map_view(key, level, method.current())
     if key == mapped.DENSITY:
-        return LEGEND
-    found = data.classes(key, level)
+        return Legend("Densité (hab./km²)", data.density_labels(level, region),
+                      missing=data.missing_note(key, level, region, method.current()))
+    found = data.classes(key, level, scheme, k, method.current())
+    shown = data.shown_counts(key, level, region, scheme, k, method.current())
     index = mapped.is_index(key)
-    title = CHOICES[key].label + (" — score (foncé = plus fragile)" if index else "")
-    labels = tuple(f"{label} ({count})" for label, count in
-                   zip(found.labels, found.counts, strict=True))
-    colours = mapped.FRAGILITY_COLOURS if index else mapped.VALUE_COLOURS
-    return Legend(title, labels, colours=colours[:len(labels)])
+    title = CHOICES[key].label + (" — score (foncé = plus fragile)" if index else
+                                  f" ({view.unit})")
+    labels = tuple(f"{label} ({fmt.integer(count)})"
+                   for label, count in zip(found.labels, shown, strict=True))
+    return Legend(title, labels, colours=colours[:len(labels)],
+                  missing=data.missing_note(key, level, region, method.current()))
 
 
+def class_colours(key: str, palette: str, k: int) -> tuple[str, ...]:
+    """Colours of the ``k`` classes: the palette chosen, or the default of the map's kind."""
+    if palette == "auto":
+        if k == 5:
+            return mapped.FRAGILITY_COLOURS if mapped.is_index(key) else mapped.VALUE_COLOURS
+        palette = palettes.DEFAULT_INDEX if mapped.is_index(key) else palettes.DEFAULT_VALUE
+    return palettes.colours(palette, k)
+
+
+read_query_params()
 st.title("Carte des territoires")
-st.caption("Cliquez une région pour afficher ses départements et ses communes, puis une "
-           "commune pour sa fiche. Les cinq départements d'outre-mer sont dessinés dans des "
-           "encarts, à l'ouest de la Bretagne. Les scores sont classés en quintiles.")
-what = st.selectbox(
+st.caption("Choisissez le niveau et ce qui colore la carte ; cliquez une région pour "
+           "afficher ses communes, un territoire pour sa fiche. Les cinq départements "
+           "d'outre-mer sont dessinés dans des encarts, à l'ouest de la Bretagne.")
+
+level_col, what_col = st.columns([2, 3])
+level = level_col.radio("Niveau", list(LEVEL_LABELS), key="map_level", horizontal=True,
+                        format_func=LEVEL_LABELS.get, on_change=on_level_pick)
+what = what_col.selectbox(
     "Colorer la carte par", list(CHOICES), key="map_what",
     format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
     help="Indice global, une des 4 dimensions, un des 16 domaines ou un indicateur. Les "
-         "scores (0 à 1, plus élevé = plus fragile) sont des rangs centiles dans la France "
-         "entière ; chaque niveau est calculé à partir de ses propres valeurs.")
+         "scores (0 à 1, plus élevé = plus fragile) sont calculés pour chaque niveau à "
+         "partir de ses propres valeurs, avec la méthode choisie dans la barre latérale.")
+scheme_col, k_col, palette_col = st.columns([3, 2, 3])
+scheme = scheme_col.selectbox("Classes", list(SCHEME_LABELS), key="map_scheme",
+                              format_func=SCHEME_LABELS.get,
+                              disabled=what == mapped.DENSITY,
+                              help="Bornes des classes calculées sur tous les territoires "
+                                   "du niveau en France (mapclassify).")
+k = k_col.select_slider("Nombre de classes", [3, 4, 5, 6, 7], value=5, key="map_k",
+                        disabled=what == mapped.DENSITY)
+palette = palette_col.selectbox(
+    "Palette (adaptée aux daltoniens)", list(PALETTES), key="map_palette",
+    format_func=PALETTES.get, disabled=what == mapped.DENSITY,
+    help="Automatique : jaune → rouge pour les scores, bleus pour les valeurs.")
 
 search_col, region_col = st.columns([3, 2])
 with search_col:
@@ -97,37 +159,69 @@ with region_col:
     st.selectbox("Région", [FRANCE, *regions["code"]], key="region_select",
                  format_func=lambda c: region_names.get(c, "France entière"),
                  on_change=on_region_pick,
-                 help="Ou cliquez directement une région sur la carte.")
+                 help="Ou cliquez directement une région sur la carte de France.")
+
+region = st.session_state.atlas_region or None
+selected = st.session_state.atlas_selected
+current = method.current()
+st.query_params.update({"niveau": level, "carte": what, "region": region or "france"})
+if not method.is_default(current):
+    st.info(method.describe(current), icon=":material/tune:")
+show_change = (not method.is_default(current) and mapped.is_index(what)
+               and st.toggle("Montrer l'effet de la méthode : évolution de la position de "
+                             "chaque territoire par rapport à la méthode par défaut",
+                             key="map_rank_change"))
 
 map_col, card_col = st.columns([5, 2])
-region = st.session_state.atlas_region
 with map_col:
-    if region == FRANCE:
-        regions_json, frames_json = data.national_payloads(what)
-        layers = [Layer("regions", regions_json, interactive=True, fit=True, weight=1.2),
-                  Layer("frames", frames_json, style="frame", fit=True, weight=1.0)]
+    if show_change:
+        payload = data.rank_change_payload(what, level, region, current)
+        colours = palettes.diverging(5)
+        counts = data.rank_change_counts(what, level, region, current)
+        map_legend = Legend(f"{CHOICES[what].label} — évolution de la position (points de "
+                            "centile)", tuple(f"{label} ({fmt.integer(n)})" for label, n
+                                              in zip(rank_change.LABELS, counts, strict=True)),
+                            colours=colours, missing="non disponible avec l'une des méthodes")
     else:
-        communes_json, deps_json = data.region_payloads(region, what)
-        layers = [Layer("communes", communes_json, interactive=True, fit=True, weight=0.3),
-                  Layer("departements", deps_json, style="outline", weight=1.6)]
-    level = "regions" if region == FRANCE else "communes"
-    leaflet_map(layers, key=MAP_KEY, highlight=st.session_state.atlas_commune,
-                legend=legend_for(what, level), height=600, on_change=on_map_click)
+        payload = data.layer_payload(what, level, region, scheme, k, current)
+        colours = class_colours(what, palette, k)
+        map_legend = legend(what, level, region, scheme, k, colours)
+    layers = [Layer(level, payload, interactive=True, fit=True,
+                    weight=0.2 if level == "communes" and region is None else 0.4)]
+    if region is None:
+        layers.append(Layer("frames", data.inset_frames(), style="frame", fit=True,
+                            weight=1.0))
+        if level != "regions":
+            layers.append(Layer("regions_outline", data.outline_payload("regions", None),
+                                style="outline", weight=1.2))
+    elif level in ("communes", "epci"):
+        layers.append(Layer("departements", data.outline_payload("departements", region),
+                            style="outline", weight=1.6))
+    leaflet_map(layers, key=MAP_KEY, highlight=selected, legend=map_legend, height=560,
+                on_change=on_map_click)
+    note = data.rank_note(what, level, current)
+    st.caption(("Tableau de la carte ci-dessous (triable). " + note.capitalize() +
+                " ; « signalé » : domaine parmi les 10 % les plus fragiles.") if note
+               else "Tableau de la carte ci-dessous (triable).")
     cards.sources(what)
 with card_col:
-    if st.session_state.atlas_commune:
-        cards.commune(st.session_state.atlas_commune)
-        cards.score(what, "communes", st.session_state.atlas_commune)
-        cards.explanation("communes", st.session_state.atlas_commune)
-    elif region == FRANCE:
-        st.info("Cliquez une région sur la carte, choisissez-la dans la liste ou "
-                "recherchez une commune.")
-    if region != FRANCE:
-        cards.region(region)
-        cards.score(what, "regions", region)
-        cards.explanation("regions", region)
-        st.button("Revenir à la France entière", on_click=lambda: st.session_state.update(
-            atlas_region=FRANCE, atlas_commune=None))
+    if selected:
+        cards.territory(level, selected)
+        cards.score(what, level, selected)
+        cards.explanation(level, selected)
+        if st.button("Ouvrir la fiche du territoire", key="open_sheet", type="primary",
+                     icon=":material/description:"):
+            selection.open_sheet(level, selected)
+    elif region is None:
+        st.info("Cliquez un territoire sur la carte, choisissez une région dans la liste "
+                "ou recherchez une commune.")
+    if region is not None:
+        if not selected:
+            cards.region(region)
+            cards.score(what, "regions", region)
+            cards.explanation("regions", region)
+        st.button("Revenir à la France entière", on_click=show_france, key="back_to_france")
 
-if region != FRANCE:
+cards.map_table(what, level, region, current)
+if region is not None and level == "communes":
     cards.departements(region)

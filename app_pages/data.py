@@ -8,7 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages import fmt
 from atlas import classify, mapped, webmap
+from atlas import map_view as map_views
+from atlas import rank_change as rank_changes
 from atlas.composite import IndexResult, Method
 from atlas.indices import level_indices
 from geodata import build, search, store
@@ -68,23 +71,106 @@ def indices(level: str, method: Method | None = None) -> IndexResult:
     return level_indices(level, method)
 
 
-@st.cache_data(show_spinner="Préparation de la carte de France…")
-def national_payloads(key: str = mapped.DENSITY) -> tuple[str, str]:
-    """GeoJSON strings of the national map: régions (with insets) and inset frames."""
-    found = classes(key, "regions")
-    return (webmap.national_regions(classes=None if found is None else found.cls),
-            webmap.inset_frames())
+@st.cache_data(show_spinner="Calcul des valeurs de la carte…", max_entries=32)
+def map_view(key: str, level: str, method: Method | None = None) -> map_views.MapView:
+    """The :class:`atlas.map_view.MapView` of ``key`` at ``level`` with ``method``."""
+    return map_views.map_view(key, level, method)
 
 
-@st.cache_data(show_spinner="Préparation de la carte de la région…")
-def region_payloads(region: str, key: str = mapped.DENSITY) -> tuple[str, str]:
-    """GeoJSON strings of one région: its communes and its départements' outlines.
+def map_classes(key: str, level: str, scheme: str, k: int,
+                method: Method | None) -> pd.Series:
+    """Class index of every territory of ``level`` (density classes for the density map)."""
+    if key == mapped.DENSITY:
+        attributes = table(level)
+        return pd.Series(webmap.density_class(attributes["population"],
+                                              attributes["area_km2"]).to_numpy(),
+                         index=attributes["code"].to_numpy())
+    return classes(key, level, scheme, k, method).cls
 
-    Communes are classed against all communes of France (the default frame).
-    """
-    found = classes(key, "communes")
-    return (webmap.region_communes(region, classes=None if found is None else found.cls),
-            webmap.region_departements(region))
+
+def shown_counts(key: str, level: str, region: str | None, scheme: str, k: int,
+                 method: Method | None) -> tuple[int, ...]:
+    """Number of territories of each class on the map (France, or one région)."""
+    cls = map_classes(key, level, scheme, k, method)
+    shown = cls[map_views.in_region(map_view(key, level, method), region).index]
+    n = len(classes(key, level, scheme, k, method).labels)
+    return tuple(int((shown == i).sum()) for i in range(n))
+
+
+def density_labels(level: str, region: str | None) -> tuple[str, ...]:
+    """Density classes with the number of territories of each on the map."""
+    cls = map_classes(mapped.DENSITY, level, "quantiles", 5, None)
+    shown = cls[map_views.in_region(map_view(mapped.DENSITY, level), region).index]
+    return tuple(f"{label} ({fmt.integer((shown == i).sum())})"
+                 for i, label in enumerate(webmap.density_legend()))
+
+
+def missing_note(key: str, level: str, region: str | None, method: Method | None) -> str:
+    """The legend's line of territories without value (count and reason)."""
+    return map_views.missing_note(map_view(key, level, method), region)
+
+
+def rank_note(key: str, level: str, method: Method | None) -> str:
+    """How to read the ranks of this map (empty for density)."""
+    return map_views.rank_note(map_view(key, level, method))
+
+
+@st.cache_data(show_spinner="Préparation de la carte…", max_entries=32)
+def layer_payload(key: str, level: str, region: str | None, scheme: str, k: int,
+                  method: Method | None) -> str:
+    """Payload of the map layer: territories of ``level`` in France or one région."""
+    view = map_view(key, level, method)
+    return webmap.map_layer(level, region,
+                            classes=map_classes(key, level, scheme, k, method),
+                            tips=map_views.tooltips(view, region))
+
+
+def rank_change(key: str, level: str, method: Method) -> pd.DataFrame:
+    """Standing before (default method) and after (``method``), the change and its class."""
+    before, after = map_view(key, level, None).table, map_view(key, level, method).table
+    default_frame = None  # the default method compares with all of France
+    groups = after["region"] if method.frame == "region" else None
+    out = pd.DataFrame({
+        "name": after["name"], "region": after["region"],
+        "before": rank_changes.standing(before["rank"], default_frame),
+        "after": rank_changes.standing(after["rank"], groups),
+        "rank_before": before["rank"], "rank_after": after["rank"]})
+    out["change"] = rank_changes.change(out["before"], out["after"])
+    out["cls"] = rank_changes.change_class(out["change"])
+    return out
+
+
+@st.cache_data(show_spinner="Préparation de la carte des évolutions…", max_entries=16)
+def rank_change_payload(key: str, level: str, region: str | None, method: Method) -> str:
+    """Payload of the rank-change map of ``key`` (default method → ``method``)."""
+    rows = rank_change(key, level, method)
+    shown = rows if region is None else rows[rows["region"] == region]
+    tips = shown["name"] + " — " + shown["change"].map(
+        lambda c: "non disponible" if pd.isna(c) else
+        f"{c:+.0f} points".replace("-", "−")) + shown.apply(
+        lambda r: "" if pd.isna(r["rank_before"]) or pd.isna(r["rank_after"]) else
+        f" (rang {int(r['rank_before'])} → {int(r['rank_after'])})", axis=1)
+    return webmap.map_layer(level, region, classes=rows["cls"], tips=tips)
+
+
+def rank_change_counts(key: str, level: str, region: str | None,
+                       method: Method) -> tuple[int, ...]:
+    """Number of territories of each class of change on the map."""
+    rows = rank_change(key, level, method)
+    shown = rows if region is None else rows[rows["region"] == region]
+    return tuple(int((shown["cls"] == i).sum()) for i in range(len(rank_changes.LABELS)))
+
+
+@st.cache_data(show_spinner=False)
+def inset_frames() -> str:
+    """Outlines of the overseas inset boxes of the national map."""
+    return webmap.inset_frames()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def outline_payload(level: str, region: str | None) -> str:
+    """Outlines (no classes) of ``level`` in France or one région, drawn over the map."""
+    return webmap.map_layer(level, region)
 
 
 @st.cache_data(show_spinner=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -13,6 +14,8 @@ SCHEMES = {"quantiles": mapclassify.Quantiles, "fisher_jenks": mapclassify.Fishe
 SCHEME_LABELS = {"quantiles": "Quantiles (effectifs égaux)",
                  "fisher_jenks": "Seuils naturels (Fisher-Jenks)",
                  "equal_interval": "Intervalles égaux"}
+JENKS_SAMPLE = 500
+"""Above this many values, Fisher-Jenks breaks come from a quantile sample (see _model)."""
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,57 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
     if present.empty:
         return Classes(out, (), (), ())
     k = max(1, min(k, present.nunique()))
-    model = SCHEMES[scheme](present.to_numpy(), k=k)
+    if present.nunique() == 1:  # one value, one class (mapclassify refuses it)
+        out[present.index] = 0
+        label = french_number(float(present.iloc[0]), decimals)
+        return Classes(out, (float(present.iloc[0]),), (f"{label} à {label}",),
+                       (len(present),))
+    model = _model(scheme, present.to_numpy(), k)
     out[present.index] = model.yb.astype("int64")
     bins = tuple(float(b) for b in model.bins)
     lows = (float(present.min()), *bins[:-1])
-    labels = tuple(f"{_fr(lo, decimals)} à {_fr(hi, decimals)}"
+    labels = tuple(f"{french_number(lo, decimals)} à {french_number(hi, decimals)}"
                    for lo, hi in zip(lows, bins, strict=True))
     counts = tuple(int(c) for c in np.bincount(model.yb, minlength=len(bins)))
     return Classes(out, bins, labels, counts)
 
 
-def _fr(value: float, decimals: int) -> str:
+def _model(scheme: str, values: np.ndarray, k: int):
+    """The mapclassify classifier; Fisher-Jenks on a quantile sample above :data:`JENKS_SAMPLE`.
+
+    Exact Fisher-Jenks costs O(k n²): 35,000 communes take minutes without numba. Above
+    :data:`JENKS_SAMPLE` values the breaks are those of the distribution's
+    :data:`JENKS_SAMPLE` evenly spaced quantiles (deterministic, unlike mapclassify's
+    random ``FisherJenksSampled``), then every value is classed with these breaks.
+    """
+    if scheme != "fisher_jenks" or len(values) <= JENKS_SAMPLE:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return SCHEMES[scheme](values, k=k)
+    sample = np.quantile(values, np.linspace(0.0, 1.0, JENKS_SAMPLE))
+    with warnings.catch_warnings():  # "Numba not installed": the sample keeps it fast
+        warnings.simplefilter("ignore", UserWarning)
+        bins = SCHEMES[scheme](sample, k=k).bins
+    ordered = np.sort(values)
+    breaks = [_widest_gap(ordered, b, sample[min(np.searchsorted(sample, b, "right"),
+                                                 len(sample) - 1)]) for b in bins[:-1]]
+    return mapclassify.UserDefined(values, bins=[*breaks, ordered[-1]])
+
+
+def _widest_gap(ordered: np.ndarray, low: float, high: float) -> float:
+    """The value before the widest gap among the sorted values in ``[low, high]``.
+
+    A break from the sample lies somewhere between two consecutive sample points; among
+    the actual values there, the natural place for it is the widest gap.
+    """
+    inside = ordered[np.searchsorted(ordered, low, "left"):
+                     np.searchsorted(ordered, high, "right")]
+    if len(inside) < 2:
+        return float(low)
+    return float(inside[int(np.argmax(np.diff(inside)))])
+
+
+def french_number(value: float, decimals: int) -> str:
     """A number written the French way (comma, narrow no-break thousands space)."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u202f").replace(".", ",")

@@ -46,6 +46,23 @@ def map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def layer_features(args: dict, i: int = 0) -> list[dict]:
+    """Features (``properties`` only) of layer ``i``, whatever its encoding."""
+    text = (component_dir() / args["layers"][i]["url"]).read_text(encoding="utf-8")
+    if json.loads(text).get("type") == webmap.LAYER_TYPE:
+        decoded = webmap.decode_layer(text)
+        return [{"properties": {"code": c, "name": n, "cls": None if pd.isna(k) else int(k)}}
+                for c, n, k in zip(decoded["code"], decoded["name"], decoded["cls"],
+                                   strict=True)]
+    return json.loads(text)["features"]
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one dataframe of the page that has ``column``."""
+    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return found
+
+
 def card_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
@@ -65,8 +82,7 @@ def test_national_map_by_default(app):
     args = map_args(app)
     assert [layer["id"] for layer in args["layers"]] == ["regions", "frames"]
     assert args["highlight"] is None
-    regions = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
-    assert len(regions["features"]) == 18
+    assert len(layer_features(args)) == 18
 
 
 def test_choosing_a_region_shows_its_communes_and_departements(app):
@@ -76,15 +92,15 @@ def test_choosing_a_region_shows_its_communes_and_departements(app):
     assert [s.value for s in app.subheader][0] == "Occitanie"
     args = map_args(app)
     assert [layer["id"] for layer in args["layers"]] == ["communes", "departements"]
-    communes = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
-    assert len(communes["features"]) == 4446
-    departements = app.dataframe[0].value
+    assert len(layer_features(args)) == 4446
+    departements = table_with(app, "area_km2")
     assert len(departements) == 13 and "Haute-Garonne" in set(departements["name"])
     assert f"5{NNBSP}845{NNBSP}102{NNBSP}hab." in card_text(app)
 
-    app.button[0].click().run()  # « Revenir à la France entière »
+    app.button(key="back_to_france").click().run()
     assert app.session_state["atlas_region"] == ""
-    assert [layer["id"] for layer in map_args(app)["layers"]] == ["regions", "frames"]
+    assert [layer["id"] for layer in map_args(app)["layers"]] == [
+        "communes", "frames", "regions_outline"]  # the level chosen stays
 
 
 def test_every_region_opens_with_all_its_drawable_communes(app):
@@ -96,9 +112,9 @@ def test_every_region_opens_with_all_its_drawable_communes(app):
         code = code_of[region]
         app.selectbox(key="region_select").select(code).run()
         assert not app.exception, region
-        drawn = json.loads((component_dir() / map_args(app)["layers"][0]["url"]).read_text())
+        drawn = layer_features(map_args(app))
         members = set(communes.loc[communes["region"] == code, "code"])
-        assert {f["properties"]["code"] for f in drawn["features"]} == (
+        assert {f["properties"]["code"] for f in drawn} == (
             members - without_geometry), region
 
 
@@ -230,8 +246,7 @@ def test_map_coloured_by_an_index_or_indicator_shows_its_sources(app, key):
         (mapped.FRAGILITY_COLOURS if mapped.is_index(key) else mapped.VALUE_COLOURS)
         [:len(legend["labels"])])
     counts = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in legend["labels"]]
-    regions = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
-    classes = [f["properties"]["cls"] for f in regions["features"]]
+    classes = [f["properties"]["cls"] for f in layer_features(args)]
     assert sum(counts) == sum(c is not None for c in classes)
     sources = [e for e in app.expander if "Sources de cette carte" in e.label]
     text = "\n".join(m.value for m in sources[0].markdown)
@@ -244,8 +259,7 @@ def test_region_view_classes_communes_against_france(app):
     app.selectbox(key="region_select").select("11").run()
     assert not app.exception
     args = map_args(app)
-    communes = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
-    classes = {f["properties"]["cls"] for f in communes["features"]}
+    classes = {f["properties"]["cls"] for f in layer_features(args)}
     assert classes <= {0, 1, 2, 3, 4, None} and len(classes - {None}) >= 3
     assert "rang" in card_text(app)  # the région's own score and rank
 

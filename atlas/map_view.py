@@ -1,0 +1,179 @@
+"""The data behind one map: value, rank, flag and missing reason of every territory.
+
+One table per (what is mapped, level, method) feeds the map's classes, its tooltips, the
+sortable table shown beside it and the legend's "non disponible" line, so that the three
+always say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from atlas import mapped
+from atlas.classify import french_number
+from atlas.composite import IndexResult, Method
+from atlas.flags import flags
+from atlas.indices import level_indices, region_of
+from atlas.normalize import fragility_rank
+from geodata import store
+from indicators.catalogue import load_catalogue
+
+NO_SOURCE_VALUE = "aucune valeur dans la source pour ce territoire"
+NO_AREA = "superficie inconnue (pas de géométrie)"
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What a map shows for every territory of a level.
+
+    Attributes
+    ----------
+    key, level
+        The map choice (see :mod:`atlas.mapped`) and the level.
+    table
+        Indexed by code: ``name``, ``region``, ``value`` (NaN where missing), ``rank``
+        (1 = most fragile in the frame; NA for density), ``frame_size``, ``flagged``
+        (number of flagged domains — for a domain map, 1 if that domain is flagged),
+        ``reason`` (why the value is missing, else NA).
+    decimals, unit
+        How values are written.
+    """
+
+    key: str
+    level: str
+    table: pd.DataFrame
+    decimals: int
+    unit: str
+
+
+def map_view(key: str, level: str, method: Method | None = None) -> MapView:
+    """Build the :class:`MapView` of ``key`` at ``level`` with ``method`` (default method)."""
+    attributes = store.attributes(level).set_index("code")
+    regions = region_of(level).reindex(attributes.index)
+    table = pd.DataFrame({"name": attributes["name"], "region": regions})
+    if key == mapped.DENSITY:
+        area = attributes["area_km2"].astype("float64")
+        table["value"] = attributes["population"].astype("float64") / area.where(area > 0)
+        table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["frame_size"] = pd.NA
+        table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["reason"] = pd.Series(NO_AREA, index=table.index).where(table["value"].isna())
+        return MapView(key, level, table, 0, "hab./km²")
+    values = mapped.values(key, level, method).reindex(table.index).astype("float64")
+    table["value"] = values
+    if mapped.is_index(key):
+        result = level_indices(level, method)
+        _add_score_columns(table, key, result)
+        return MapView(key, level, table, 2, "score de 0 à 1")
+    indicator = load_catalogue().by_id(key.partition(":")[2])
+    oriented = (values * indicator.direction).to_frame("v")
+    table["rank"] = fragility_rank(oriented)["v"]
+    table["frame_size"] = int(values.notna().sum())
+    table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table["reason"] = pd.Series(NO_SOURCE_VALUE, index=table.index).where(values.isna())
+    return MapView(key, level, table, _decimals(values), indicator.unit)
+
+
+def _add_score_columns(table: pd.DataFrame, key: str, result: IndexResult) -> None:
+    kind, _, ident = key.partition(":")
+    column = mapped.OVERALL if key == mapped.OVERALL else ident
+    ranks = result.ranks[column].reindex(table.index)
+    table["rank"] = ranks
+    frame = (pd.Series("france", index=table.index) if result.groups is None
+             else result.groups.reindex(table.index))
+    table["frame_size"] = ranks.notna().groupby(frame).transform("sum").astype("Int64")
+    found = flags(result)
+    if kind == "domain":
+        table["flagged"] = found.domains[ident].reindex(table.index).astype("Int64")
+    elif kind == "dimension":
+        table["flagged"] = found.per_dimension[ident].reindex(table.index).astype("Int64")
+    else:
+        table["flagged"] = found.total.reindex(table.index).astype("Int64")
+    reasons = {"domain": result.domain_reasons, "dimension": result.dimension_reasons}
+    reason = (result.overall_reason if kind not in reasons else reasons[kind][ident])
+    table["reason"] = reason.reindex(table.index).where(table["value"].isna())
+
+
+def in_region(view: MapView, region: str | None) -> pd.DataFrame:
+    """The rows of the territories shown for ``region`` (all of France when None)."""
+    if region is None:
+        return view.table
+    return view.table[view.table["region"] == region]
+
+
+def value_text(view: MapView, value: float) -> str:
+    """A value written the French way with its unit, or « non disponible »."""
+    if value is None or np.isnan(value):
+        return "non disponible"
+    if mapped.is_index(view.key):
+        return f"score {french_number(value, view.decimals)}"
+    return f"{french_number(value, view.decimals)} {view.unit}"
+
+
+def tooltips(view: MapView, region: str | None = None) -> pd.Series:
+    """Tooltip text of each territory: « Nom — valeur · rang r/n · signalé ».
+
+    Kept short (34,870 of them travel to the browser): the legend says that rank 1 is the
+    most fragile and which frame ranks are counted in (:func:`rank_note`).
+    """
+    rows = in_region(view, region)
+    texts = []
+    for name, value, rank, size, flagged, reason in zip(
+            rows["name"], rows["value"], rows["rank"], rows["frame_size"], rows["flagged"],
+            rows["reason"], strict=True):
+        if np.isnan(value):
+            texts.append(f"{name} — non disponible : {reason}" if isinstance(reason, str)
+                         else f"{name} — non disponible")
+            continue
+        text = f"{name} — {value_text(view, value)}"
+        if not pd.isna(rank):
+            text += f" · rang {_int(rank)}/{_int(size)}"
+        text += _flag_text(view, flagged)
+        texts.append(text)
+    return pd.Series(texts, index=rows.index, dtype="object")
+
+
+def rank_note(view: MapView) -> str:
+    """How to read the ranks of the tooltips and table (empty for density)."""
+    if view.key == mapped.DENSITY:
+        return ""
+    frame = "dans sa région" if _regional(view) else "en France"
+    return f"rang 1 = le plus fragile {frame}"
+
+
+def missing_note(view: MapView, region: str | None = None) -> str:
+    """Legend line of the territories without value: count and the commonest reason."""
+    rows = in_region(view, region)
+    missing = rows[rows["value"].isna()]
+    if missing.empty:
+        return "non disponible (aucun)"
+    reasons = missing["reason"].dropna()
+    why = reasons.value_counts().index[0] if len(reasons) else "valeur absente"
+    more = " ou autre raison" if reasons.nunique() > 1 else ""
+    return f"non disponible ({_int(len(missing))}) : {why}{more}"
+
+
+def _flag_text(view: MapView, flagged: object) -> str:
+    if pd.isna(flagged) or not flagged:
+        return ""
+    if view.key.startswith("domain:"):
+        return " · signalé"
+    plural = "s" if flagged > 1 else ""
+    return f" · {_int(flagged)} signalé{plural}"
+
+
+def _regional(view: MapView) -> bool:
+    sizes = view.table["frame_size"].dropna()
+    return bool(len(sizes)) and int(sizes.max()) < int(view.table["value"].notna().sum())
+
+
+def _decimals(values: pd.Series) -> int:
+    spread = float(values.abs().median()) if values.notna().any() else 1.0
+    return 0 if spread >= 100 else 1 if spread >= 1 else 3
+
+
+def _int(value: object) -> str:
+    return f"{int(value):,}".replace(",", "\u202f")

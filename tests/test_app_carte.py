@@ -1,0 +1,177 @@
+"""The Carte page's choices: level, classification, palette, table, method and its effect."""
+
+import doctest
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import map_click
+from app_pages.leaflet_map import component_dir
+from atlas import classify, map_view, mapped, palettes, rank_change, webmap
+from atlas.composite import Method
+from geodata import store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    store.ensure_built()
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180).run()
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def layer(at: AppTest, i: int = 0) -> pd.DataFrame:
+    args = map_args(at)
+    return webmap.decode_layer((component_dir() / args["layers"][i]["url"]).read_text(
+        encoding="utf-8"))
+
+
+def map_table(at: AppTest) -> pd.DataFrame:
+    (found,) = [d.value for d in at.dataframe if "frame_size" in d.value.columns]
+    return found
+
+
+def drawable(level: str) -> set[str]:
+    shapes = store.web_geometries(level, "france")
+    return set(shapes.loc[shapes.geometry.notna() & ~shapes.geometry.is_empty, "code"])
+
+
+@pytest.mark.parametrize("level", ["regions", "departements", "epci", "communes"])
+def test_every_level_of_all_france_is_drawn_with_its_table(app, level):
+    app.selectbox(key="map_what").select("overall").run()
+    app.radio(key="map_level").set_value(level).run()
+    assert not app.exception
+    drawn = layer(app)
+    assert set(drawn["code"]) == drawable(level)
+    assert [layer["id"] for layer in map_args(app)["layers"]][0] == level
+    table = map_table(app)
+    assert len(table) == len(store.attributes(level))  # also those without geometry
+    scores = mapped.values("overall", level)
+    sample = table.dropna(subset=["value"]).iloc[:50]
+    assert sample["value"].to_numpy() == pytest.approx(scores[sample["code"]].to_numpy())
+    # the tooltip carries the same rank as the table
+    code, rank = sample["code"].iloc[0], int(sample["rank"].iloc[0])
+    tip = drawn.set_index("code").loc[code, "name"]
+    assert f"rang {rank:,}".replace(",", "\u202f") in tip
+
+
+def test_legend_counts_follow_the_classification_and_palette(app):
+    app.selectbox(key="map_what").select("domain:health").run()
+    app.radio(key="map_level").set_value("departements").run()
+    app.selectbox(key="map_scheme").select("fisher_jenks").run()
+    app.select_slider(key="map_k").set_value(4).run()
+    app.selectbox(key="map_palette").select("viridis").run()
+    assert not app.exception
+    legend = map_args(app)["legend"]
+    expected = classify.classify(mapped.values("domain:health", "departements"),
+                                 "fisher_jenks", 4)
+    assert [label.rsplit(" (", 1)[0] for label in legend["labels"]] == list(expected.labels)
+    assert legend["colours"] == list(palettes.colours("viridis", 4))
+    counts = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in legend["labels"]]
+    drawn = layer(app)
+    assert counts == [int((drawn["cls"] == i).sum()) for i in range(4)]
+    assert legend["missing"].startswith("non disponible (")
+
+
+def test_equal_intervals_differ_from_quantiles(app):
+    app.selectbox(key="map_what").select("indicator:poverty_rate_2021").run()
+    quantiles = map_args(app)["legend"]["labels"]
+    app.selectbox(key="map_scheme").select("equal_interval").run()
+    equal = map_args(app)["legend"]["labels"]
+    assert quantiles != equal and len(equal) == 5
+    assert "(%)" in map_args(app)["legend"]["title"]
+
+
+def test_missing_values_are_explained_in_the_legend_and_tooltip(app):
+    app.selectbox(key="map_what").select("overall").run()
+    app.radio(key="map_level").set_value("communes").run()
+    legend = map_args(app)["legend"]
+    missing = map_view.map_view("overall", "communes").table
+    missing = missing[missing["value"].isna()]
+    assert legend["missing"].startswith(f"non disponible ({len(missing)}) : ")
+    drawn = layer(app).set_index("code")
+    drawn_missing = drawn.loc[drawn.index.intersection(missing.index)]
+    assert drawn_missing["cls"].isna().all()  # hatched, never the lowest class
+    assert drawn_missing["name"].str.contains("non disponible").all()
+
+
+def test_region_scope_shows_that_regions_territories(app):
+    app.selectbox(key="region_select").select("76").run()
+    assert app.radio(key="map_level").value == "communes"  # drill-down
+    app.radio(key="map_level").set_value("epci").run()
+    assert not app.exception
+    drawn = layer(app)
+    main_region = map_view.map_view("density", "epci").table["region"]
+    assert set(drawn["code"]) <= set(main_region[main_region == "76"].index)
+    assert len(drawn) > 50
+    assert set(map_table(app)["code"]) == set(main_region[main_region == "76"].index)
+    assert [lay["id"] for lay in map_args(app)["layers"]] == ["epci", "departements"]
+
+
+def test_clicks_drill_down_or_select():
+    failures, _ = doctest.testmod(map_click)
+    assert failures == 0
+    assert map_click.after_click({"layer": "communes", "code": "31555"}, "communes",
+                                 "76") == {"atlas_selected": "31555"}
+    assert map_click.after_click(None, "communes", "") == {}
+
+
+def test_selected_territory_card_opens_its_sheet(app):
+    app.text_input(key="search").input("toulouse").run()
+    (hits,) = [s for s in app.selectbox if s.key.startswith("search_hit_")]
+    hits.select("31555").run()
+    assert app.session_state["atlas_territory_code"] == "31555"
+    assert map_args(app)["highlight"] == "31555"
+    app.button(key="open_sheet").click().run()
+    assert not app.exception
+
+
+def test_address_opens_the_asked_map():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.query_params.update({"niveau": "departements", "carte": "domain:housing",
+                            "region": "84"})
+    at.run()
+    assert not at.exception
+    assert at.radio(key="map_level").value == "departements"
+    assert at.selectbox(key="map_what").value == "domain:housing"
+    assert set(layer(at)["code"]) == set(
+        store.attributes("departements").query("region == '84'")["code"])
+
+
+def test_a_method_change_is_noted_and_its_effect_mapped(app):
+    app.radio(key="method_frame").set_value("region").run()
+    assert any("Méthode modifiée" in i.value for i in app.info)
+    app.selectbox(key="map_what").select("overall").run()
+    app.radio(key="map_level").set_value("departements").run()
+    scores = mapped.values("overall", "departements", Method(frame="region"))
+    table = map_table(app).set_index("code")
+    assert table["value"].to_numpy() == pytest.approx(scores[table.index].to_numpy(),
+                                                      nan_ok=True)
+    app.toggle(key="map_rank_change").set_value(True).run()
+    assert not app.exception
+    legend = map_args(app)["legend"]
+    assert [label.rsplit(" (", 1)[0] for label in legend["labels"]] == list(rank_change.LABELS)
+    assert len(set(layer(app)["cls"].dropna())) >= 3  # the frame moved départements
+    app.button(key="method_reset").click().run()
+    assert app.radio(key="method_frame").value == "france"
+    assert not any("Méthode modifiée" in i.value for i in app.info)
+
+
+def test_rank_change_standing_is_frame_relative():
+    ranks = pd.Series([1, 2, 1, 2, 3], index=list("abcde"), dtype="Int64")
+    groups = pd.Series(["x", "x", "y", "y", "y"], index=list("abcde"))
+    assert rank_change.standing(ranks, groups).tolist() == [1.0, 0.0, 1.0, 0.5, 0.0]
+    moved = rank_change.change(pd.Series([0.5, 0.5]), pd.Series([0.9, 0.47]))
+    assert rank_change.change_class(moved).tolist() == [4, 2]
