@@ -153,7 +153,8 @@ with st.expander("Ligne de commande"):
     st.markdown("La même carte pour chacune des 18 régions, dans le dossier `cartes` :")
     st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow),
             language="bash", wrap_lines=True)
-    st.markdown("La fiche d'un territoire :")
+    st.markdown("La fiche du territoire choisi ci-dessus :" if target
+                else "La fiche d'un territoire (exemple : Saint-Étienne) :")
     sheet_level, sheet_code = target or ("communes", "42218")
     st.code(options.sheet_command(sheet_level, sheet_code), language="bash",
             wrap_lines=True)
