@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import data, fmt
+from app_pages import data, fmt, method
 from atlas import autodiagnostic as auto
 from atlas.compare import FRAGILE_STANDING, SOLID_STANDING
 from atlas.survey.model import SIMULATED_LABEL
@@ -66,7 +66,9 @@ ranking = st.session_state.get("auto_ranking")
 if not ranking:
     st.info("Remplissez le classement puis cliquez « Comparer ».")
 else:
-    objective = data.objective_profile(level)
+    objective = data.objective_profile(level, method.current())
+    if not method.is_default():
+        st.info(method.describe(), icon=":material/tune:")
     objective = objective[objective["territory_code"] == code]
     perceived = data.perceived_profile("region", "citoyen")
     perceived = perceived[perceived["territory_code"] == region]

@@ -217,12 +217,12 @@ def survey_sample():
     return default_sample()
 
 
-@st.cache_resource(show_spinner="Comparaison de l'objectif et du perçu…")
-def gap_comparison(level: str, actor: str):
+@st.cache_resource(show_spinner="Comparaison de l'objectif et du perçu…", max_entries=16)
+def gap_comparison(level: str, actor: str, method: Method | None = None):
     """The :class:`atlas.perception_gap.GapComparison` of ``level`` and ``actor`` (read-only)."""
     from atlas import perception_gap
 
-    return perception_gap.run(survey_sample(), level, actor)
+    return perception_gap.run(survey_sample(), level, actor, method=method)
 
 
 @st.cache_data(show_spinner=False)
@@ -235,13 +235,12 @@ def perceived_profile(level: str, actor: str) -> pd.DataFrame:
                                      actor)
 
 
-@st.cache_data(show_spinner="Calcul des indices…")
-def objective_profile(level: str) -> pd.DataFrame:
-    """Standing (1 = most fragile of France) and rank of the 16 domains by territory."""
+@st.cache_data(show_spinner="Calcul des indices…", max_entries=16)
+def objective_profile(level: str, method: Method | None = None) -> pd.DataFrame:
+    """Standing (1 = most fragile of its frame) and rank of the 16 domains by territory."""
     from atlas import compare
-    from atlas.indices import level_indices
 
-    return compare.objective_profile(level_indices(level))
+    return compare.objective_profile(level_indices(level, method))
 
 
 @st.cache_resource(show_spinner=False)
@@ -257,11 +256,11 @@ def national_shapes(level: str):
 
 
 @st.cache_data(show_spinner="Préparation de la carte des écarts…")
-def gap_payload(level: str, actor: str, domain: str) -> str:
+def gap_payload(level: str, actor: str, domain: str, method: Method | None = None) -> str:
     """GeoJSON of the gap map: class 0-4 by gap, 5-6 greyed categories, tooltip text."""
     import numpy as np
 
-    rows = gap_comparison(level, actor).table
+    rows = gap_comparison(level, actor, method).table
     rows = rows[rows["domain"] == domain].set_index("territory_code")
     cls = pd.Series(np.digitize(rows["gap"].to_numpy(dtype="float64"), GAP_CUTS),
                     index=rows.index).where(rows["gap"].notna())
@@ -276,11 +275,11 @@ def gap_payload(level: str, actor: str, domain: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def spearman_payload(level: str, actor: str) -> str:
+def spearman_payload(level: str, actor: str, method: Method | None = None) -> str:
     """GeoJSON of the map of the profile correlation (Spearman) per territory."""
     import numpy as np
 
-    summary = gap_comparison(level, actor).summary
+    summary = gap_comparison(level, actor, method).summary
     rho = summary["spearman"]
     cls = pd.Series(np.digitize(rho.to_numpy(dtype="float64"), SPEARMAN_CUTS),
                     index=rho.index).where(rho.notna())

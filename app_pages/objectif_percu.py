@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from app_pages import data, fmt
+from app_pages import data, fmt, method
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
 from atlas.compare import CATEGORIES
 from atlas.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
@@ -38,7 +38,11 @@ level = controls[1].radio("Niveau", list(LEVEL_LABELS), key="gap_level", horizon
                           format_func=LEVEL_LABELS.get)
 domain = controls[2].selectbox("Domaine de la carte des écarts", list(DOMAIN_BY_ID),
                                key="gap_domain", format_func=lambda d: DOMAIN_BY_ID[d].label)
-comparison = data.gap_comparison(level, actor)
+current = method.current()
+comparison = data.gap_comparison(level, actor, current)
+if not method.is_default(current):
+    st.info(method.describe(current) + " Le profil objectif et son incertitude en tiennent "
+            "compte.", icon=":material/tune:")
 note = f" — {SIMULATED_LABEL}" if comparison.simulated else ""
 if comparison.simulated:
     st.warning(f"Enquête : {SIMULATED_LABEL}. Les perceptions affichées ne sont pas des "
@@ -59,7 +63,7 @@ VIEWS = {"gap": "Écart par domaine", "rho": "Corrélation des profils (Spearman
 view = st.radio("Carte", list(VIEWS), key="gap_view", horizontal=True, format_func=VIEWS.get,
                 label_visibility="collapsed")
 if view == "gap":
-    leaflet_map([Layer("gap", data.gap_payload(level, actor, domain), interactive=True,
+    leaflet_map([Layer("gap", data.gap_payload(level, actor, domain, current), interactive=True,
                        fit=True, weight=0.8)], key=MAP_KEY, height=520,
                 legend=Legend(f"{DOMAIN_BY_ID[domain].label} : écart de rang{note}",
                               GAP_LABELS, missing="aucun répondant", colours=GAP_COLOURS),
@@ -68,8 +72,22 @@ if view == "gap":
                "Les territoires en gris (classes « non significatif » et « données "
                "insuffisantes ») n'ont pas de constat solide. Cliquez un territoire pour "
                "son détail.")
+    gap_rows = comparison.table[comparison.table["domain"] == domain]
+    st.dataframe(gap_rows.assign(name=gap_rows["territory_code"].map(names)),
+                 hide_index=True, width="stretch", height=260,
+                 column_order=["territory_code", "name", "objective_rank", "perceived_rank",
+                               "gap", "n_effective", "category"],
+                 column_config={"territory_code": "Code", "name": "Territoire",
+                                "objective_rank": st.column_config.NumberColumn(
+                                    "Rang objectif", format="%d"),
+                                "perceived_rank": st.column_config.NumberColumn(
+                                    "Rang perçu", format="%d"),
+                                "gap": st.column_config.NumberColumn("Écart", format="%+d"),
+                                "n_effective": st.column_config.NumberColumn(
+                                    "n eff.", format="%.0f"),
+                                "category": "Constat"})
 else:
-    leaflet_map([Layer("rho", data.spearman_payload(level, actor), fit=True, weight=0.8)],
+    leaflet_map([Layer("rho", data.spearman_payload(level, actor, current), fit=True, weight=0.8)],
                 key="gap_rho_map", height=520,
                 legend=Legend(f"Corrélation de Spearman objectif / perçu{note}", RHO_LABELS,
                               missing="non calculable", colours=RHO_COLOURS))

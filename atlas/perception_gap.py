@@ -8,7 +8,7 @@ where gaps cluster (local Moran's I with a false-discovery-rate correction).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import esda
 import libpysal
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from atlas import compare
+from atlas.composite import Method
 from atlas.indices import indicator_meta, level_indices, region_of
 from atlas.survey.estimates import priority_scores
 from atlas.survey.model import Survey
@@ -45,13 +46,17 @@ class GapComparison:
 
 
 def run(survey: Survey, level: str = "region", actor: str = "citoyen",
-        n_variants: int = N_VARIANTS) -> GapComparison:
-    """Compare the objective and perceived profiles of every territory of ``level``."""
+        n_variants: int = N_VARIANTS, method: Method | None = None) -> GapComparison:
+    """Compare the objective and perceived profiles of every territory of ``level``.
+
+    The objective profile is computed with ``method`` (default: the atlas's default),
+    and its uncertainty from variants around that method.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; valid levels: {sorted(LEVELS)}")
     index_level = LEVELS[level]
-    profile = compare.objective_profile(level_indices(index_level),
-                                        _uncertainty(index_level, n_variants))
+    profile = compare.objective_profile(level_indices(index_level, method),
+                                        _uncertainty(index_level, n_variants, method))
     perceived = compare.perceived_profile(priority_scores(survey.respondents, level), actor)
     if perceived.empty:
         raise ValueError(f"no respondent of type {actor!r} at level {level!r} in "
@@ -61,9 +66,9 @@ def run(survey: Survey, level: str = "region", actor: str = "citoyen",
                          compare.territory_summary(table))
 
 
-@cache
-def _uncertainty(level: str, n_variants: int):
-    return simulate(snapshot.values(level), indicator_meta(),
+@lru_cache(maxsize=8)
+def _uncertainty(level: str, n_variants: int, method: Method | None = None):
+    return simulate(snapshot.values(level), indicator_meta(), method,
                     variation=Variation(n_variants=n_variants, seed=0),
                     region=region_of(level), reference=snapshot.values("france").iloc[0])
 

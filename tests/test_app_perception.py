@@ -107,8 +107,12 @@ def test_changing_actor_level_and_domain(gap_app):
     assert len(features(found["gap"])) == 101
     assert "Mal-logement" in found["gap"]["legend"]["title"]
     assert len(gap_app.selectbox(key="gap_territory").options) > 18
-    (table,) = [d for d in gap_app.dataframe if "category" in d.value.columns]
+    (table,) = [d for d in gap_app.dataframe if "label" in d.value.columns]
     assert len(table.value) == 16
+    (map_table,) = [d for d in gap_app.dataframe if "label" not in d.value.columns
+                    and "category" in d.value.columns]  # the map's data beside it
+    assert 90 < len(map_table.value) == map_table.value["territory_code"].nunique() <= 101
+    assert set(map_table.value["domain"]) == {"housing"}
     gap_app.selectbox(key="gap_actor").select("tous").run()
     gap_app.radio(key="gap_level").set_value("region").run()
     assert not gap_app.exception
@@ -118,7 +122,7 @@ def test_changing_actor_level_and_domain(gap_app):
 def test_choosing_a_territory_shows_its_16_domains(gap_app):
     gap_app.selectbox(key="gap_territory").select("53").run()
     assert not gap_app.exception
-    (table,) = [d for d in gap_app.dataframe if "category" in d.value.columns]
+    (table,) = [d for d in gap_app.dataframe if "label" in d.value.columns]
     assert set(table.value["territory_code"]) == {"53"} and len(table.value) == 16
     assert set(table.value["category"]) <= set(compare.CATEGORIES)
 
