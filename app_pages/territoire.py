@@ -25,6 +25,9 @@ SEARCH_KEY = "territoire_search"
 HIT_KEY = "territoire_search_hit"
 LEVEL_NAMES = sheet.LEVEL_LABELS
 THIS = "Ce territoire"
+PENDING = "calcul en cours…"
+BAR = "M-0.2,-1H0.2V1H-0.2Z"
+"""A vertical bar (SVG path of a Vega-Lite shape): France's median, as on the PDF sheet."""
 
 
 # --- cached computations, one per (level, method) -------------------------------------
@@ -127,15 +130,17 @@ def profile(result, territory: sheet.Territory) -> None:
     wide = view.domain_profile(result, territory, groups)
     long = view.long_profile(wide)
     order = [THIS, *(label for label, _ in groups)]
+    middle = len(groups) - 1  # département and/or région, between itself and France
+    colours = ["#bd0026", *("#1f77b4", "#ff7f0e")[-middle:][:middle], "#555555"]
+    shapes = ["circle", *("diamond", "triangle-up")[-middle:][:middle], BAR]
     chart = alt.Chart(long).mark_point(filled=True, size=90).encode(
         x=alt.X("score:Q", title="Score (plus élevé = plus fragile)"),
-        y=alt.Y("label:N", sort=list(wide["label"]), title=None),
+        y=alt.Y("label:N", sort=list(wide["label"]), title=None,
+                axis=alt.Axis(labelLimit=320)),
         color=alt.Color("series:N", sort=order, title=None,
-                        scale=alt.Scale(domain=order,
-                                        range=["#bd0026", "#1f77b4", "#ff7f0e", "#555555"])),
+                        scale=alt.Scale(domain=order, range=colours)),
         shape=alt.Shape("series:N", sort=order, title=None,
-                        scale=alt.Scale(domain=order, range=["circle", "diamond",
-                                                             "triangle-up", "stroke"])),
+                        scale=alt.Scale(domain=order, range=shapes)),
         tooltip=[alt.Tooltip("label:N", title="Domaine"),
                  alt.Tooltip("series:N", title="Série"),
                  alt.Tooltip("score:Q", title="Score", format=".2f")],
@@ -166,20 +171,30 @@ def interval_text(low: float, high: float) -> str:
     return f"{fmt.integer(round(low))} à {fmt.integer(round(high))}"
 
 
-def scores(result, territory: sheet.Territory, method_: Method) -> None:
-    """Dimension and overall scores with rank, 90 % rank interval and flags."""
-    st.subheader("Dimensions et indice global")
-    uncertainty = rank_intervals(territory.level, method_)
-    table = view.score_table(result, territory.code, uncertainty)
-    shown = pd.DataFrame({
+def score_frame(result, code: str, uncertainty: Uncertainty | None) -> pd.DataFrame:
+    """The table of scores as shown; intervals « calcul en cours… » without ``uncertainty``."""
+    table = view.score_table(result, code, uncertainty)
+    intervals = ([interval_text(lo, hi) for lo, hi in
+                  zip(table["rank_low"], table["rank_high"], strict=True)]
+                 if uncertainty is not None else [PENDING] * len(table))
+    return pd.DataFrame({
         "Score": table["label"],
         "Valeur": table["score"].map(lambda v: fmt.decimal(v, 2)),
         "Rang": [rank_text(r, n) for r, n in zip(table["rank"], table["frame_size"],
                                                   strict=True)],
-        "Intervalle de rang à 90 %": [interval_text(lo, hi) for lo, hi in
-                                      zip(table["rank_low"], table["rank_high"],
-                                          strict=True)]})
-    st.dataframe(shown, hide_index=True, width="stretch", key="territoire_scores")
+        "Intervalle de rang à 90 %": intervals})
+
+
+def scores(result, territory: sheet.Territory, method_: Method):
+    """Dimension and overall scores with rank and flags; the slot of the table.
+
+    The 90 % rank intervals take seconds the first time: the table is drawn without them
+    and :func:`fill_intervals` redraws it in the returned slot, after the other sections.
+    """
+    st.subheader("Dimensions et indice global")
+    slot = st.empty()
+    slot.dataframe(score_frame(result, territory.code, None), hide_index=True,
+                   width="stretch")
     frame = "de sa région" if method_.frame == "region" else "de France"
     st.caption(f"Rang 1 = le territoire le plus fragile {frame} à ce niveau. Intervalle : 5e "
                f"et 95e centiles du rang sur {fmt.integer(view.N_VARIANTS)} variantes de la "
@@ -193,6 +208,14 @@ def scores(result, territory: sheet.Territory, method_: Method) -> None:
     else:
         st.markdown(f"**Domaines signalés** : aucun (aucun domaine parmi les 10 % les plus "
                     f"fragiles {frame}).")
+    return slot
+
+
+def fill_intervals(slot, result, territory: sheet.Territory, method_: Method) -> None:
+    """Redraw the table of scores in ``slot`` with the 90 % rank intervals."""
+    uncertainty = rank_intervals(territory.level, method_)
+    slot.dataframe(score_frame(result, territory.code, uncertainty), hide_index=True,
+                   width="stretch")
 
 
 def explanations(result, territory: sheet.Territory) -> None:
@@ -364,8 +387,9 @@ if not method.is_default(chosen):
             icon=":material/tune:")
 download(territory, chosen)
 profile(result, territory)
-scores(result, territory, chosen)
+score_slot = scores(result, territory, chosen)
 explanations(result, territory)
 indicators(territory)
 twins(territory, result)
 perceived(territory)
+fill_intervals(score_slot, result, territory, chosen)

@@ -1,0 +1,162 @@
+"""A mayor's path through the served app, in headless Chromium, offline.
+
+Search Saint-Étienne on the map page, open its sheet, look at « Objectif vs perçu », come
+back and download the PDF sheet. Screenshots of every step go to
+``artifacts/screenshots/mayor-*.png`` (1366 × 768, a common laptop screen).
+
+Run with ``pytest -m browser``; skipped when ``/usr/bin/chromium`` is absent.
+"""
+
+import io
+import re
+
+import pytest
+from test_browser import (  # noqa: F401  (fixtures)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    SCREENSHOTS,
+    TIMEOUT_MS,
+    server,
+    wait_drawn,
+)
+
+pytestmark = pytest.mark.browser
+SHEET_TIMEOUT_MS = 180_000  # first display of a commune: indices and 200 method variants
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):  # noqa: F811
+    """A laptop-sized page that may only talk to the local server, downloads allowed."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768},
+                                  accept_downloads=True, locale="fr-FR")
+    page = context.new_page()
+    page.blocked = []
+
+    def only_local(route):
+        url = route.request.url
+        host = url.split("/")[2].rsplit(":", 1)[0] if "://" in url else ""
+        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            page.blocked.append(url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(server)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)
+    page.screenshot(path=SCREENSHOTS / f"mayor-{name}.png")
+
+
+def settle(page) -> None:
+    """Wait until the app has finished its run (the « Stop » status is gone)."""
+    page.wait_for_timeout(500)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=SHEET_TIMEOUT_MS)
+
+
+def scroll_to(page, heading: str) -> None:
+    """Bring the heading ``heading`` to the top of the window."""
+    page.get_by_role("heading", name=heading).first.evaluate(
+        "e => e.scrollIntoView({block: 'start'})")
+
+
+def nav(page, title: str) -> None:
+    """Follow the sidebar link to the page ``title``."""
+    page.locator("[data-testid='stSidebarNavLink']", has_text=title).first.click()
+
+
+def wait_sheet(page, name: str) -> None:
+    """Wait until the sheet of ``name`` is drawn down to its last section."""
+    page.get_by_role("heading", name=name, exact=True).wait_for(timeout=SHEET_TIMEOUT_MS)
+    page.get_by_role("heading", name=re.compile("Priorités perçues")).wait_for(
+        timeout=SHEET_TIMEOUT_MS)
+    settle(page)
+
+
+def open_sheet_from_map(page) -> str:
+    """The map page's button when it is there, else the Territoire page's own search.
+
+    Returns which way was taken: ``"button"`` or ``"search"``.
+    """
+    button = page.get_by_role("button", name="Ouvrir la fiche du territoire")
+    try:
+        button.wait_for(timeout=15_000)
+    except Exception:  # noqa: BLE001 - the button is optional: fall back on the search
+        nav(page, "Territoire")
+        page.get_by_role("textbox", name="Rechercher un territoire").fill("saint etienne")
+        page.keyboard.press("Enter")
+        page.get_by_role("combobox", name=re.compile("Territoires trouvés")).click()
+        page.get_by_role("option", name="Saint-Étienne (42218) – commune").click()
+        return "search"
+    button.click()
+    return "button"
+
+
+def test_mayor_finds_reads_and_downloads_the_sheet(page, tmp_path):
+    from pypdf import PdfReader
+
+    # 1. The map, then the search for the commune.
+    wait_drawn(page, "regions,frames")
+    shot(page, "1-carte")
+    page.get_by_role("textbox", name="Rechercher une commune").fill("saint etienne")
+    page.keyboard.press("Enter")
+    page.get_by_role("combobox", name=re.compile("Communes trouvées")).click()
+    page.get_by_role("option", name=re.compile(r"Saint-Étienne \(42218\)")).click()
+    page.get_by_role("heading", name="Saint-Étienne").first.wait_for(timeout=TIMEOUT_MS)
+    shot(page, "2-recherche")
+
+    # 2. Its sheet.
+    way = open_sheet_from_map(page)
+    print(f"sheet opened by the {way}")
+    page.wait_for_url(re.compile("/territoire"), timeout=TIMEOUT_MS)
+    wait_sheet(page, "Saint-Étienne")
+    page.get_by_text("Loire (42)").first.wait_for(timeout=TIMEOUT_MS)
+    shot(page, "3-fiche")
+    scroll_to(page, "Profil des 16 domaines")
+    shot(page, "4-profil")
+    scroll_to(page, "Dimensions et indice global")
+    shot(page, "5-rangs")
+    scroll_to(page, "Territoires jumeaux")
+    shot(page, "6-jumeaux")
+    assert page.get_by_text("données simulées").count() >= 1
+
+    # 3. « Objectif vs perçu », and back: the sheet is still Saint-Étienne's.
+    nav(page, "Objectif vs perçu")
+    page.get_by_role("heading", name="Objectif vs perçu").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Source de la perception").wait_for(timeout=SHEET_TIMEOUT_MS)
+    settle(page)
+    shot(page, "7-objectif-percu")
+    nav(page, "Territoire")
+    wait_sheet(page, "Saint-Étienne")
+    scroll_to(page, "Saint-Étienne")
+    shot(page, "8-retour-fiche")
+
+    # 4. The PDF, built on click.
+    with page.expect_download(timeout=SHEET_TIMEOUT_MS) as download:
+        page.get_by_role("button", name=re.compile("Télécharger la fiche PDF")).click()
+    assert download.value.suggested_filename == "fiche-42218.pdf"
+    path = tmp_path / "fiche.pdf"
+    download.value.save_as(path)
+    content = path.read_bytes()
+    assert content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(content))
+    assert 1 <= len(reader.pages) <= 2
+    assert "Saint-Étienne" in reader.pages[0].extract_text()
+    shot(page, "9-telechargement")
+    assert page.blocked == []
