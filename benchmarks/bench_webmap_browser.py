@@ -17,7 +17,8 @@ For each map (national communes, national régions, Occitanie communes) it print
   timed in the page (``performance.now``) and as seen by Playwright;
 - warm: reloads in the same context (HTTP cache revalidated), median of ``--repeat``;
 - the steps of the warm load (download and JSON parse, decode and Leaflet layers, paint);
-- payload bytes (raw, as transferred) and the JS heap after drawing (after a GC).
+- payload bytes (raw, as transferred) and the JS heap after drawing (after a GC);
+- the redraw after a zoom and a pan, and the canvas hit test of a mouse move (tooltip).
 
 ``--app`` also opens the real app (``streamlit run streamlit_app.py``) at
 ``/?niveau=communes`` and times the map in it (needs the Carte page's query parameters).
@@ -30,6 +31,7 @@ import gzip
 import hashlib
 import http.server
 import json
+import re
 import socket
 import statistics
 import subprocess
@@ -188,6 +190,28 @@ def measure(page, frame, layers: str, t0: float) -> dict:
             "painted": frame.evaluate(PAINTED)}
 
 
+ZOOM = """() => new Promise(done => {
+    const map = atlasMap.map, t0 = performance.now();
+    map.setZoom(map.getZoom() + 1, {animate: false});
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+        const zoom = performance.now() - t0, t1 = performance.now();
+        map.panBy([200, 120], {animate: false});
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+            const pan = performance.now() - t1;
+            map.setZoom(map.getZoom() - 1, {animate: false});
+            map.panBy([-200, -120], {animate: false});
+            done([zoom, pan]); })); })); })"""
+
+HOVER = """() => { const map = atlasMap.map, c = map.getContainer();
+    const box = c.getBoundingClientRect();
+    const t0 = performance.now(); let n = 0;
+    for (let x = 300; x < 1000; x += 35) { for (let y = 150; y < 600; y += 45) {
+        map.getRenderer(atlasMap.shown()[0].geo.getLayers()[0])._onMouseMove({
+            clientX: box.left + x, clientY: box.top + y, type: 'mousemove',
+            target: c}); n++; } }
+    return (performance.now() - t0) / n; }"""
+
+
 def heap_mb(context, page) -> float:
     session = context.new_cdp_session(page)
     session.send("HeapProfiler.collectGarbage")
@@ -197,7 +221,7 @@ def heap_mb(context, page) -> float:
 
 
 def run_standalone(browser, base: str, name: str, args_url: str, layers: str,
-                   repeat: int) -> dict:
+                   repeat: int, screenshots: Path | None = None) -> dict:
     url = f"{base}/index.html?atlasArgs={args_url}"
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = offline_page(context)
@@ -210,12 +234,18 @@ def run_standalone(browser, base: str, name: str, args_url: str, layers: str,
         t0 = time.perf_counter()
         page.reload()
         warm.append(measure(page, page.main_frame, layers, t0))
+    if screenshots:
+        screenshots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=screenshots / f"webmap-{name.replace(' ', '-')}.png")
+    zoom, pan = page.evaluate(ZOOM)
+    hover = page.evaluate(HOVER)
     heap = heap_mb(context, page)
     blocked = page.blocked
     context.close()
     if blocked:
         raise RuntimeError(f"{name}: the page asked for non-local resources: {blocked}")
-    return {"cold": cold, "warm": warm, "traffic": traffic, "heap": heap}
+    return {"cold": cold, "warm": warm, "traffic": traffic, "heap": heap, "zoom": zoom,
+            "pan": pan, "hover": hover}
 
 
 def start_app() -> tuple[subprocess.Popen, str]:
@@ -277,7 +307,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--smooth", type=float, default=None,
                         help="override main.js SMOOTH_FACTOR (Leaflet's smoothFactor)")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="override main.js BATCH (features per canvas path)")
     parser.add_argument("--app", action="store_true", help="also time the real app")
+    parser.add_argument("--screenshots", type=Path, help="save a screenshot of each map here")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -286,12 +319,14 @@ def main() -> int:
     over = False
     with tempfile.TemporaryDirectory() as tmp:
         folder = component_dir(Path(tmp))
+        script = folder / "main.js"
+        text = script.read_text(encoding="utf-8")
         if args.smooth is not None:
-            script = folder / "main.js"
-            text = script.read_text(encoding="utf-8")
-            script.write_text(text.replace("var SMOOTH_FACTOR = 1.0;",
-                                           f"var SMOOTH_FACTOR = {args.smooth};"),
-                              encoding="utf-8")
+            text = re.sub(r"var SMOOTH_FACTOR = [\d.]+;", f"var SMOOTH_FACTOR = {args.smooth};",
+                          text)
+        if args.batch is not None:
+            text = re.sub(r"var BATCH = \d+;", f"var BATCH = {args.batch};", text)
+        script.write_text(text, encoding="utf-8")
         legend = Legend("Densité (hab./km²)", tuple(webmap.density_legend()),
                         missing="non disponible (4)")
         pages = {}
@@ -309,7 +344,8 @@ def main() -> int:
                 print(f"headless Chromium {browser.version}, offline, {args.repeat} warm "
                       f"reloads per map (standalone page {base}/index.html)")
                 for name, (file, layers, size) in pages.items():
-                    result = run_standalone(browser, base, name, file, layers, args.repeat)
+                    result = run_standalone(browser, base, name, file, layers, args.repeat,
+                                            args.screenshots)
                     cold, warm = result["cold"], result["warm"]
                     median = statistics.median(w["drawn"] for w in warm)
                     first = layers.split(",")[0]
@@ -335,6 +371,9 @@ def main() -> int:
                     print(f"{'':19} payload {size / 1e6:.2f} MB raw, "
                           f"{sent / 1e6:.2f} MB transferred (gzip, cold; resource timing "
                           f"{raw / 1e6:.2f} MB); JS heap {result['heap']:.0f} MB")
+                    print(f"{'':19} redraw after zoom in {result['zoom']:.0f} ms, after pan "
+                          f"{result['pan']:.0f} ms; hover hit test "
+                          f"{result['hover']:.2f} ms per mouse move")
                     over |= median > BUDGET_SECONDS or size > BUDGET_BYTES
                 if args.app:
                     run_app(browser, args.repeat)

@@ -332,12 +332,14 @@ def test_map_layer_geometry_is_cached_but_classes_are_not():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_javascript_decoder_agrees_with_python():
+def test_javascript_decoders_agree_with_python():
     script = MAIN_JS.read_text(encoding="utf-8")
     start = script.index("  var DIGIT = ")
-    end = script.index("  // Shared handlers of an interactive layer group")
+    end = script.index("  // A uniform grid over the features' boxes")
     payload = json.loads(webmap.map_layer("communes", "76"))
     sample = {"scale": payload["scale"], "geometry": payload["geometry"][:300]}
+    # Both decoders of main.js: into Leaflet latlngs (decodeGeometry), and into typed arrays
+    # of Web Mercator units (decodeShapes), turned back into degrees here.
     program = (
         "var L = {LatLng: function (lat, lng) { this.lat = lat; this.lng = lng; }};\n"
         + script[start:end]
@@ -348,20 +350,35 @@ def test_javascript_decoder_agrees_with_python():
         "  return polygons.map(function (p) { return p.map(function (r) {\n"
         "    return r.map(function (ll) { return [ll.lng, ll.lat]; }); }); });\n"
         "});\n"
-        "process.stdout.write(JSON.stringify(out));\n")
+        "var s = decodeShapes(data), shapes = [];\n"
+        "for (var f = 0; f < s.count; f++) {\n"
+        "  var polygons = [];\n"
+        "  for (var r = s.featureRing[f]; r < s.featureRing[f + 1]; r++) {\n"
+        "    if (s.polygonStart[r]) { polygons.push([]); }\n"
+        "    var ring = [];\n"
+        "    for (var i = s.ringStart[r]; i < s.ringStart[r + 1]; i++) {\n"
+        "      var u = s.xy[2 * i], v = s.xy[2 * i + 1];\n"
+        "      ring.push([u * 360 - 180,\n"
+        "                 Math.atan(Math.sinh(Math.PI * (1 - 2 * v))) * 180 / Math.PI]);\n"
+        "    }\n"
+        "    polygons[polygons.length - 1].push(ring);\n"
+        "  }\n"
+        "  shapes.push(polygons);\n"
+        "}\n"
+        "process.stdout.write(JSON.stringify([out, shapes]));\n")
     result = subprocess.run(["node", "-e", program], input=json.dumps(sample),
                             capture_output=True, text=True, check=True, timeout=60)
-    from_js = json.loads(result.stdout)
-    for text, polygons in zip(sample["geometry"], from_js, strict=True):
-        expected = webmap._decode_geometry(text, sample["scale"])
-        parts = getattr(expected, "geoms", [expected])
-        assert len(parts) == len(polygons)
-        for part, rings in zip(parts, polygons, strict=True):
-            want = [part.exterior, *part.interiors]
-            assert len(want) == len(rings)
-            for ring, got in zip(want, rings, strict=True):
-                flat = [v for c in ring.coords[:-1] for v in c]
-                assert flat == pytest.approx([v for c in got for v in c], abs=1e-9)
+    for from_js in json.loads(result.stdout):
+        for text, polygons in zip(sample["geometry"], from_js, strict=True):
+            expected = webmap._decode_geometry(text, sample["scale"])
+            parts = getattr(expected, "geoms", [expected])
+            assert len(parts) == len(polygons)
+            for part, rings in zip(parts, polygons, strict=True):
+                want = [part.exterior, *part.interiors]
+                assert len(want) == len(rings)
+                for ring, got in zip(want, rings, strict=True):
+                    flat = [v for c in ring.coords[:-1] for v in c]
+                    assert flat == pytest.approx([v for c in got for v in c], abs=1e-9)
 
 
 # --- main.js in headless Chromium, without Streamlit ----------------------------------------

@@ -35,6 +35,7 @@
   var HIGHLIGHT = { color: "#0033cc", weight: 3.5, opacity: 1 };
   var MAX_CACHED_LAYERS = 8;
   var SMOOTH_FACTOR = 1.0;  // Leaflet's default; see benchmarks/bench_webmap_browser.py
+  var BATCH = 64;           // features per canvas path (see benchmarks/bench_webmap_browser.py)
 
   var STYLES = {
     classes: function (feature, spec) {
@@ -60,7 +61,7 @@
   var cacheOrder = [];
   var generation = 0;        // guards against out-of-order asynchronous loads
   var highlightCode = null;
-  var highlighted = null;    // {entry, layer}
+  var highlighted = null;    // {entry}: the entry showing the highlighted feature
   var lastClicked = null;
   var renders = 0;
   var pending = Promise.resolve(false);  // the load of the layer set named by `signature`
@@ -189,17 +190,301 @@
     return polygons.length === 1 ? polygons[0] : polygons;
   }
 
+  // Every feature of an "AtlasLayer" payload into typed arrays, in Web Mercator units of the
+  // whole world (u, v in [0, 1], as Leaflet's EPSG:3857 at zoom 0 divided by 256):
+  // xy = [u0, v0, u1, v1, ...]; ring r spans vertices ringStart[r] to ringStart[r + 1];
+  // feature f spans rings featureRing[f] to featureRing[f + 1]; box = [u0, v0, u1, v1] per
+  // feature; polygonStart marks the rings that begin a polygon (for the highlight outline).
+  function decodeShapes(data) {
+    var n = data.geometry.length;
+    var chars = 0;
+    for (var f = 0; f < n; f++) { chars += data.geometry[f].length; }
+    var xy = new Float64Array(chars + 2);    // a vertex takes at least two characters
+    var ringStart = [0];
+    var polygonStart = [];
+    var featureRing = new Int32Array(n + 1);
+    var box = new Float64Array(4 * n);
+    var scale = data.scale;
+    var PI = Math.PI;
+    var nv = 0;
+    for (f = 0; f < n; f++) {
+      var text = data.geometry[f];
+      var x = 0, y = 0, value = 0, shift = 0, haveX = false, dx = 0;
+      var u0 = Infinity, v0 = Infinity, u1 = -Infinity, v1 = -Infinity;
+      polygonStart.push(true);
+      for (var i = 0, m = text.length; i < m; i++) {
+        var c = text.charCodeAt(i);
+        if (c === COMMA || c === SEMICOLON) {
+          ringStart.push(nv);
+          polygonStart.push(c === SEMICOLON);
+          continue;
+        }
+        var chunk = DIGIT[c];
+        value |= (chunk & 31) << shift;
+        if (chunk & 32) { shift += 5; continue; }
+        var number = (value & 1) ? -((value + 1) / 2) : value / 2;
+        value = 0; shift = 0;
+        if (!haveX) { dx = number; haveX = true; continue; }
+        haveX = false;
+        x += dx; y += number;
+        var lat = Math.max(-85.0511287798, Math.min(85.0511287798, y / scale));
+        var u = (x / scale + 180) / 360;
+        var v = 0.5 - Math.log(Math.tan(PI / 4 + lat * PI / 360)) / (2 * PI);
+        xy[2 * nv] = u; xy[2 * nv + 1] = v; nv++;
+        if (u < u0) { u0 = u; } if (u > u1) { u1 = u; }
+        if (v < v0) { v0 = v; } if (v > v1) { v1 = v; }
+      }
+      ringStart.push(nv);
+      featureRing[f + 1] = ringStart.length - 1;
+      box[4 * f] = u0; box[4 * f + 1] = v0; box[4 * f + 2] = u1; box[4 * f + 3] = v1;
+    }
+    return { xy: xy, ringStart: Int32Array.from(ringStart), polygonStart: polygonStart,
+             featureRing: featureRing, box: box, count: n };
+  }
+
+  // A uniform grid over the features' boxes, to find the few candidates under the mouse.
+  function gridIndex(shapes) {
+    var n = shapes.count, box = shapes.box;
+    var u0 = Infinity, v0 = Infinity, u1 = -Infinity, v1 = -Infinity;
+    for (var f = 0; f < n; f++) {
+      u0 = Math.min(u0, box[4 * f]); v0 = Math.min(v0, box[4 * f + 1]);
+      u1 = Math.max(u1, box[4 * f + 2]); v1 = Math.max(v1, box[4 * f + 3]);
+    }
+    var side = Math.max(1, Math.round(Math.sqrt(n / 2)));
+    var du = (u1 - u0) / side || 1, dv = (v1 - v0) / side || 1;
+    var cells = [];
+    for (var k = 0; k < side * side; k++) { cells.push([]); }
+    function cell(value, origin, step) {
+      return Math.max(0, Math.min(side - 1, Math.floor((value - origin) / step)));
+    }
+    for (f = 0; f < n; f++) {
+      var a = cell(box[4 * f], u0, du), b = cell(box[4 * f + 2], u0, du);
+      var c = cell(box[4 * f + 1], v0, dv), d = cell(box[4 * f + 3], v0, dv);
+      for (var i = a; i <= b; i++) { for (var j = c; j <= d; j++) { cells[j * side + i].push(f); } }
+    }
+    return function (u, v) {
+      if (u < u0 || u > u1 || v < v0 || v > v1) { return []; }
+      return cells[cell(v, v0, dv) * side + cell(u, u0, du)];
+    };
+  }
+
+  // Is (u, v) inside feature f (even-odd rule over all its rings: parts and holes)?
+  function featureContains(shapes, f, u, v) {
+    var box = shapes.box, xy = shapes.xy, rs = shapes.ringStart;
+    if (u < box[4 * f] || u > box[4 * f + 2] || v < box[4 * f + 1] || v > box[4 * f + 3]) {
+      return false;
+    }
+    var inside = false;
+    for (var r = shapes.featureRing[f]; r < shapes.featureRing[f + 1]; r++) {
+      for (var i = rs[r], j = rs[r + 1] - 1; i < rs[r + 1]; j = i++) {
+        var yi = xy[2 * i + 1], yj = xy[2 * j + 1];
+        if ((yi > v) !== (yj > v) &&
+            u < (xy[2 * j] - xy[2 * i]) * (v - yi) / (yj - yi) + xy[2 * i]) {
+          inside = !inside;
+        }
+      }
+    }
+    return inside;
+  }
+
+  // All features of a compact layer as one Leaflet path of the canvas renderer: one fill per
+  // class (a single path of all the rings of that class, even-odd) and one stroke, instead of
+  // a Leaflet polygon per feature. Leaflet still moves, zooms and clears the canvas and
+  // dispatches mouse events; hit testing uses the grid above.
+  var AtlasShapes = L.Path.extend({
+    initialize: function (shapes, fills, options) {
+      L.setOptions(this, options);
+      this._shapes = shapes;
+      this._fills = fills;       // [{style, features: Int32Array}], one per class
+      this._find = gridIndex(shapes);
+      this.hit = -1;             // the feature under the last point tested
+    },
+    _project: function () {
+      var map = this._map;
+      this._k = map.options.crs.scale(map.getZoom());
+      this._origin = map.getPixelOrigin();
+      var box = this._shapes.box, n = this._shapes.count;
+      var u0 = Infinity, v0 = Infinity, u1 = -Infinity, v1 = -Infinity;
+      for (var f = 0; f < n; f++) {
+        u0 = Math.min(u0, box[4 * f]); v0 = Math.min(v0, box[4 * f + 1]);
+        u1 = Math.max(u1, box[4 * f + 2]); v1 = Math.max(v1, box[4 * f + 3]);
+      }
+      var w = this.options.weight || 0;
+      this._pxBounds = n ? L.bounds(
+        [u0 * this._k - this._origin.x - w, v0 * this._k - this._origin.y - w],
+        [u1 * this._k - this._origin.x + w, v1 * this._k - this._origin.y + w]) : null;
+    },
+    _update: function () { },
+    _updatePath: function () {
+      var renderer = this._renderer;
+      if (!renderer._drawing) { return; }
+      var ctx = renderer._ctx, view = renderer._redrawBounds || renderer._bounds;
+      var shapes = this._shapes, xy = shapes.xy, rs = shapes.ringStart, box = shapes.box;
+      var k = this._k, ox = this._origin.x, oy = this._origin.y;
+      var pad = (this.options.weight || 0) + 1;
+      var minX = (view.min.x - pad + ox) / k, maxX = (view.max.x + pad + ox) / k;
+      var minY = (view.min.y - pad + oy) / k, maxY = (view.max.y + pad + oy) / k;
+      var stroke = this.options.stroke && this.options.weight > 0;
+      var paths = [];
+      function trace(path, f) {
+        for (var r = shapes.featureRing[f]; r < shapes.featureRing[f + 1]; r++) {
+          var a = rs[r], b = rs[r + 1];
+          if (b - a < 2) { continue; }
+          var px = xy[2 * a] * k - ox, py = xy[2 * a + 1] * k - oy;
+          path.moveTo(px, py);
+          for (var i = a + 1; i < b; i++) {
+            var qx = xy[2 * i] * k - ox, qy = xy[2 * i + 1] * k - oy;
+            // Skip a vertex within half a pixel of the last one drawn (but not the last).
+            if (i < b - 1 && Math.abs(qx - px) + Math.abs(qy - py) < 0.5) { continue; }
+            path.lineTo(qx, qy);
+            px = qx; py = qy;
+          }
+          path.closePath();
+        }
+      }
+      // Features of a class are traced into paths of BATCH features, each filled at once;
+      // then every path is stroked, over all the fills.
+      for (var g = 0; g < this._fills.length; g++) {
+        var group = this._fills[g], features = group.features, path = null, n = 0;
+        if (this.options.fill) {
+          ctx.globalAlpha = group.style.fillOpacity;
+          ctx.fillStyle = group.style.fillColor;
+        }
+        for (var j = 0; j <= features.length; j++) {
+          if (path && (n === BATCH || j === features.length)) {
+            paths.push(path);
+            if (this.options.fill) { ctx.fill(path, "evenodd"); }
+            path = null; n = 0;
+          }
+          if (j === features.length) { break; }
+          var f = features[j];
+          if (box[4 * f + 2] < minX || box[4 * f] > maxX ||
+              box[4 * f + 3] < minY || box[4 * f + 1] > maxY) { continue; }
+          path = path || new Path2D();
+          trace(path, f);
+          n++;
+        }
+      }
+      if (stroke) {
+        ctx.globalAlpha = this.options.opacity;
+        ctx.lineWidth = this.options.weight;
+        ctx.strokeStyle = this.options.color;
+        ctx.lineCap = "round";
+        ctx.lineJoin = "round";
+        ctx.setLineDash([]);  // the state of the previous layer drawn (dashed frames)
+        paths.forEach(function (path) { ctx.stroke(path); });
+      }
+      ctx.globalAlpha = 1;
+    },
+    _containsPoint: function (p) {
+      var u = (p.x + this._origin.x) / this._k, v = (p.y + this._origin.y) / this._k;
+      var candidates = this._find(u, v);
+      this.hit = -1;
+      for (var i = candidates.length - 1; i >= 0; i--) {
+        if (featureContains(this._shapes, candidates[i], u, v)) {
+          this.hit = candidates[i];
+          return true;
+        }
+      }
+      return false;
+    },
+    // Leaflet latlngs of feature f (its polygons and their rings), for its highlight outline.
+    latLngsOf: function (f) {
+      var shapes = this._shapes, xy = shapes.xy, rs = shapes.ringStart, polygons = [];
+      for (var r = shapes.featureRing[f]; r < shapes.featureRing[f + 1]; r++) {
+        if (shapes.polygonStart[r]) { polygons.push([]); }
+        var ring = [];
+        for (var i = rs[r]; i < rs[r + 1]; i++) {
+          var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * xy[2 * i + 1]))) * 180 / Math.PI;
+          ring.push(L.latLng(lat, xy[2 * i] * 360 - 180));
+        }
+        polygons[polygons.length - 1].push(ring);
+      }
+      return polygons;
+    }
+  });
+
+  // A compact payload drawn by one AtlasShapes path (styles "classes" and "outline").
+  function buildShapes(spec, data) {
+    var shapes = decodeShapes(data);
+    var byCode = {};
+    var groups = {};
+    var order = [];
+    for (var f = 0; f < shapes.count; f++) {
+      byCode[data.code[f]] = f;
+      var key = String(data.cls[f]);
+      if (!groups[key]) { groups[key] = []; order.push(key); }
+      groups[key].push(f);
+    }
+    var fills = order.map(function (key) {
+      var cls = groups[key].length ? data.cls[groups[key][0]] : null;
+      return { style: STYLES[spec.style]({ properties: { cls: cls } }, spec),
+               features: Int32Array.from(groups[key]) };
+    });
+    var style = STYLES[spec.style]({ properties: { cls: null } }, spec);
+    var path = new AtlasShapes(shapes, fills, {
+      interactive: !!spec.interactive, fill: style.fill !== false, stroke: true,
+      color: style.color, weight: style.weight, opacity: style.opacity
+    });
+    path.codes = data.code;
+    var geo = L.featureGroup([path]);
+    var outline = null;
+    var bbox = data.bbox;
+    var entry = {
+      geo: geo, count: shapes.count,
+      bounds: bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]) : null,
+      has: function (code) { return Object.prototype.hasOwnProperty.call(byCode, code); },
+      propertiesOf: function (f) {
+        return { code: data.code[f], name: data.name[f], cls: data.cls[f] };
+      },
+      highlight: function (code) {
+        outline = L.polygon(path.latLngsOf(byCode[code]),
+                            L.extend({ interactive: false, fill: false }, HIGHLIGHT));
+        outline.addTo(map);
+        return outline.getBounds();
+      },
+      unhighlight: function () {
+        if (outline) { map.removeLayer(outline); outline = null; }
+      }
+    };
+    if (spec.interactive) {
+      // One tooltip, its text changed when the mouse enters another feature (text only).
+      var tip = L.tooltip({ sticky: true, direction: "top", offset: [0, -8] });
+      var shownFeature = -1;
+      path.on("mousemove", function (event) {
+        if (path.hit < 0) { return; }
+        if (path.hit !== shownFeature) {
+          shownFeature = path.hit;
+          tip.setContent(tooltipOf({ feature: { properties: entry.propertiesOf(path.hit) } }));
+        }
+        tip.setLatLng(event.latlng);
+        if (!map.hasLayer(tip)) { tip.openOn(map); }
+      });
+      path.on("mouseout", function () { shownFeature = -1; map.closeTooltip(tip); });
+    }
+    return entry;
+  }
+
   // Shared handlers of an interactive layer group: one tooltip function, one click handler.
-  function makeInteractive(geo, spec) {
-    geo.bindTooltip(tooltipOf, { sticky: true, direction: "top", offset: [0, -8] });
+  function makeInteractive(geo, spec, tooltips) {
+    if (tooltips) {
+      geo.bindTooltip(tooltipOf, { sticky: true, direction: "top", offset: [0, -8] });
+    }
     geo.on("click", function (event) {
-      var code = event.layer.feature.properties.code;
+      var code = codeOf(event.layer);
+      if (code === null) { return; }
       lastClicked = code;
       timings = { click: performance.now() };
       post("streamlit:setComponentValue", {
         value: { code: code, layer: spec.id, t: Date.now() }, dataType: "json"
       });
     });
+  }
+
+  // The code of the feature clicked: a Leaflet polygon's, or the one AtlasShapes hit.
+  function codeOf(layer) {
+    if (layer.feature) { return layer.feature.properties.code; }
+    return layer.hit >= 0 ? layer.codes[layer.hit] : null;
   }
 
   // A compact payload: polygons built directly (no GeoJSON objects, no per-feature closure),
@@ -227,10 +512,28 @@
     }
     var geo = L.featureGroup(layers);
     var bbox = data.bbox;
+    return polygonEntry(geo, byCode, layers.length,
+                        bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]) : null,
+                        function (layer) {
+                          layer.setStyle(optionsOf(layer.feature.properties.cls));
+                        });
+  }
+
+  // An entry whose features are Leaflet polygons: highlight one by restyling it.
+  function polygonEntry(geo, byCode, count, bounds, restyle) {
+    var current = null;
     return {
-      geo: geo, byCode: byCode, count: layers.length,
-      bounds: bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]) : null,
-      restyle: function (layer) { layer.setStyle(optionsOf(layer.feature.properties.cls)); }
+      geo: geo, count: count, bounds: bounds,
+      has: function (code) { return Object.prototype.hasOwnProperty.call(byCode, code); },
+      highlight: function (code) {
+        current = byCode[code];
+        current.setStyle(HIGHLIGHT);
+        current.bringToFront();
+        return current.getBounds();
+      },
+      unhighlight: function () {
+        if (current) { restyle(current); current = null; }
+      }
     };
   }
 
@@ -241,17 +544,17 @@
       style: function (feature) { return STYLES[spec.style](feature, spec); },
       onEachFeature: function (feature, layer) { byCode[feature.properties.code] = layer; }
     });
-    return {
-      geo: geo, byCode: byCode, count: data.features.length,
-      bounds: data.features.length ? geo.getBounds() : null,
-      restyle: function (layer) { geo.resetStyle(layer); }
-    };
+    return polygonEntry(geo, byCode, data.features.length,
+                        data.features.length ? geo.getBounds() : null,
+                        function (layer) { geo.resetStyle(layer); });
   }
 
   function buildEntry(spec, data) {
-    var entry = data.type === "AtlasLayer" ? buildCompact(spec, data) : buildGeoJSON(spec, data);
+    var compact = data.type === "AtlasLayer";
+    var entry = !compact ? buildGeoJSON(spec, data)
+      : spec.style === "frame" ? buildCompact(spec, data) : buildShapes(spec, data);
     entry.spec = spec;
-    if (spec.interactive) { makeInteractive(entry.geo, spec); }
+    if (spec.interactive) { makeInteractive(entry.geo, spec, !entry.propertiesOf); }
     entry.labels = null;
     if (spec.style === "frame") {
       entry.labels = L.layerGroup();
@@ -358,7 +661,7 @@
   }
 
   function clearHighlight() {
-    if (highlighted) { highlighted.entry.restyle(highlighted.layer); }
+    if (highlighted) { highlighted.entry.unhighlight(); }
     highlighted = null;
   }
 
@@ -368,14 +671,13 @@
     clearHighlight();
     if (!code) { return; }
     for (var i = 0; i < shown.length; i++) {
-      var layer = shown[i].spec.interactive ? shown[i].byCode[code] : null;
-      if (layer) {
-        highlighted = { entry: shown[i], layer: layer };
-        layer.setStyle(HIGHLIGHT);
-        layer.bringToFront();
+      var entry = shown[i];
+      if (entry.spec.interactive && entry.has(code)) {
+        highlighted = { entry: entry };
+        var bounds = entry.highlight(code);
         // Chosen elsewhere (search, list): show it. Clicked on the map: leave the view alone.
         if (changed && code !== lastClicked) {
-          map.fitBounds(layer.getBounds(), { maxZoom: 10, padding: [40, 40], animate: false });
+          map.fitBounds(bounds, { maxZoom: 10, padding: [40, 40], animate: false });
         }
         return;
       }
