@@ -26,6 +26,9 @@ HIT_KEY = "territoire_search_hit"
 LEVEL_NAMES = sheet.LEVEL_LABELS
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
+FRENCH_NUMBERS = {"number": {"decimal": ",", "thousands": fmt.NNBSP, "grouping": [3],
+                             "currency": ["", "\u00a0€"]}}
+"""Vega locale: decimal comma on the chart's axis and tooltips."""
 BAR = "M-0.2,-1H0.2V1H-0.2Z"
 """A vertical bar (SVG path of a Vega-Lite shape): France's median, as on the PDF sheet."""
 
@@ -134,7 +137,8 @@ def profile(result, territory: sheet.Territory) -> None:
     colours = ["#bd0026", *("#1f77b4", "#ff7f0e")[-middle:][:middle], "#555555"]
     shapes = ["circle", *("diamond", "triangle-up")[-middle:][:middle], BAR]
     chart = alt.Chart(long).mark_point(filled=True, size=90).encode(
-        x=alt.X("score:Q", title="Score (plus élevé = plus fragile)"),
+        x=alt.X("score:Q", title="Score (plus élevé = plus fragile)",
+                axis=alt.Axis(format=".2~f", tickCount=10)),
         y=alt.Y("label:N", sort=list(wide["label"]), title=None,
                 axis=alt.Axis(labelLimit=320)),
         color=alt.Color("series:N", sort=order, title=None,
@@ -144,7 +148,8 @@ def profile(result, territory: sheet.Territory) -> None:
         tooltip=[alt.Tooltip("label:N", title="Domaine"),
                  alt.Tooltip("series:N", title="Série"),
                  alt.Tooltip("score:Q", title="Score", format=".2f")],
-    ).properties(height=16 * 26).configure_legend(orient="bottom", columns=2, labelLimit=400)
+    ).properties(height=16 * 26).configure(locale=FRENCH_NUMBERS).configure_legend(
+        orient="bottom", columns=2, labelLimit=400)
     st.altair_chart(chart, width="stretch")
     sizes = ", ".join(f"{label.removeprefix('Médiane des ')} : "
                       f"{fmt.integer(len(codes))}" for label, codes in groups)
