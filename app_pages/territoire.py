@@ -26,11 +26,11 @@ HIT_KEY = "territoire_search_hit"
 LEVEL_NAMES = sheet.LEVEL_LABELS
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
+# Vega locale: decimal comma on the chart's axis and tooltips.
 FRENCH_NUMBERS = {"number": {"decimal": ",", "thousands": fmt.NNBSP, "grouping": [3],
                              "currency": ["", "\u00a0€"]}}
-"""Vega locale: decimal comma on the chart's axis and tooltips."""
+# A vertical bar (SVG path of a Vega-Lite shape): France's median, as on the PDF sheet.
 BAR = "M-0.2,-1H0.2V1H-0.2Z"
-"""A vertical bar (SVG path of a Vega-Lite shape): France's median, as on the PDF sheet."""
 
 
 # --- cached computations, one per (level, method) -------------------------------------
@@ -286,9 +286,10 @@ def twins(territory: sheet.Territory, result) -> None:
     try:
         found = twins_module.twins(features, territory.code)
     except ValueError:
-        st.info("Ce territoire n'a pas toutes les caractéristiques de structure "
-                "(population, densité, part des 65 ans ou plus, revenu médian) : pas de "
-                "jumeaux.")
+        own = features.loc[territory.code]
+        missing = ", ".join(twins_module.FEATURES[f].lower() for f in own.index[own.isna()])
+        st.info(f"Pas de jumeaux : il manque à ce territoire une caractéristique de "
+                f"structure ({missing}).")
         return
     names = data.table(territory.level).set_index("code")["name"]
     table = pd.DataFrame({

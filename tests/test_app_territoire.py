@@ -209,3 +209,17 @@ def test_other_levels(level, code, name, references):
 def test_unknown_territory():
     at = open_page("communes", "99999")
     assert "Territoire inconnu" in at.error[0].value
+
+
+def test_no_code_comment_leaks_onto_the_page(saint_etienne):
+    # Streamlit's "magic" writes any bare string of the page script: none may be left.
+    assert not any(word in m.value for m in saint_etienne.markdown
+                   for word in ("SVG", "Vega", "Streamlit"))
+
+
+def test_a_commune_without_geometry_nor_score():
+    at = open_page("communes", "15031")  # Celles (Cantal): no geometry in the source
+    assert at.header[0].value == "Celles"
+    assert f"**Superficie** : {fmt.MISSING}" in texts(at)
+    assert (frame(at, "scores")["Valeur"] == fmt.MISSING).all()
+    assert "Pas de jumeaux" in texts(at) and "densité" in texts(at)
