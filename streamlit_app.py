@@ -24,6 +24,9 @@ page = st.navigation([
             url_path="export"),
 ])
 
+# Less empty space above the page, so that a laptop screen (1366 × 768) shows the map.
+st.html("<style>.stMainBlockContainer {padding-top: 3.75rem;}"
+        " h1 {padding-top: 0 !important;}</style>")
 data.ensure_artifacts()
 method.sidebar()
 

@@ -109,57 +109,58 @@ def class_colours(key: str, palette: str, k: int) -> tuple[str, ...]:
 
 
 read_query_params()
-st.title("Carte des territoires")
-st.caption("Choisissez le niveau et ce qui colore la carte ; cliquez une région pour "
-           "afficher ses communes, un territoire pour sa fiche. Les cinq départements "
-           "d'outre-mer sont dessinés dans des encarts, à l'ouest de la Bretagne.")
+st.title("Carte des territoires", help=(
+    "Choisissez le niveau et ce qui colore la carte ; cliquez une région pour afficher ses "
+    "communes, un territoire pour sa fiche. Les cinq départements d'outre-mer sont dessinés "
+    "dans des encarts, à l'ouest de la Bretagne."))
 
-level_col, what_col = st.columns([2, 3])
-level = level_col.radio("Niveau", list(LEVEL_LABELS), key="map_level", horizontal=True,
-                        format_func=LEVEL_LABELS.get, on_change=on_level_pick)
+level_col, what_col, region_col = st.columns([5, 4, 3])
+level = level_col.segmented_control("Niveau", list(LEVEL_LABELS), key="map_level",
+                                    required=True, format_func=LEVEL_LABELS.get,
+                                    on_change=on_level_pick)
 what = what_col.selectbox(
     "Colorer la carte par", list(CHOICES), key="map_what",
     format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
     help="Indice global, une des 4 dimensions, un des 16 domaines ou un indicateur. Les "
          "scores (0 à 1, plus élevé = plus fragile) sont calculés pour chaque niveau à "
          "partir de ses propres valeurs, avec la méthode choisie dans la barre latérale.")
-scheme_col, k_col, palette_col = st.columns([3, 2, 3])
-scheme = scheme_col.selectbox("Classes", list(SCHEME_LABELS), key="map_scheme",
-                              format_func=SCHEME_LABELS.get,
-                              disabled=what == mapped.DENSITY,
-                              help="Bornes des classes calculées sur tous les territoires "
-                                   "du niveau en France (mapclassify).")
-k = k_col.select_slider("Nombre de classes", [3, 4, 5, 6, 7], value=5, key="map_k",
-                        disabled=what == mapped.DENSITY)
-palette = palette_col.selectbox(
-    "Palette (adaptée aux daltoniens)", list(PALETTES), key="map_palette",
-    format_func=PALETTES.get, disabled=what == mapped.DENSITY,
-    help="Automatique : jaune → rouge pour les scores, bleus pour les valeurs.")
-
-search_col, region_col = st.columns([3, 2])
-with search_col:
-    query = st.text_input(
-        "Rechercher une commune", key="search",
-        placeholder="Nom ou code INSEE, par exemple « saint etienne » ou « 42218 »",
-        help="Les accents, majuscules, tirets et apostrophes sont ignorés ; « st » vaut "
-             "« saint ». Validez avec Entrée, puis choisissez la commune dans la liste.")
-    if query.strip():
-        hits = data.find_communes(query)
-        if hits.empty:
-            st.info(f"Aucune commune ne correspond à « {query.strip()} ».")
-        else:
-            labels = {c: f"{n} ({c}) – {region_names.get(r, '?')}" for c, n, r
-                      in zip(hits["code"], hits["name"], hits["region"], strict=True)}
-            hit_key = "search_hit_" + hashlib.sha1(normalise(query).encode()).hexdigest()[:10]
-            st.selectbox(f"Communes trouvées ({len(hits)})", list(labels), index=None,
-                         format_func=labels.get, key=hit_key, on_change=on_search_pick,
-                         args=(hit_key,), placeholder="Choisissez une commune")
 with region_col:
     st.session_state.region_select = st.session_state.atlas_region
     st.selectbox("Région", [FRANCE, *regions["code"]], key="region_select",
                  format_func=lambda c: region_names.get(c, "France entière"),
                  on_change=on_region_pick,
                  help="Ou cliquez directement une région sur la carte de France.")
+
+search_col, options_col = st.columns([8, 3], vertical_alignment="bottom")
+with search_col:
+    query = st.text_input(
+        "Rechercher une commune", key="search",
+        placeholder="Nom ou code INSEE, par exemple « saint etienne » ou « 42218 »",
+        help="Les accents, majuscules, tirets et apostrophes sont ignorés ; « st » vaut "
+             "« saint ». Validez avec Entrée, puis choisissez la commune dans la liste.")
+with options_col.popover("Classes et palette", icon=":material/palette:",
+                         width="stretch", disabled=what == mapped.DENSITY):
+    scheme = st.selectbox("Classes", list(SCHEME_LABELS), key="map_scheme",
+                          format_func=SCHEME_LABELS.get,
+                          help="Bornes des classes calculées sur tous les territoires du "
+                               "niveau en France (mapclassify ; Fisher-Jenks sur 500 "
+                               "quantiles au-delà de 500 territoires).")
+    k = st.select_slider("Nombre de classes", [3, 4, 5, 6, 7], value=5, key="map_k")
+    palette = st.selectbox(
+        "Palette (adaptée aux daltoniens)", list(PALETTES), key="map_palette",
+        format_func=PALETTES.get,
+        help="Automatique : jaune → rouge pour les scores, bleus pour les valeurs.")
+if query.strip():
+    hits = data.find_communes(query)
+    if hits.empty:
+        st.info(f"Aucune commune ne correspond à « {query.strip()} ».")
+    else:
+        labels = {c: f"{n} ({c}) – {region_names.get(r, '?')}" for c, n, r
+                  in zip(hits["code"], hits["name"], hits["region"], strict=True)}
+        hit_key = "search_hit_" + hashlib.sha1(normalise(query).encode()).hexdigest()[:10]
+        st.selectbox(f"Communes trouvées ({len(hits)})", list(labels), index=None,
+                     format_func=labels.get, key=hit_key, on_change=on_search_pick,
+                     args=(hit_key,), placeholder="Choisissez une commune")
 
 region = st.session_state.atlas_region or None
 selected = st.session_state.atlas_selected
@@ -197,7 +198,7 @@ with map_col:
     elif level in ("communes", "epci"):
         layers.append(Layer("departements", data.outline_payload("departements", region),
                             style="outline", weight=1.6))
-    leaflet_map(layers, key=MAP_KEY, highlight=selected, legend=map_legend, height=560,
+    leaflet_map(layers, key=MAP_KEY, highlight=selected, legend=map_legend, height=520,
                 on_change=on_map_click)
     note = data.rank_note(what, level, current)
     st.caption(("Tableau de la carte ci-dessous (triable). " + note.capitalize() +

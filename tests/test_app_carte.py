@@ -51,7 +51,7 @@ def drawable(level: str) -> set[str]:
 @pytest.mark.parametrize("level", ["regions", "departements", "epci", "communes"])
 def test_every_level_of_all_france_is_drawn_with_its_table(app, level):
     app.selectbox(key="map_what").select("overall").run()
-    app.radio(key="map_level").set_value(level).run()
+    app.segmented_control(key="map_level").set_value(level).run()
     assert not app.exception
     drawn = layer(app)
     assert set(drawn["code"]) == drawable(level)
@@ -69,7 +69,7 @@ def test_every_level_of_all_france_is_drawn_with_its_table(app, level):
 
 def test_legend_counts_follow_the_classification_and_palette(app):
     app.selectbox(key="map_what").select("domain:health").run()
-    app.radio(key="map_level").set_value("departements").run()
+    app.segmented_control(key="map_level").set_value("departements").run()
     app.selectbox(key="map_scheme").select("fisher_jenks").run()
     app.select_slider(key="map_k").set_value(4).run()
     app.selectbox(key="map_palette").select("viridis").run()
@@ -96,7 +96,7 @@ def test_equal_intervals_differ_from_quantiles(app):
 
 def test_missing_values_are_explained_in_the_legend_and_tooltip(app):
     app.selectbox(key="map_what").select("overall").run()
-    app.radio(key="map_level").set_value("communes").run()
+    app.segmented_control(key="map_level").set_value("communes").run()
     legend = map_args(app)["legend"]
     missing = map_view.map_view("overall", "communes").table
     missing = missing[missing["value"].isna()]
@@ -109,8 +109,8 @@ def test_missing_values_are_explained_in_the_legend_and_tooltip(app):
 
 def test_region_scope_shows_that_regions_territories(app):
     app.selectbox(key="region_select").select("76").run()
-    assert app.radio(key="map_level").value == "communes"  # drill-down
-    app.radio(key="map_level").set_value("epci").run()
+    assert app.segmented_control(key="map_level").value == "communes"  # drill-down
+    app.segmented_control(key="map_level").set_value("epci").run()
     assert not app.exception
     drawn = layer(app)
     main_region = map_view.map_view("density", "epci").table["region"]
@@ -144,7 +144,7 @@ def test_address_opens_the_asked_map():
                             "region": "84"})
     at.run()
     assert not at.exception
-    assert at.radio(key="map_level").value == "departements"
+    assert at.segmented_control(key="map_level").value == "departements"
     assert at.selectbox(key="map_what").value == "domain:housing"
     assert set(layer(at)["code"]) == set(
         store.attributes("departements").query("region == '84'")["code"])
@@ -154,7 +154,7 @@ def test_a_method_change_is_noted_and_its_effect_mapped(app):
     app.radio(key="method_frame").set_value("region").run()
     assert any("Méthode modifiée" in i.value for i in app.info)
     app.selectbox(key="map_what").select("overall").run()
-    app.radio(key="map_level").set_value("departements").run()
+    app.segmented_control(key="map_level").set_value("departements").run()
     scores = mapped.values("overall", "departements", Method(frame="region"))
     table = map_table(app).set_index("code")
     assert table["value"].to_numpy() == pytest.approx(scores[table.index].to_numpy(),
