@@ -287,10 +287,16 @@ def run_app(browser, repeat: int) -> None:
             seen = time.perf_counter() - t0
             offset = (frame.evaluate("performance.timeOrigin")
                       - page.evaluate("performance.timeOrigin"))
-            drawn = (offset + frame.evaluate("atlasMap.timings().drawn")) / 1000
+            steps = frame.evaluate("atlasMap.timings()")
+            drawn = (offset + steps["drawn"]) / 1000
             results.append((drawn, seen))
             print(f"  app run {attempt}: drawn {drawn:.2f} s (Playwright {seen:.2f} s)"
-                  f"{' (cold server)' if attempt == 0 else ''}")
+                  f"{' (cold server)' if attempt == 0 else ''}: map iframe loaded "
+                  f"{offset / 1000:.2f} s, arguments received "
+                  f"{(offset + steps['render']) / 1000:.2f} s, then layers downloaded "
+                  f"{(steps['parsed'] - steps['render']) / 1000:.2f} s,"
+                  f" built {(steps['built'] - steps['parsed']) / 1000:.2f} s, painted "
+                  f"{(steps['drawn'] - steps['built']) / 1000:.2f} s")
             if page.blocked:
                 raise RuntimeError(f"the app asked for non-local resources: {page.blocked}")
             page.close()
@@ -310,6 +316,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=None,
                         help="override main.js BATCH (features per canvas path)")
     parser.add_argument("--app", action="store_true", help="also time the real app")
+    parser.add_argument("--only-app", action="store_true", help="time the real app only")
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of each map here")
     args = parser.parse_args()
 
@@ -344,6 +351,8 @@ def main() -> int:
                 print(f"headless Chromium {browser.version}, offline, {args.repeat} warm "
                       f"reloads per map (standalone page {base}/index.html)")
                 for name, (file, layers, size) in pages.items():
+                    if args.only_app:
+                        break
                     result = run_standalone(browser, base, name, file, layers, args.repeat,
                                             args.screenshots)
                     cold, warm = result["cold"], result["warm"]
@@ -375,7 +384,7 @@ def main() -> int:
                           f"{result['pan']:.0f} ms; hover hit test "
                           f"{result['hover']:.2f} ms per mouse move")
                     over |= median > BUDGET_SECONDS or size > BUDGET_BYTES
-                if args.app:
+                if args.app or args.only_app:
                     run_app(browser, args.repeat)
                 browser.close()
         finally:

@@ -5,10 +5,16 @@ speak Streamlit's component protocol directly. At import, they are copied with L
 ``leaflet.js``/``leaflet.css`` (from the installed ``django-js-lib-leaflet`` package, never a
 CDN) into ``<cache>/web/leaflet_component/``, which Streamlit serves.
 
-Layers are GeoJSON strings (see :mod:`atlas.webmap`). Each is written once into that folder
-under a name derived from its content, and the component receives its URL: a rerun sends a
-few hundred bytes over the websocket, the browser downloads each layer once (gzip) and keeps
-it. Only a click on an interactive feature reruns the app; panning and zooming do not.
+Layers are strings of :mod:`atlas.webmap`: the compact encoding of
+:func:`atlas.webmap.map_layer` (decoded and drawn by ``main.js`` as one canvas path per
+layer, fast enough for the 34,871 communes of France) or plain GeoJSON. Each is written once
+into that folder under a name derived from its content, and the component receives its URL:
+a rerun sends a few hundred bytes over the websocket, the browser downloads each layer once
+(gzip) and keeps it. Only a click on an interactive feature reruns the app; panning and
+zooming do not.
+
+Drawing is timed by ``benchmarks/bench_webmap_browser.py``; when a map is painted,
+``body[data-drawn]`` of the component's page lists its layer ids (tests wait on it).
 """
 
 from __future__ import annotations
@@ -35,15 +41,17 @@ STYLES = ("classes", "outline", "frame")
 
 @dataclass(frozen=True)
 class Layer:
-    """One GeoJSON layer of the map.
+    """One layer of the map.
 
     Parameters
     ----------
     id
         Name of the layer, returned with clicks (``"regions"``, ``"communes"``…).
     geojson
-        FeatureCollection whose features have ``code`` and ``name`` (and ``cls`` for the
-        ``"classes"`` style) properties.
+        A payload of :func:`atlas.webmap.map_layer`, or a GeoJSON FeatureCollection whose
+        features have ``code`` and ``name`` (and ``cls`` for the ``"classes"`` style)
+        properties. ``name`` is the tooltip text (plain text, never HTML; line breaks
+        kept); a missing ``cls`` is drawn hatched.
     style
         One of :data:`STYLES`.
     interactive
@@ -69,7 +77,10 @@ class Layer:
 
 @dataclass(frozen=True)
 class Legend:
-    """Legend of the ``"classes"`` layers: one label per class index, in order."""
+    """Legend of the ``"classes"`` layers: one label per class index, in order.
+
+    ``missing`` labels the hatched swatch of features without a class (``None``: no swatch).
+    """
 
     title: str
     labels: tuple[str, ...]
@@ -112,7 +123,7 @@ def component_dir(root: Path | None = None) -> Path:
 
 
 def publish(geojson: str, folder: Path) -> str:
-    """Write ``geojson`` under ``folder/data/`` (once) and return its URL relative to the page."""
+    """Write a layer under ``folder/data/`` (once) and return its URL relative to the page."""
     content = geojson.encode("utf-8")
     name = f"{hashlib.sha256(content).hexdigest()[:20]}.json"
     target = folder / "data" / name
