@@ -480,5 +480,31 @@ def test_main_js_draws_compact_layers_hatches_missing_and_shows_text_tooltips(st
         text = tip.inner_text()
         assert "<img src=x onerror=alert(1)>Toulouse" in text and "rang 1" in text
         assert "31555" in text
+        # Moving onto another commune changes the text of the one tooltip.
+        point = decoded["34172"].representative_point()
+        x, y = page.evaluate("""([lat, lon]) => { const p = atlasMap.map
+            .latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""", [point.y, point.x])
+        page.mouse.move(x, y, steps=4)
+        page.wait_for_timeout(100)  # Leaflet handles at most one move per 32 ms
+        page.mouse.move(x + 1, y)
+        page.wait_for_selector(".leaflet-tooltip:has-text('Montpellier (34172)')",
+                               timeout=10_000)
+        assert page.locator(".leaflet-tooltip").count() == 1
+
+        # A click sends {code, layer, t} (posted to this window: there is no Streamlit).
+        page.evaluate("""() => { window.sent = []; window.addEventListener('message', e => {
+            if (e.data.type === 'streamlit:setComponentValue') sent.push(e.data.value); }); }""")
+        page.mouse.click(x, y)
+        page.wait_for_function("window.sent.length > 0", timeout=10_000)
+        value = page.evaluate("window.sent[0]")
+        assert (value["code"], value["layer"]) == ("34172", "communes") and value["t"] > 0
+
+        # A highlight chosen elsewhere outlines the commune and zooms to it.
+        zoom = page.evaluate("atlasMap.map.getZoom()")
+        page.evaluate("""() => window.postMessage({type: 'streamlit:render',
+            args: Object.assign({}, atlasMap.args, {highlight: '31555'})}, '*')""")
+        page.wait_for_selector("body[data-highlight='31555']", timeout=10_000)
+        assert page.evaluate("atlasMap.map.getZoom()") > zoom + 1
+        assert page.evaluate("atlasMap.map.getBounds().contains([43.6, 1.44])")
         browser.close()
     assert blocked == []
