@@ -58,3 +58,19 @@ def test_compare_command_prints_the_summary_json():
                           "n_effective"}
     names = {t["name"] for t in result["territories"]}
     assert "Hauts-de-France" in names
+
+
+def test_the_objective_side_follows_the_method(sample, departements):
+    from atlas.composite import Method
+    from atlas.indices import level_indices
+
+    regional = Method(frame="region")  # each département against its région's
+    other = perception_gap.run(sample, "departement", "citoyen", n_variants=50,
+                               method=regional)
+    standing = compare.objective_profile(level_indices("departements", regional))
+    merged = other.table.merge(standing, on=["territory_code", "domain"],
+                               suffixes=("", "_expected"))
+    assert merged["objective_rank"].equals(merged["objective_rank_expected"])
+    before = departements.table.set_index(["territory_code", "domain"])["objective_rank"]
+    after = other.table.set_index(["territory_code", "domain"])["objective_rank"]
+    assert (before != after.reindex(before.index)).sum() > 100
