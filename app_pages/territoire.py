@@ -54,10 +54,10 @@ def regions_of(level: str) -> pd.Series:
     return region_of(level)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def flags_of(level: str, method_: Method, code: str) -> list[str]:
-    """Flagged domains of one territory (cached: the percentiles cover the whole level)."""
-    return view.flagged_domains(data.indices(level, method_), code)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def flags_of(level: str, method_: Method) -> pd.DataFrame:
+    """Flags of every territory × domain of ``level`` (read-only, shared)."""
+    return view.flag_table(data.indices(level, method_))
 
 
 # --- search ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def scores(result, territory: sheet.Territory, method_: Method):
                f"méthode (normalisation rang, min-max ou z, moyenne arithmétique ou "
                f"géométrique, poids tirés autour des poids choisis) : plus il est large, "
                f"plus le rang dépend de la méthode.")
-    flagged = flags_of(territory.level, method_, territory.code)
+    flagged = view.flagged_domains(flags_of(territory.level, method_), territory.code)
     if flagged:
         st.markdown(f"**Domaines signalés** ({len(flagged)}, parmi les 10 % les plus "
                     f"fragiles {frame}) : " + " ; ".join(flagged) + ".")

@@ -5,7 +5,8 @@
   EPCI; and so on);
 - :func:`domain_profile`: its 16 domain scores next to the median score of each group;
 - :func:`score_table`: its dimension and overall scores, ranks and 90 % rank intervals;
-- :func:`flagged_domains`: the domains where it is among the most fragile tenth;
+- :func:`flag_table`, :func:`flagged_domains`: the domains where it is among the most
+  fragile tenth;
 - :func:`indicator_table`: its indicators with the values of its région and of France;
 - :func:`rank_intervals`: the Monte Carlo over method variants on the real data.
 
@@ -137,13 +138,23 @@ def score_table(result: IndexResult, code: str,
     return pd.DataFrame(rows).set_index("id")
 
 
-def flagged_domains(result: IndexResult, code: str) -> list[str]:
+def flag_table(result: IndexResult) -> pd.DataFrame:
+    """Flags of every territory × domain (:func:`atlas.flags.flag_scores` in its frame)."""
+    return flag_scores(result.domain_scores, result.groups)
+
+
+def flagged_domains(flags: pd.DataFrame, code: str) -> list[str]:
     """French labels of the domains where ``code`` is among the most fragile tenth.
 
-    See :mod:`atlas.flags` (score at or above the 90th percentile of its frame).
+    ``flags`` is :func:`flag_table` (score at or above the 90th percentile of its frame,
+    see :mod:`atlas.flags`); a missing flag (no score) is not a flag.
+
+    >>> flags = pd.DataFrame({"health": [True], "housing": [pd.NA]}, index=["x"])
+    >>> flagged_domains(flags.astype("boolean"), "x")
+    ['Santé']
     """
-    flags = flag_scores(result.domain_scores, result.groups).loc[code]
-    return [DOMAIN_BY_ID[d].label for d in flags.index[flags.fillna(False).astype(bool)]]
+    row = flags.loc[code]
+    return [DOMAIN_BY_ID[d].label for d in row.index[row.fillna(False).astype(bool)]]
 
 
 def indicator_table(level: str, code: str, region: str | None) -> pd.DataFrame:

@@ -6,10 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import fmt
+from atlas import territory_view as view
 from atlas.composite import Method
-from atlas.indices import level_indices
+from atlas.indices import level_indices, region_of
 from atlas.sheet import describe
 from geodata import store
+from indicators import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/territoire.py"
@@ -223,3 +225,54 @@ def test_a_commune_without_geometry_nor_score():
     assert f"**Superficie** : {fmt.MISSING}" in texts(at)
     assert (frame(at, "scores")["Valeur"] == fmt.MISSING).all()
     assert "Pas de jumeaux" in texts(at) and "densité" in texts(at)
+
+
+# --- the computations behind the page (atlas.territory_view) ---------------------------
+
+def test_peers_of_a_commune():
+    communes = store.attributes("communes").set_index("code")
+    groups = view.peers(describe("communes", "42218"), region_of("communes"),
+                        communes["departement"])
+    assert [label for label, _ in groups] == [
+        "Médiane des communes du département (Loire)",
+        "Médiane des communes de la région (Auvergne-Rhône-Alpes)",
+        "Médiane des communes de France"]
+    sizes = [len(codes) for _, codes in groups]
+    assert sizes == [(communes["departement"] == "42").sum(),
+                     (communes["region"] == "84").sum(), len(communes)]
+
+
+def test_profile_medians_are_taken_over_the_group():
+    result = level_indices("departements")
+    territory = describe("departements", "42")
+    groups = view.peers(territory, region_of("departements"))
+    profile = view.domain_profile(result, territory, groups)
+    deps = store.attributes("departements")
+    ara = deps.loc[deps["region"] == "84", "code"]
+    expected = result.domain_scores.loc[ara, "housing"].median()
+    assert profile.loc["housing", groups[0][0]] == pytest.approx(expected)
+    assert profile.loc["housing", "score"] == result.domain_scores.loc["42", "housing"]
+    long = view.long_profile(profile)
+    assert set(long["series"]) == {"Ce territoire", *(label for label, _ in groups)}
+
+
+def test_score_table_ranks_and_intervals():
+    result = level_indices("regions")
+    uncertainty = view.rank_intervals("regions", n_variants=20)
+    table = view.score_table(result, "84", uncertainty)
+    assert list(table.index) == ["societal", "economic", "social", "environmental",
+                                 "overall"]
+    scored = [*result.dimension_scores.notna().sum(), result.overall.notna().sum()]
+    assert table["frame_size"].tolist() == scored  # régions with a score (overseas lack some)
+    assert ((table["rank_low"] >= 1) & (table["rank_low"] <= table["rank_high"])
+            & (table["rank_high"] <= table["frame_size"])).all()
+    assert table.loc["overall", "rank"] == result.ranks.loc["84", "overall"]
+
+
+def test_indicator_table_references():
+    rows = view.indicator_table("communes", "42218", "84")
+    regions = snapshot.values("regions")
+    income = rows.set_index("id").loc["median_income_2021"]
+    assert income["region_value"] == pytest.approx(regions.loc["84", "median_income_2021"])
+    assert "Filosofi" in income["source"]
+    assert view.indicator_table("regions", "84", "84")["region_value"].isna().all()
