@@ -485,8 +485,6 @@ def test_main_js_draws_compact_layers_hatches_missing_and_shows_text_tooltips(st
         x, y = page.evaluate("""([lat, lon]) => { const p = atlasMap.map
             .latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }""", [point.y, point.x])
         page.mouse.move(x, y, steps=4)
-        page.wait_for_timeout(100)  # Leaflet handles at most one move per 32 ms
-        page.mouse.move(x + 1, y)
         page.wait_for_selector(".leaflet-tooltip:has-text('Montpellier (34172)')",
                                timeout=10_000)
         assert page.locator(".leaflet-tooltip").count() == 1

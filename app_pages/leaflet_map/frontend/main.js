@@ -449,18 +449,29 @@
     };
     if (spec.interactive) {
       // One tooltip, its text changed when the mouse enters another feature (text only).
-      var tip = L.tooltip({ sticky: true, direction: "top", offset: [0, -8] });
+      // It follows every mouse move of the map (Leaflet's canvas hover is throttled and may
+      // miss the last move); the hit test costs about 10 µs.
+      var tip = L.tooltip({ direction: "top", offset: [0, -8] });
       var shownFeature = -1;
-      path.on("mousemove", function (event) {
-        if (path.hit < 0) { return; }
+      var hide = function () {
+        shownFeature = -1;
+        if (map.hasLayer(tip)) { map.closeTooltip(tip); }
+      };
+      var follow = function (event) {
+        if (map.dragging.moving() || !path._containsPoint(event.layerPoint)) { hide(); return; }
         if (path.hit !== shownFeature) {
           shownFeature = path.hit;
           tip.setContent(tooltipOf({ feature: { properties: entry.propertiesOf(path.hit) } }));
         }
         tip.setLatLng(event.latlng);
         if (!map.hasLayer(tip)) { tip.openOn(map); }
+      };
+      path.on("add", function () { map.on("mousemove", follow); map.on("mouseout", hide); });
+      path.on("remove", function () {
+        map.off("mousemove", follow);
+        map.off("mouseout", hide);
+        hide();
       });
-      path.on("mouseout", function () { shownFeature = -1; map.closeTooltip(tip); });
     }
     return entry;
   }
