@@ -84,6 +84,12 @@ def on_pick() -> None:
         selection.select(level, code)
 
 
+def open_twin(level: str, code: str) -> None:
+    """Show a twin's sheet; the search's last pick no longer applies."""
+    st.session_state.pop(HIT_KEY, None)
+    selection.select(level, code)
+
+
 def search() -> None:
     """Text field and results list for a commune, EPCI, département or région."""
     query = st.text_input(
@@ -311,7 +317,7 @@ def twins(territory: sheet.Territory, result) -> None:
     buttons = st.columns(len(found))
     for column, code in zip(buttons, found.index, strict=True):
         column.button(f"Fiche de {names.get(code, code)}", key=f"territoire_twin_{code}",
-                      on_click=selection.select, args=(territory.level, code),
+                      on_click=open_twin, args=(territory.level, code),
                       width="stretch")
 
 

@@ -79,6 +79,11 @@ def test_search_by_name_then_pick(saint_etienne):
     assert not at.exception
     assert at.session_state["atlas_territory_code"] == "42218"
     assert at.header[0].value == "Saint-Étienne"
+    # Opening a twin's sheet clears the pick, so that the list does not contradict it.
+    twin = frame(at, "twins")["Code"].iloc[0]
+    at.button(key=f"territoire_twin_{twin}").click().run()
+    assert at.session_state["atlas_territory_code"] == twin
+    assert at.selectbox(key="territoire_search_hit").value is None
 
 
 def test_search_by_code_finds_every_level():

@@ -160,3 +160,22 @@ def test_mayor_finds_reads_and_downloads_the_sheet(page, tmp_path):
     assert "Saint-Étienne" in reader.pages[0].extract_text()
     shot(page, "9-telechargement")
     assert page.blocked == []
+
+
+def test_sheet_page_search_with_the_keyboard(page, server):  # noqa: F811
+    """The Territoire page's own search, used from the keyboard: a département."""
+    page.goto(f"{server}/territoire")
+    page.get_by_role("heading", name="Fiche du territoire").wait_for(timeout=TIMEOUT_MS)
+    field = page.get_by_role("textbox", name="Rechercher un territoire")
+    field.fill("loire")
+    field.press("Enter")
+    hits = page.get_by_role("combobox", name=re.compile("Territoires trouvés"))
+    hits.wait_for(timeout=TIMEOUT_MS)
+    hits.focus()
+    page.keyboard.type("Loire (42)")
+    page.keyboard.press("Enter")
+    wait_sheet(page, "Loire")
+    page.get_by_text("Médiane des départements de la région (Auvergne-Rhône-Alpes)").first \
+        .wait_for(timeout=TIMEOUT_MS)
+    shot(page, "departement-loire")
+    assert page.blocked == []
