@@ -258,3 +258,99 @@ def test_map_coloured_by_the_overall_index(page):
     page.get_by_text("INSEE, Filosofi 2021").first.wait_for(timeout=TIMEOUT_MS)
     assert page.blocked == []
     page.screenshot(path=SCREENSHOTS / "carte-indice-global.png", full_page=True)
+
+
+CONTRAST = """() => {
+    // WCAG 2.1 contrast of every visible text against its (blended) background.
+    const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92
+                                                        : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const blend = (top, bottom) => {
+        const a = top.length > 3 ? top[3] : 1;
+        return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a));
+    };
+    const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+            const c = parse(getComputedStyle(e).backgroundColor);
+            if (c.length && (c.length === 3 || c[3] > 0)) { layers.push(c); }
+            if (c.length === 3 || (c.length > 3 && c[3] === 1)) { break; }
+        }
+        return layers.reverse().reduce((under, c) => blend(c, under), [255, 255, 255]);
+    };
+    const failures = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.trim();
+        const el = node.parentElement;
+        if (!text || !el || !el.checkVisibility({opacityProperty: true,
+                                                  visibilityProperty: true})) { continue; }
+        // disabled controls are exempt (WCAG 1.4.3)
+        if (el.closest("[disabled], [aria-disabled='true']")) { continue; }
+        const style = getComputedStyle(el);
+        const bg = background(el);
+        const fg = blend(parse(style.color), bg);
+        const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+        const ratio = (l1 + 0.05) / (l2 + 0.05);
+        const size = parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight) >= 700);
+        const icon = /Material/.test(style.fontFamily);  // graphics: 3:1 (WCAG 1.4.11)
+        if (ratio < (large || icon ? 3 : 4.5)) {
+            failures.push(`${text.slice(0, 40)} (${ratio.toFixed(2)}, ${style.color})`);
+        }
+    }
+    return failures;
+}"""
+
+
+@pytest.fixture
+def laptop(browser, server):
+    """A 1366 × 768 page that may only talk to the local server."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.split("/")[2].rsplit(":", 1)[0] in LOCAL_HOSTS
+               else route.abort())
+    yield page
+    context.close()
+
+
+def test_all_communes_of_france_on_a_laptop_screen(laptop, server):
+    laptop.goto(f"{server}/?niveau=communes&carte=overall")
+    frame = wait_drawn(laptop, "communes,frames,regions_outline")
+    drawn = int(frame.evaluate("document.body.dataset.features").split(",")[0])
+    shapes = store.web_geometries("communes", "france")
+    assert drawn == int((shapes.geometry.notna() & ~shapes.geometry.is_empty).sum())
+    # the map is on screen without scrolling, beside the card column
+    box = laptop.locator("iframe[src*='leaflet_map']").bounding_box()
+    assert box["y"] < 400 and box["x"] + box["width"] <= 1366
+    # hovering Paris shows its score and rank (the tooltip comes from the payload)
+    x, y = frame.evaluate("""() => { const p = atlasMap.map.latLngToContainerPoint(
+                                         [48.8566, 2.3522]); return [p.x, p.y]; }""")
+    laptop.mouse.move(box["x"] + x, box["y"] + y)
+    tooltip = frame.wait_for_selector(".leaflet-tooltip", timeout=TIMEOUT_MS)
+    assert re.search(r"score \d,\d\d · rang [\d\u202f]+/", tooltip.inner_text())
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    laptop.screenshot(path=SCREENSHOTS / "carte-communes-france-1366.png")
+
+
+def test_text_contrast_is_aa_and_search_works_from_the_keyboard(laptop, server):
+    laptop.goto(server)
+    frame = wait_drawn(laptop, "regions,frames")
+    assert laptop.evaluate(CONTRAST) == []
+    assert frame.evaluate(CONTRAST) == []  # legend, zoom buttons, inset labels
+    search = laptop.get_by_role("textbox", name="Rechercher une commune")
+    search.focus()
+    laptop.keyboard.type("toulouse")
+    laptop.keyboard.press("Enter")
+    hits = laptop.get_by_role("combobox", name=re.compile("Communes trouvées"))
+    hits.wait_for(timeout=TIMEOUT_MS)
+    hits.focus()
+    laptop.keyboard.press("ArrowDown")
+    laptop.get_by_role("option", name=re.compile(r"^Toulouse \(31555\)")).wait_for()
+    laptop.keyboard.press("Enter")
+    laptop.get_by_role("heading", name="Toulouse").wait_for(timeout=TIMEOUT_MS)
+    assert laptop.evaluate(CONTRAST) == []
