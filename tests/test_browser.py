@@ -354,3 +354,13 @@ def test_text_contrast_is_aa_and_search_works_from_the_keyboard(laptop, server):
     laptop.keyboard.press("Enter")
     laptop.get_by_role("heading", name="Toulouse").wait_for(timeout=TIMEOUT_MS)
     assert laptop.evaluate(CONTRAST) == []
+
+
+@pytest.mark.parametrize("path", ["territoire", "objectif-percu", "autodiagnostic",
+                                  "donnees", "export"])
+def test_every_page_has_aa_text_contrast(laptop, server, path):
+    laptop.goto(f"{server}/{path}")
+    laptop.locator("h1").first.wait_for(timeout=TIMEOUT_MS)
+    laptop.wait_for_load_state("networkidle")
+    laptop.wait_for_timeout(1000)
+    assert laptop.evaluate(CONTRAST) == []
