@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata import insets, store
+from geodata import build, insets, store
 from geodata.crs import WEB_CRS
+from geodata.paths import geodata_dir
 
 PRECISION = 4
 """Decimals kept in coordinates (1e-4° is about 10 m, under the simplification tolerance)."""
@@ -166,7 +167,8 @@ def map_layer(level: str, region: str | None = None, classes: pd.Series | None =
         raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
     if region is not None:
         _check_region(region, root)
-    layer = _encoded_layer(level, region, None if root is None else Path(root))
+    layer = _encoded_layer(level, region, None if root is None else Path(root),
+                           _build_stamp(root))
     codes = pd.Series(layer.codes, dtype=object)
     names = layer.names
     if tips is not None:
@@ -281,8 +283,16 @@ class _EncodedLayer:
         self.scale, self.bbox = scale, bbox
 
 
+def _build_stamp(root: Path | None) -> int:
+    """Modification time of the artifacts' build report: a rebuild empties the cache."""
+    report = geodata_dir(root) / build.REPORT
+    return report.stat().st_mtime_ns if report.exists() else 0
+
+
 @lru_cache(maxsize=16)
-def _encoded_layer(level: str, region: str | None, root: Path | None) -> _EncodedLayer:
+def _encoded_layer(level: str, region: str | None, root: Path | None, stamp: int = 0
+                   ) -> _EncodedLayer:
+    """Geometry part of a layer (``stamp``: see :func:`_build_stamp`)."""
     table = _layer_territories(level, region, root)
     scale = VIEW_SCALES[NATIONAL_VIEW if region is None else REGION_VIEW]
     geometry = encode_geometries(table.geometry.to_numpy(), scale)

@@ -1,6 +1,7 @@
 """Time the web map in a real headless Chromium, offline: navigation to polygons painted.
 
-Usage: python benchmarks/bench_webmap_browser.py [--repeat 3] [--smooth 1.0] [--app]
+Usage: python benchmarks/bench_webmap_browser.py [--repeat 3] [--batch 64] [--app | --only-app]
+    [--screenshots DIR]
 
 Standalone (default, independent of the app's pages): the component's own files
 (``index.html``, ``main.js``, Leaflet) are assembled in a temporary folder with the layers
@@ -311,8 +312,6 @@ def run_app(browser, repeat: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--smooth", type=float, default=None,
-                        help="override main.js SMOOTH_FACTOR (Leaflet's smoothFactor)")
     parser.add_argument("--batch", type=int, default=None,
                         help="override main.js BATCH (features per canvas path)")
     parser.add_argument("--app", action="store_true", help="also time the real app")
@@ -328,9 +327,6 @@ def main() -> int:
         folder = component_dir(Path(tmp))
         script = folder / "main.js"
         text = script.read_text(encoding="utf-8")
-        if args.smooth is not None:
-            text = re.sub(r"var SMOOTH_FACTOR = [\d.]+;", f"var SMOOTH_FACTOR = {args.smooth};",
-                          text)
         if args.batch is not None:
             text = re.sub(r"var BATCH = \d+;", f"var BATCH = {args.batch};", text)
         script.write_text(text, encoding="utf-8")

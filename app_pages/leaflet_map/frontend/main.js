@@ -34,7 +34,7 @@
   var hatchPattern = null;
   var HIGHLIGHT = { color: "#0033cc", weight: 3.5, opacity: 1 };
   var MAX_CACHED_LAYERS = 8;
-  var SMOOTH_FACTOR = 1.0;  // Leaflet's default; see benchmarks/bench_webmap_browser.py
+  var SMOOTH_FACTOR = 1.0;  // Leaflet's default (compact layers drawn as Leaflet polygons)
   var BATCH = 64;           // features per canvas path (see benchmarks/bench_webmap_browser.py)
 
   var STYLES = {
@@ -449,8 +449,8 @@
     };
     if (spec.interactive) {
       // One tooltip, its text changed when the mouse enters another feature (text only).
-      // It follows every mouse move of the map (Leaflet's canvas hover is throttled and may
-      // miss the last move); the hit test costs about 10 µs.
+      // It follows every mouse move over the map, from the DOM: Leaflet's canvas hover events
+      // are throttled (32 ms) and may miss the last move. A hit test costs about 10 µs.
       var tip = L.tooltip({ direction: "top", offset: [0, -8] });
       var shownFeature = -1;
       var hide = function () {
@@ -458,18 +458,26 @@
         if (map.hasLayer(tip)) { map.closeTooltip(tip); }
       };
       var follow = function (event) {
-        if (map.dragging.moving() || !path._containsPoint(event.layerPoint)) { hide(); return; }
+        var point = map.mouseEventToLayerPoint(event);
+        var overControl = event.target.closest && event.target.closest(".leaflet-control");
+        if (overControl || map.dragging.moving() || !path._containsPoint(point)) {
+          hide();
+          return;
+        }
         if (path.hit !== shownFeature) {
           shownFeature = path.hit;
           tip.setContent(tooltipOf({ feature: { properties: entry.propertiesOf(path.hit) } }));
         }
-        tip.setLatLng(event.latlng);
+        tip.setLatLng(map.layerPointToLatLng(point));
         if (!map.hasLayer(tip)) { tip.openOn(map); }
       };
-      path.on("add", function () { map.on("mousemove", follow); map.on("mouseout", hide); });
+      path.on("add", function () {
+        L.DomEvent.on(map.getContainer(), "mousemove", follow);
+        L.DomEvent.on(map.getContainer(), "mouseleave", hide);
+      });
       path.on("remove", function () {
-        map.off("mousemove", follow);
-        map.off("mouseout", hide);
+        L.DomEvent.off(map.getContainer(), "mousemove", follow);
+        L.DomEvent.off(map.getContainer(), "mouseleave", hide);
         hide();
       });
     }
