@@ -100,9 +100,10 @@ st.caption(f"Fichier : `{map_name}`")
 st.header("Fiche d'un territoire")
 st.caption("Deux pages A4 en PDF : identité du territoire, profil sur les 16 domaines, "
            "scores et rangs, explications, priorités perçues (échantillon simulé) et "
-           "tableau des indicateurs. La fiche est calculée avec la méthode par défaut"
-           + ("." if method.is_default(chosen_method)
-              else ", pas avec celle choisie dans le panneau latéral."))
+           "tableau des indicateurs. Elle est calculée avec la méthode choisie dans la barre "
+           "latérale"
+           + (" (la méthode par défaut)." if method.is_default(chosen_method)
+              else " ; sa note de méthode la décrit."))
 current = selection.selected()
 other = True
 if current:
@@ -137,7 +138,7 @@ if target:
     sheet_name = options.sheet_filename(*target)
     st.download_button(
         f"Télécharger la fiche de {territory_name(*target)} (PDF)",
-        data=partial(options.sheet_bytes, *target), file_name=sheet_name,
+        data=partial(options.sheet_bytes, *target, chosen_method), file_name=sheet_name,
         mime="application/pdf", key="export_sheet_download", on_click="ignore",
         icon=":material/download:", type="primary")
     st.caption(f"Fichier : `{sheet_name}`")
@@ -148,16 +149,14 @@ elif other:
 with st.expander("Ligne de commande"):
     st.markdown("Les mêmes fichiers, sans l'application, avec la commande `atlas` du "
                 "paquet (`pip install -e .`). Carte choisie ci-dessus :")
+    map_method = chosen_method if scores else None
     st.code(options.map_command(level, what, fmt, map_name, region or None, size, scheme,
-                                north_arrow), language="bash", wrap_lines=True)
+                                north_arrow, map_method), language="bash", wrap_lines=True)
     st.markdown("La même carte pour chacune des 18 régions, dans le dossier `cartes` :")
-    st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow),
-            language="bash", wrap_lines=True)
+    st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow,
+                                 method=map_method), language="bash", wrap_lines=True)
     st.markdown("La fiche du territoire choisi ci-dessus :" if target
                 else "La fiche d'un territoire (exemple : Saint-Étienne) :")
     sheet_level, sheet_code = target or ("communes", "42218")
-    st.code(options.sheet_command(sheet_level, sheet_code), language="bash",
-            wrap_lines=True)
-    if scores and not method.is_default(chosen_method):
-        st.caption("La ligne de commande calcule toujours les scores avec la méthode par "
-                   "défaut : elle n'a pas d'option de méthode.")
+    st.code(options.sheet_command(sheet_level, sheet_code, method=chosen_method),
+            language="bash", wrap_lines=True)

@@ -354,24 +354,25 @@ def perceived(territory: sheet.Territory) -> None:
                 "répondants.")
 
 
-def pdf_bytes(level: str, code: str) -> Callable[[], bytes]:
+def pdf_bytes(level: str, code: str, method_: Method) -> Callable[[], bytes]:
     """A function that builds the PDF sheet and returns its bytes (run on click only)."""
     def build() -> bytes:
         with tempfile.TemporaryDirectory() as folder:
-            return sheet.build_sheet(level, code, Path(folder) / "fiche.pdf").read_bytes()
+            return sheet.build_sheet(level, code, Path(folder) / "fiche.pdf",
+                                     method_).read_bytes()
     return build
 
 
 def download(territory: sheet.Territory, method_: Method) -> None:
     """Button that builds and downloads the two-page PDF sheet."""
     st.download_button("Télécharger la fiche PDF (2 pages A4)",
-                       data=pdf_bytes(territory.level, territory.code),
+                       data=pdf_bytes(territory.level, territory.code, method_),
                        file_name=f"fiche-{territory.code}.pdf", mime="application/pdf",
                        on_click="ignore", icon=":material/picture_as_pdf:",
                        key="territoire_pdf")
     if not method.is_default(method_):
-        st.caption("La fiche PDF est calculée avec la méthode par défaut de l'atlas "
-                   "(sa note de méthode la décrit), non avec la méthode modifiée.")
+        st.caption("La fiche PDF est calculée avec la méthode modifiée ; sa note de "
+                   "méthode la décrit.")
 
 
 # --- the page ---------------------------------------------------------------------------

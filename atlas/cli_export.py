@@ -31,7 +31,47 @@ def add_export_commands(groups: argparse._SubParsersAction) -> None:
     sheet.add_argument("--territory", required=True, metavar="LEVEL:CODE",
                        help="e.g. communes:35238, departements:2A, regions:53")
     sheet.add_argument("--out", type=Path, required=True, help="PDF to write")
+    _method_options(sheet)
     sheet.set_defaults(run=_sheet)
+
+
+def _method_options(parser: argparse.ArgumentParser) -> None:
+    """``--normalisation``, ``--frame``, ``--aggregation``, ``--weight ID=W`` (repeatable)."""
+    from atlas.composite import AGGREGATIONS, FRAMES
+    from atlas.normalize import NORMALISERS
+
+    group = parser.add_argument_group("method (default: rank, france, arithmetic, equal "
+                                      "weights)")
+    group.add_argument("--normalisation", choices=sorted(NORMALISERS), default="rank")
+    group.add_argument("--frame", choices=FRAMES, default="france")
+    group.add_argument("--aggregation", choices=AGGREGATIONS, default="arithmetic")
+    group.add_argument("--weight", action="append", default=[], metavar="ID=W",
+                       help="weight of a dimension or domain id (repeatable), e.g. "
+                            "social=2 or health=0")
+
+
+def method_from_args(args: argparse.Namespace):
+    """The :class:`atlas.composite.Method` of the command's method options.
+
+    Raises
+    ------
+    ValueError
+        A weight that is not ``ID=number``, or an invalid combination (the message says
+        which).
+    """
+    from atlas.composite import Method
+
+    weights = {}
+    for text in args.weight:
+        ident, sep, value = text.partition("=")
+        try:
+            weights[ident.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--weight {text!r} is not ID=number (e.g. social=2)") from None
+        if not sep or not ident.strip():
+            raise ValueError(f"--weight {text!r} is not ID=number (e.g. social=2)")
+    return Method(normalisation=args.normalisation, frame=args.frame,
+                  aggregation=args.aggregation, weights=weights or None)
 
 
 def _map_options(parser: argparse.ArgumentParser, levels, formats, sizes) -> None:
@@ -45,11 +85,12 @@ def _map_options(parser: argparse.ArgumentParser, levels, formats, sizes) -> Non
                         help="quantiles, fisher_jenks or equal_interval")
     parser.add_argument("--k", type=int, default=5, help="number of classes")
     parser.add_argument("--north-arrow", action="store_true", help="draw a north arrow")
+    _method_options(parser)
 
 
 def _map_kwargs(args: argparse.Namespace) -> dict:
     return {"fmt": args.fmt, "size": args.size, "scheme": args.scheme, "k": args.k,
-            "north_arrow": args.north_arrow}
+            "north_arrow": args.north_arrow, "method": method_from_args(args)}
 
 
 def _map(args: argparse.Namespace) -> int:
@@ -111,7 +152,7 @@ def _sheet(args: argparse.Namespace) -> int:
               f"imported: {error})", file=sys.stderr)
         return 2
     try:
-        out = build_sheet(level, code, args.out)
+        out = build_sheet(level, code, args.out, method_from_args(args))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -60,23 +60,42 @@ def map_bytes(level: str, what: str, region: str | None = None, fmt: str = "png"
         return out.read_bytes()
 
 
-def sheet_bytes(level: str, code: str) -> bytes:
+def sheet_bytes(level: str, code: str, method: Method | None = None) -> bytes:
     """Build a territory's sheet (see :func:`atlas.sheet.build_sheet`) and return the PDF."""
     from atlas.sheet import build_sheet
 
     with tempfile.TemporaryDirectory(prefix="atlas-fiche-") as folder:
-        return Path(build_sheet(level, code, Path(folder) / "fiche.pdf")).read_bytes()
+        return Path(build_sheet(level, code, Path(folder) / "fiche.pdf",
+                                method)).read_bytes()
+
+
+def method_args(method: Method | None) -> list[str]:
+    """The ``atlas export`` options of ``method`` (none for the default method).
+
+    >>> method_args(Method(frame="region", weights={"social": 2}))
+    ['--frame', 'region', '--weight', 'social=2']
+    """
+    if method is None:
+        return []
+    default, args = Method(), []
+    for option in ("normalisation", "frame", "aggregation"):
+        if getattr(method, option) != getattr(default, option):
+            args += [f"--{option}", getattr(method, option)]
+    for ident, weight in method.weights or ():
+        args += ["--weight", f"{ident}={weight:g}"]
+    return args
 
 
 def map_command(level: str, what: str, fmt: str, out: str, region: str | None = None,
                 size: str = "page", scheme: str = DEFAULT_SCHEME,
-                north_arrow: bool = False) -> str:
+                north_arrow: bool = False, method: Method | None = None) -> str:
     """The ``atlas export map`` command writing the same map to ``out``.
 
     >>> map_command("communes", "overall", "png", "carte.png", "76")
     'atlas export map --level communes --what overall --format png --region 76 --out carte.png'
     """
-    args = ["atlas", "export", "map", *_map_args(level, what, fmt, size, scheme, north_arrow)]
+    args = ["atlas", "export", "map", *_map_args(level, what, fmt, size, scheme, north_arrow),
+            *method_args(method)]
     if region:
         args += ["--region", region]
     return shlex.join([*args, "--out", out])
@@ -84,7 +103,7 @@ def map_command(level: str, what: str, fmt: str, out: str, region: str | None = 
 
 def maps_command(level: str, what: str, fmt: str, size: str = "page",
                  scheme: str = DEFAULT_SCHEME, north_arrow: bool = False,
-                 out_dir: str = "cartes") -> str:
+                 out_dir: str = "cartes", method: Method | None = None) -> str:
     """The ``atlas export maps`` command writing one such map per région into ``out_dir``.
 
     >>> maps_command("departements", "domain:health", "pdf", size="slide")
@@ -92,17 +111,18 @@ def maps_command(level: str, what: str, fmt: str, size: str = "page",
     """  # noqa: E501
     return shlex.join(["atlas", "export", "maps",
                        *_map_args(level, what, fmt, size, scheme, north_arrow),
-                       "--out-dir", out_dir])
+                       *method_args(method), "--out-dir", out_dir])
 
 
-def sheet_command(level: str, code: str, out: str | None = None) -> str:
+def sheet_command(level: str, code: str, out: str | None = None,
+                  method: Method | None = None) -> str:
     """The ``atlas export sheet`` command writing a territory's sheet.
 
     >>> sheet_command("communes", "42218")
     'atlas export sheet --territory communes:42218 --out fiche-communes-42218.pdf'
     """
     return shlex.join(["atlas", "export", "sheet", "--territory", f"{level}:{code}",
-                       "--out", out or sheet_filename(level, code)])
+                       *method_args(method), "--out", out or sheet_filename(level, code)])
 
 
 def _map_args(level: str, what: str, fmt: str, size: str, scheme: str,

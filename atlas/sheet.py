@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from atlas import sheet_parts
-from atlas.composite import OVERALL, IndexResult
+from atlas.composite import OVERALL, IndexResult, Method
 from atlas.explain import explain
 from atlas.indices import LEVELS, level_indices, region_of
 from atlas.sheet_parts import Reference, Territory
@@ -34,7 +34,7 @@ LEVEL_PLURALS = {"communes": "communes", "epci": "EPCI", "departements": "dépar
                  "regions": "régions"}
 
 
-def build_sheet(level: str, code: str, out: Path) -> Path:
+def build_sheet(level: str, code: str, out: Path, method: Method | None = None) -> Path:
     """Write the sheet of territory ``code`` of ``level`` to the PDF ``out``.
 
     Parameters
@@ -45,6 +45,9 @@ def build_sheet(level: str, code: str, out: Path) -> Path:
         The territory's code, as a string (``"42218"``, ``"2A004"``, ``"84"``).
     out
         Path of the PDF to write (its folder must exist).
+    method
+        How the indices are computed (default: the atlas's default method); the sheet's
+        method note says which.
 
     Returns
     -------
@@ -56,13 +59,14 @@ def build_sheet(level: str, code: str, out: Path) -> Path:
     ValueError
         Unknown level (the message lists the valid ones) or unknown code.
     """
-    return sheet_parts.write_pdf(sheet_content(level, code), Path(out))
+    return sheet_parts.write_pdf(sheet_content(level, code, method), Path(out))
 
 
-def sheet_content(level: str, code: str) -> sheet_parts.SheetContent:
+def sheet_content(level: str, code: str,
+                  method: Method | None = None) -> sheet_parts.SheetContent:
     """Gather everything the sheet of ``code`` shows (see :func:`build_sheet`)."""
     territory = describe(level, code)
-    result = level_indices(level)
+    result = level_indices(level, method)
     return sheet_parts.SheetContent(
         territory=territory,
         level_label=LEVEL_LABELS[level],
@@ -70,10 +74,11 @@ def sheet_content(level: str, code: str) -> sheet_parts.SheetContent:
         produced=date.today(),
         result=result,
         scores=score_lines(result, code),
-        references=references(territory),
+        references=references(territory, method),
         explanations=tuple(explain(result, code)),
         indicators=indicator_rows(level, code),
         priorities=perceived_priorities(territory.region),
+        method_note=sheet_parts.method_note(method),
     )
 
 
@@ -96,7 +101,8 @@ def describe(level: str, code: str) -> Territory:
         population=float(row["population"]), area_km2=float(row["area_km2"]))
 
 
-def references(territory: Territory) -> tuple[Reference, ...]:
+def references(territory: Territory, method: Method | None = None
+               ) -> tuple[Reference, ...]:
     """Reference profiles: its département's and région's scores, and France's median.
 
     The département's (région's) scores come from the index of the départements
@@ -105,12 +111,12 @@ def references(territory: Territory) -> tuple[Reference, ...]:
     """
     refs = []
     if territory.departement and territory.level in ("communes", "epci"):
-        scores = level_indices("departements").domain_scores.loc[territory.departement]
+        scores = level_indices("departements", method).domain_scores.loc[territory.departement]
         refs.append(Reference(f"Département ({territory.departement_name})", scores))
     if territory.region and territory.level != "regions":
-        scores = level_indices("regions").domain_scores.loc[territory.region]
+        scores = level_indices("regions", method).domain_scores.loc[territory.region]
         refs.append(Reference(f"Région ({territory.region_name})", scores))
-    median = level_indices(territory.level).domain_scores.median()
+    median = level_indices(territory.level, method).domain_scores.median()
     refs.append(Reference(f"Médiane des {LEVEL_PLURALS[territory.level]} de France", median))
     return tuple(refs)
 
@@ -217,19 +223,26 @@ def _name(level: str, code: str | None) -> str | None:
 def score_lines(result: IndexResult, code: str) -> tuple[tuple[str, float, str], ...]:
     """(French label, score, « rang x sur N ») of each dimension, then the overall index.
 
-    Rank 1 is the most fragile territory of France at the same level.
+    Rank 1 is the most fragile territory of the frame (France, or the territory's région)
+    at the same level.
     """
+    frame = (None if result.groups is None
+             else result.groups.reindex(result.overall.index) == result.groups.get(code))
     lines = []
     for dimension in DIMENSIONS:
         lines.append((dimension.label, *_rank(result.dimension_scores[dimension.id],
-                                               result.ranks[dimension.id], code)))
-    lines.append(("Indice global", *_rank(result.overall, result.ranks[OVERALL], code)))
+                                               result.ranks[dimension.id], code, frame)))
+    lines.append(("Indice global", *_rank(result.overall, result.ranks[OVERALL], code,
+                                          frame)))
     return tuple(lines)
 
 
-def _rank(scores: pd.Series, ranks: pd.Series, code: str) -> tuple[float, str]:
+def _rank(scores: pd.Series, ranks: pd.Series, code: str,
+          frame: pd.Series | None = None) -> tuple[float, str]:
     score = float(scores.loc[code])
     if np.isnan(score):
         return score, "non calculé"
+    size = int(scores.notna().sum() if frame is None else scores[frame].notna().sum())
+    where = "" if frame is None else " de sa région"
     return score, (f"rang {sheet_parts.fr_int(int(ranks.loc[code]))} "
-                   f"sur {sheet_parts.fr_int(int(scores.notna().sum()))}")
+                   f"sur {sheet_parts.fr_int(size)}{where}")

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
-from atlas.composite import IndexResult  # noqa: E402
+from atlas.composite import IndexResult, Method  # noqa: E402
 from atlas.explain import DomainExplanation  # noqa: E402
 from atlas.survey.model import SIMULATED_LABEL  # noqa: E402
 from geodata import insets, store  # noqa: E402
@@ -124,6 +124,23 @@ class SheetContent:
     explanations: tuple[DomainExplanation, ...]
     indicators: pd.DataFrame
     priorities: pd.DataFrame
+    method_note: str = METHOD_NOTE
+
+
+def method_note(method: Method | None = None) -> str:
+    """The sheet's method note: :data:`METHOD_NOTE`, or the choices of another method."""
+    if method is None or method == Method():
+        return METHOD_NOTE
+    from atlas.export_map import method_text
+
+    choices = method_text(method).removeprefix("Score de fragilité : ")
+    return (f"Méthode modifiée par l'utilisateur de l'atlas : {choices}. Score d'un domaine "
+            "= moyenne de ses indicateurs, d'une dimension = moyenne de ses domaines, indice "
+            "global = moyenne des dimensions. Un score n'est calculé que si au moins la "
+            "moitié de ses composantes est disponible. Les valeurs des EPCI, départements "
+            "et régions sont recalculées à partir des effectifs, jamais en moyennant les "
+            "scores des communes. Rang 1 = territoire le plus fragile. Sources et "
+            "millésimes : tableau des indicateurs (page 2).")
 
 
 # --- formatting ------------------------------------------------------------------------
@@ -191,7 +208,7 @@ def first_page(content: SheetContent) -> Figure:
     score_block(fig, content, x=0.69, y=0.675)
     explanation_block(fig, content, y=0.455)
     priority_block(fig, content, y=0.235)
-    text_block(fig, METHOD_NOTE, x=0.52, y=0.235, width=76, size=6.3)
+    text_block(fig, content.method_note, x=0.52, y=0.235, width=76, size=6.3)
     fig.text(0.5, 0.012, "Atlas des fragilités territoriales — page 1/2", ha="center",
              fontsize=6, color=GREY)
     return fig

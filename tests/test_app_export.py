@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from atlas import export_options as options
 from atlas.cli import _parser
+from atlas.cli_export import method_from_args
 from atlas.composite import Method
 from atlas.export_map import INDEX_METHOD, method_text, texts
 from geodata import store
@@ -90,7 +91,7 @@ def test_the_sidebar_method_goes_into_the_map(page):
     assert not page.exception
     assert "Score de fragilité : min-max" in captions(page)
     assert any("s'applique à cette carte" in i.value for i in page.info)
-    assert any("n'a pas d'option de méthode" in c.value for c in page.caption)
+    assert all("--normalisation minmax" in code for code in codes(page))  # map, maps, sheet
     page.selectbox(key="export_what").select("density").run()  # a value, not a score
     assert not any("s'applique à cette carte" in i.value for i in page.info)
     assert "Habitants par km²" in captions(page)
@@ -140,6 +141,26 @@ def test_commands_are_valid_for_the_real_command_line():
     assert (batch.level, batch.fmt, str(batch.out_dir)) == ("epci", "pdf", "cartes")
     sheet = parser.parse_args(shlex.split(options.sheet_command("communes", "2A004"))[1:])
     assert sheet.territory == "communes:2A004"
+    assert method_from_args(sheet) == Method()
+
+
+def test_commands_carry_the_sidebar_method():
+    parser = _parser()
+    chosen = Method(normalisation="minmax", frame="region", aggregation="geometric",
+                    weights={"social": 2.0, "health": 0.0})
+    for command in (options.map_command("epci", "overall", "png", "x.png", method=chosen),
+                    options.maps_command("epci", "overall", "pdf", method=chosen),
+                    options.sheet_command("communes", "42218", method=chosen)):
+        assert method_from_args(parser.parse_args(shlex.split(command)[1:])) == chosen
+    with pytest.raises(ValueError, match="ID=number"):
+        method_from_args(parser.parse_args(["export", "sheet", "--territory", "regions:84",
+                                            "--out", "x.pdf", "--weight", "social"]))
+
+
+def test_sheet_follows_the_method():
+    data = options.sheet_bytes("departements", "42", Method(frame="region"))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Méthode modifiée" in text and "de sa région" in text
 
 
 def test_png_bytes(geodata_root):

@@ -195,7 +195,7 @@ def test_non_default_method_is_applied_and_said():
     result = level_indices("communes", Method(normalisation="minmax"))
     scores = frame(at, "scores").set_index("Score")
     assert scores.loc["Indice global", "Valeur"] == fmt.decimal(result.overall.loc["31555"], 2)
-    assert "méthode par défaut" in texts(at)  # the PDF keeps the default method
+    assert "La fiche PDF est calculée avec la méthode modifiée" in texts(at)
 
 
 @pytest.mark.parametrize("level, code, name, references", [
