@@ -151,6 +151,19 @@ def sources(key: str) -> None:
                                    for i in indicators))
 
 
+def domain_lines(items: list, fragile: bool) -> str:
+    """Markdown list of the most (``fragile``) or least fragile domains and their drivers."""
+    catalogue = load_catalogue()
+    lines = []
+    for item in (i for i in items if i.fragile is fragile):
+        drivers = " ; ".join(
+            f"{catalogue.by_id(d.indicator).label} : {fmt.indicator_value(d.value)} "
+            f"{catalogue.by_id(d.indicator).unit}" for d in item.drivers)
+        lines.append(f"- **{item.label}** — rang {fmt.integer(item.rank)} sur "
+                     f"{fmt.integer(item.frame_size)}. {drivers}")
+    return "\n".join(lines) or "- aucun"
+
+
 def explanation(level: str, code: str) -> None:
     """The territory's three most and least fragile domains, and the indicators behind."""
     result = data.indices(level, method.current())
@@ -160,17 +173,9 @@ def explanation(level: str, code: str) -> None:
     if not items:
         st.caption("Aucun domaine n'a assez de données pour ce territoire.")
         return
-    catalogue = load_catalogue()
     with st.expander("Pourquoi ? Domaines les plus et les moins fragiles", expanded=False):
         for fragile in (True, False):
             st.markdown("**Plus fragiles**" if fragile else "**Moins fragiles**")
-            lines = []
-            for item in (i for i in items if i.fragile is fragile):
-                drivers = " ; ".join(
-                    f"{catalogue.by_id(d.indicator).label} : {fmt.decimal(d.value, 1)} "
-                    f"{catalogue.by_id(d.indicator).unit}" for d in item.drivers)
-                lines.append(f"- {item.label} — rang {fmt.integer(item.rank)} sur "
-                             f"{fmt.integer(item.frame_size)} ({drivers})")
-            st.markdown("\n".join(lines) or "- aucun")
+            st.markdown(domain_lines(items, fragile))
         st.caption("Rang 1 = le plus fragile du cadre de comparaison pour ce niveau ; "
-                   "entre parenthèses, les indicateurs qui pèsent le plus.")
+                   "pour chaque domaine, les indicateurs qui pèsent le plus.")

@@ -80,6 +80,18 @@ def decimal(value: object, decimals: int = 3) -> str:
     return f"{float(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
 
 
+def indicator_value(value: object) -> str:
+    """An indicator value with decimals suited to its size, or ``non disponible``.
+
+    >>> indicator_value(12345.6), indicator_value(43.14), indicator_value(0.456)
+    ('12 346', '43,1', '0,46')
+    """
+    if _missing(value):
+        return MISSING
+    size = abs(float(value))
+    return decimal(value, 0 if size >= 1000 else 1 if size >= 10 else 2)
+
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
 

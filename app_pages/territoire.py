@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, fmt, method, selection
+from app_pages import cards, data, fmt, method, selection
 from atlas import sheet
 from atlas import territory_view as view
 from atlas import twins as twins_module
@@ -18,7 +18,6 @@ from atlas.indices import LEVELS, region_of
 from atlas.survey.model import SIMULATED_LABEL
 from atlas.uncertainty import Uncertainty
 from geodata.search import find, normalise
-from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAIN_BY_ID
 
 SEARCH_KEY = "territoire_search"
@@ -236,29 +235,13 @@ def explanations(result, territory: sheet.Territory) -> None:
     if not items:
         st.info("Aucun domaine n'a assez de données pour ce territoire.")
         return
-    catalogue = load_catalogue()
     columns = st.columns(2)
     for column, fragile in zip(columns, (True, False), strict=True):
         with column:
             st.markdown("**Les plus fragiles**" if fragile else "**Les moins fragiles**")
-            lines = []
-            for item in (i for i in items if i.fragile is fragile):
-                drivers = " ; ".join(
-                    f"{catalogue.by_id(d.indicator).label} : {value_text(d.value)} "
-                    f"{catalogue.by_id(d.indicator).unit}" for d in item.drivers)
-                lines.append(f"- **{item.label}** — rang {fmt.integer(item.rank)} sur "
-                             f"{fmt.integer(item.frame_size)}. {drivers}")
-            st.markdown("\n".join(lines) or "- aucun")
+            st.markdown(cards.domain_lines(items, fragile))
     st.caption("Domaines classés selon la place du territoire parmi ceux de son cadre de "
                "comparaison ; pour chacun, les indicateurs qui pèsent le plus.")
-
-
-def value_text(value: float) -> str:
-    """An indicator value in French, with decimals suited to its size."""
-    if pd.isna(value):
-        return fmt.MISSING
-    size = abs(value)
-    return fmt.decimal(value, 0 if size >= 1000 else 1 if size >= 10 else 2)
 
 
 def indicators(territory: sheet.Territory) -> None:
@@ -267,10 +250,10 @@ def indicators(territory: sheet.Territory) -> None:
     rows = view.indicator_table(territory.level, territory.code, territory.region)
     table = pd.DataFrame({
         "Domaine": rows["domain_label"], "Indicateur": rows["label"],
-        "Valeur": rows["value"].map(value_text), "Unité": rows["unit"]})
+        "Valeur": rows["value"].map(fmt.indicator_value), "Unité": rows["unit"]})
     if territory.level != "regions":
-        table["Région"] = rows["region_value"].map(value_text)
-    table["France"] = rows["france"].map(value_text)
+        table["Région"] = rows["region_value"].map(fmt.indicator_value)
+    table["France"] = rows["france"].map(fmt.indicator_value)
     if territory.level != "communes":
         table["Population couverte"] = rows["coverage"].map(
             lambda v: fmt.MISSING if pd.isna(v) else f"{fmt.integer(round(100 * v))} %")

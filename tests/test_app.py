@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_support import map_args, open_app, table_with
 from streamlit.testing.v1 import AppTest
 
 from app_pages import fmt
@@ -29,21 +30,9 @@ PAGES = ["app_pages/carte.py", "app_pages/territoire.py", "app_pages/donnees.py"
 NNBSP = "\u202f"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built():
-    store.ensure_built()
-
-
 @pytest.fixture
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
-
-
-def map_args(at: AppTest) -> dict:
-    """Arguments of the Leaflet component in the current run."""
-    (component,) = at.get("component_instance")
-    assert component.proto.component_name.endswith("leaflet_map")
-    return json.loads(component.proto.json_args)
+    return open_app()
 
 
 def layer_features(args: dict, i: int = 0) -> list[dict]:
@@ -55,12 +44,6 @@ def layer_features(args: dict, i: int = 0) -> list[dict]:
                 for c, n, k in zip(decoded["code"], decoded["name"], decoded["cls"],
                                    strict=True)]
     return json.loads(text)["features"]
-
-
-def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The one dataframe of the page that has ``column``."""
-    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
-    return found
 
 
 def card_text(at: AppTest) -> str:

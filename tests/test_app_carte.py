@@ -1,11 +1,11 @@
 """The Carte page's choices: level, classification, palette, table, method and its effect."""
 
 import doctest
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_support import map_args, open_app, table_with
 from streamlit.testing.v1 import AppTest
 
 from app_pages import map_click
@@ -17,19 +17,9 @@ from geodata import store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built():
-    store.ensure_built()
-
-
 @pytest.fixture
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180).run()
-
-
-def map_args(at: AppTest) -> dict:
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
+    return open_app()
 
 
 def layer(at: AppTest, i: int = 0) -> pd.DataFrame:
@@ -39,8 +29,7 @@ def layer(at: AppTest, i: int = 0) -> pd.DataFrame:
 
 
 def map_table(at: AppTest) -> pd.DataFrame:
-    (found,) = [d.value for d in at.dataframe if "frame_size" in d.value.columns]
-    return found
+    return table_with(at, "frame_size")
 
 
 def drawable(level: str) -> set[str]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from app_support import open_app, table_with
 from streamlit.testing.v1 import AppTest
 
 from app_pages import catalogue_view
@@ -14,24 +13,12 @@ from geodata.search import normalise
 from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/donnees.py"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def built():
-    store.ensure_built()
 
 
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
-    return at.switch_page(PAGE).run()
-
-
-def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    (found,) = [d.value for d in at.dataframe if column in d.value.columns]
-    return found
+    return open_app(PAGE)
 
 
 def catalogue_table(at: AppTest) -> pd.DataFrame:

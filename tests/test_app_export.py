@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 import shlex
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
+from app_support import open_app
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -21,22 +21,14 @@ from atlas.cli import _parser
 from atlas.cli_export import method_from_args
 from atlas.composite import Method
 from atlas.export_map import INDEX_METHOD, method_text, texts
-from geodata import store
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/export.py"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built():
-    store.ensure_built()
-
-
 @pytest.fixture
 def page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
-    return at.switch_page(PAGE).run()
+    return open_app(PAGE)
 
 
 def downloads(at: AppTest) -> list[str]:

@@ -2,10 +2,10 @@
 
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_support import open_app
 from streamlit.testing.v1 import AppTest
 
 from app_pages.leaflet_map import component_dir
@@ -13,21 +13,13 @@ from atlas import autodiagnostic as auto
 from atlas import compare
 from atlas.indices import level_indices
 from atlas.survey.model import SIMULATED_LABEL
-from geodata import store
 
-ROOT = Path(__file__).resolve().parents[1]
 GAP_PAGE, AUTO_PAGE = "app_pages/objectif_percu.py", "app_pages/autodiagnostic.py"
 RANKING = ["health", "housing", "poverty", "education", "mobility", "digital"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def built():
-    store.ensure_built()
-
-
 def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
-    return at.switch_page(page).run()
+    return open_app(page)
 
 
 def maps(at: AppTest) -> dict[str, dict]:

@@ -79,10 +79,11 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page that may only talk to the local server: anything else is aborted."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def offline_page(context):
+    """A new page of ``context`` that may only talk to the local server.
+
+    Any other request is aborted and its address appended to ``page.blocked``.
+    """
     page = context.new_page()
     page.blocked = []
 
@@ -96,6 +97,14 @@ def page(browser, server):
             route.abort()
 
     page.route("**/*", only_local)
+    return page
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that may only talk to the local server: anything else is aborted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = offline_page(context)
     page.goto(server)
     yield page
     context.close()
@@ -310,11 +319,7 @@ CONTRAST = """() => {
 def laptop(browser, server):
     """A 1366 × 768 page that may only talk to the local server."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_()
-               if route.request.url.split("/")[2].rsplit(":", 1)[0] in LOCAL_HOSTS
-               else route.abort())
-    yield page
+    yield offline_page(context)
     context.close()
 
 

@@ -12,11 +12,10 @@ import re
 
 import pytest
 from test_browser import (  # noqa: F401  (fixtures)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LOCAL_HOSTS,
     SCREENSHOTS,
     TIMEOUT_MS,
+    browser,
+    offline_page,
     server,
     wait_drawn,
 )
@@ -25,34 +24,12 @@ pytestmark = pytest.mark.browser
 SHEET_TIMEOUT_MS = 180_000  # first display of a commune: indices and 200 method variants
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser, server):  # noqa: F811
     """A laptop-sized page that may only talk to the local server, downloads allowed."""
     context = browser.new_context(viewport={"width": 1366, "height": 768},
                                   accept_downloads=True, locale="fr-FR")
-    page = context.new_page()
-    page.blocked = []
-
-    def only_local(route):
-        url = route.request.url
-        host = url.split("/")[2].rsplit(":", 1)[0] if "://" in url else ""
-        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            page.blocked.append(url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    page = offline_page(context)
     page.goto(server)
     yield page
     context.close()
