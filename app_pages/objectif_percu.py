@@ -64,7 +64,9 @@ view = st.radio("Carte", list(VIEWS), key="gap_view", horizontal=True, format_fu
                 label_visibility="collapsed")
 if view == "gap":
     leaflet_map([Layer("gap", data.gap_payload(level, actor, domain, current), interactive=True,
-                       fit=True, weight=0.8)], key=MAP_KEY, height=520,
+                       fit=True, weight=0.8),
+                 Layer("frames", data.inset_frames(), style="frame", fit=True, weight=1.0)],
+                key=MAP_KEY, height=520,
                 legend=Legend(f"{DOMAIN_BY_ID[domain].label} : écart de rang{note}",
                               GAP_LABELS, missing="aucun répondant", colours=GAP_COLOURS),
                 on_change=on_map_click)
@@ -87,7 +89,9 @@ if view == "gap":
                                     "n eff.", format="%.0f"),
                                 "category": "Constat"})
 else:
-    leaflet_map([Layer("rho", data.spearman_payload(level, actor, current), fit=True, weight=0.8)],
+    leaflet_map([Layer("rho", data.spearman_payload(level, actor, current), fit=True,
+                       weight=0.8),
+                 Layer("frames", data.inset_frames(), style="frame", fit=True, weight=1.0)],
                 key="gap_rho_map", height=520,
                 legend=Legend(f"Corrélation de Spearman objectif / perçu{note}", RHO_LABELS,
                               missing="non calculable", colours=RHO_COLOURS))
