@@ -65,7 +65,7 @@ def classes(key: str, level: str, scheme: str = "quantiles", k: int = 5,
                              decimals=2 if mapped.is_index(key) else 1)
 
 
-@st.cache_resource(show_spinner="Calcul des indices…", max_entries=12)
+@st.cache_resource(show_spinner="Calcul des indices…", max_entries=8)
 def indices(level: str, method: Method | None = None) -> IndexResult:
     """The :class:`atlas.composite.IndexResult` of ``level`` (read-only, shared)."""
     return level_indices(level, method)

@@ -60,7 +60,7 @@ def level_indices(level: str, method: Method | None = None,
     return _level_indices(level, method or Method(), directory)
 
 
-@lru_cache(maxsize=12)  # 4 levels x a few methods; a communes result is ~100 MB
+@lru_cache(maxsize=8)  # 4 levels x 2 methods; a communes result holds about 60 MB
 def _level_indices(level: str, method: Method, directory: Path | None) -> IndexResult:
     catalogue = load_catalogue()
     values = snapshot.values(level, directory, catalogue)
