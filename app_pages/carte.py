@@ -60,6 +60,11 @@ def on_region_pick() -> None:
         st.session_state.map_level = "communes"
 
 
+def on_frame_pick() -> None:
+    """The frame chosen on the map is the method's frame (sidebar), for every page."""
+    st.session_state[method.KEYS["frame"]] = st.session_state.map_frame
+
+
 def on_level_pick() -> None:
     """A new level: the selected territory no longer belongs to the map."""
     st.session_state.atlas_selected = None
@@ -138,8 +143,13 @@ with search_col:
         placeholder="Nom ou code INSEE, par exemple « saint etienne » ou « 42218 »",
         help="Les accents, majuscules, tirets et apostrophes sont ignorés ; « st » vaut "
              "« saint ». Validez avec Entrée, puis choisissez la commune dans la liste.")
-with options_col.popover("Classes et palette", icon=":material/palette:",
+with options_col.popover("Cadre, classes, palette", icon=":material/palette:",
                          width="stretch", disabled=what == mapped.DENSITY):
+    st.session_state.map_frame = st.session_state[method.KEYS["frame"]]
+    st.radio("Comparer chaque territoire à", list(method.FRAMES), key="map_frame",
+             format_func=method.FRAMES.get, on_change=on_frame_pick, horizontal=True,
+             help="Le même réglage que « Cadre de comparaison » dans la méthode de la "
+                  "barre latérale : il vaut pour toutes les pages.")
     scheme = st.selectbox("Classes", list(SCHEME_LABELS), key="map_scheme",
                           format_func=SCHEME_LABELS.get,
                           help="Bornes des classes calculées sur tous les territoires du "

@@ -158,6 +158,20 @@ def test_a_method_change_is_noted_and_its_effect_mapped(app):
     assert not any("Méthode modifiée" in i.value for i in app.info)
 
 
+def test_the_frame_chosen_on_the_map_is_the_sidebar_method(app):
+    app.selectbox(key="map_what").select("overall").run()
+    app.radio(key="map_frame").set_value("region").run()
+    assert not app.exception
+    assert app.radio(key="method_frame").value == "region"
+    assert "dans sa région" in map_table_note(app)
+    app.radio(key="method_frame").set_value("france").run()
+    assert app.radio(key="map_frame").value == "france"
+
+
+def map_table_note(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption if "rang 1" in c.value.lower())
+
+
 def test_rank_change_standing_is_frame_relative():
     ranks = pd.Series([1, 2, 1, 2, 3], index=list("abcde"), dtype="Int64")
     groups = pd.Series(["x", "x", "y", "y", "y"], index=list("abcde"))
