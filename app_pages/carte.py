@@ -178,6 +178,11 @@ current = method.current()
 st.query_params.update({"niveau": level, "carte": what, "region": region or "france"})
 if not method.is_default(current):
     st.info(method.describe(current), icon=":material/tune:")
+if current.frame == "region" and level == "regions" and what != mapped.DENSITY \
+        and not what.startswith("indicator:"):
+    st.warning("Comparées au sein de leur région, les régions n'ont pas de score : chacune "
+               "est seule dans son cadre de comparaison. Choisissez un autre niveau ou la "
+               "France entière comme cadre.", icon=":material/info:")
 show_change = (not method.is_default(current) and mapped.is_index(what)
                and st.toggle("Montrer l'effet de la méthode : évolution de la position de "
                              "chaque territoire par rapport à la méthode par défaut",

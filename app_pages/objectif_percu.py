@@ -43,6 +43,10 @@ comparison = data.gap_comparison(level, actor, current)
 if not method.is_default(current):
     st.info(method.describe(current) + " Le profil objectif et son incertitude en tiennent "
             "compte.", icon=":material/tune:")
+if current.frame == "region" and level == "region":
+    st.warning("Comparées au sein de leur région, les régions n'ont pas de profil objectif : "
+               "chacune est seule dans son cadre de comparaison. Choisissez les départements "
+               "ou la France entière comme cadre.", icon=":material/info:")
 note = f" — {SIMULATED_LABEL}" if comparison.simulated else ""
 if comparison.simulated:
     st.warning(f"Enquête : {SIMULATED_LABEL}. Les perceptions affichées ne sont pas des "

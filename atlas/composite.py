@@ -21,6 +21,10 @@ indicators say, so it is taken on shifted scores: ``exp(sum w log(s + e)) - e`` 
 ``e = GEOMETRIC_OFFSET`` (0.01). A zero still weighs heavily (that is the point of
 limited compensability) but does not erase the rest; equal scores give that score back.
 
+A territory alone in its frame (an overseas département, or any région, when each is
+compared within its own région) has missing scores, with a reason, rather than the 0 its
+normalisation gives it: being the only one compared says nothing of its fragility.
+
 Zero weight means left out: an indicator (domain, dimension) of weight 0 is not a member
 of its group, and a domain without any indicator in ``meta`` is left out of its dimension
 (its score is NaN, with a reason).
@@ -42,6 +46,8 @@ AGGREGATIONS = ("arithmetic", "geometric")
 FRAMES = ("france", "region")
 OVERALL = "overall"
 """Column name of the overall index in :attr:`IndexResult.ranks`."""
+ALONE_REASON = "seul territoire de son cadre de comparaison (sa région)"
+"""Reason of the missing scores of a territory alone in its frame (see :func:`alone_in_frame`)."""
 GEOMETRIC_OFFSET = 0.01
 """Shift ``e`` of the geometric mean ``exp(sum w log(s + e)) - e`` (see module docstring)."""
 
@@ -440,11 +446,31 @@ def compute_indices(values: pd.DataFrame, meta: pd.DataFrame, method: Method | N
     overall, overall_reason = _level(
         (tree.overall,), dimension_scores, share_overall, method.geometric,
         ("dimension", "dimensions"), "aucune dimension renseignée")
+    alone = alone_in_frame(groups)
+    for table, reasons in ((domain_scores, domain_reasons),
+                           (dimension_scores, dimension_reasons), (overall, overall_reason)):
+        table.loc[alone] = np.nan
+        reasons.loc[alone] = ALONE_REASON
     ranks = fragility_rank(
         pd.concat([domain_scores, dimension_scores, overall], axis=1), groups)
     return IndexResult(method, meta, values, groups, scores, domain_scores, domain_reasons,
                        dimension_scores, dimension_reasons, overall[OVERALL],
                        overall_reason[OVERALL], ranks, tree)
+
+
+def alone_in_frame(groups: pd.Series | None) -> pd.Index:
+    """Territories that are the only member of their frame (none for the France frame).
+
+    With nobody to be compared with, a rank, a min-max or a z-score says nothing: their
+    scores are left missing (:data:`ALONE_REASON`), not set to "least fragile".
+
+    >>> alone_in_frame(pd.Series(["84", "84", "01"], index=["01001", "01002", "97101"])).tolist()
+    ['97101']
+    """
+    if groups is None:
+        return pd.Index([])
+    sizes = groups.map(groups.value_counts())
+    return groups.index[sizes.to_numpy() == 1]
 
 
 def _level(groups: Sequence[Group], parts: pd.DataFrame, min_share: float, geometric: bool,

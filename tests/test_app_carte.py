@@ -163,6 +163,10 @@ def test_the_frame_chosen_on_the_map_is_the_sidebar_method(app):
     app.radio(key="map_frame").set_value("region").run()
     assert not app.exception
     assert app.radio(key="method_frame").value == "region"
+    # each région alone in its frame: no score, and the page says why
+    assert any("seule dans son cadre" in w.value for w in app.warning)
+    assert layer(app)["cls"].isna().all()
+    app.segmented_control(key="map_level").set_value("departements").run()
     assert "dans sa région" in map_table_note(app)
     app.radio(key="method_frame").set_value("france").run()
     assert app.radio(key="map_frame").value == "france"

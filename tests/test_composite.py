@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from atlas.composite import (
+    ALONE_REASON,
     DIMENSION_IDS,
     DOMAIN_IDS,
     Method,
@@ -251,11 +252,16 @@ def test_region_frame_ranks_within_regions(data, method):
                       min_share=method.min_share)
     together = compute_indices(values, BIG_META, regional, region)
     for code in region.unique():
+        if (region == code).sum() == 1:  # alone in its frame: nothing to compare with
+            assert together.overall[region == code].isna().all()
+            assert (together.overall_reason[region == code] == ALONE_REASON).all()
+            continue
         alone = compute_indices(values[region == code], BIG_META, method)
         pd.testing.assert_frame_equal(together.ranks[region == code], alone.ranks)
         pd.testing.assert_series_equal(together.overall[region == code], alone.overall)
     # and rank 1 is attained in every région that has an overall score
     best = together.ranks["overall"].groupby(region).min().dropna()
+    assert together.ranks["overall"][region.map(region.value_counts()) == 1].isna().all()
     assert (best == 1).all()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from atlas import mapped
 from atlas.classify import classify
-from atlas.composite import Method
+from atlas.composite import ALONE_REASON, Method
 from atlas.indices import indicator_meta, level_indices, region_of
 from indicators import snapshot
 from indicators.domains import DOMAINS
@@ -45,7 +45,12 @@ def test_regional_frame_ranks_within_each_region():
     for region, group in ranks.dropna().groupby(regions.reindex(ranks.dropna().index)):
         assert group.min() == 1 and group.max() == len(group), region
         ranked += 1
-    assert ranked >= 16
+    assert ranked == 13  # the 13 régions of metropolitan France
+    # each overseas département is alone in its région: no score, and the reason says so
+    overseas = ["971", "972", "973", "974", "976"]
+    assert result.overall[overseas].isna().all()
+    assert set(result.overall_reason[overseas]) == {ALONE_REASON}
+    assert result.ranks.loc[overseas].isna().all().all()
 
 
 def test_every_epci_has_a_region():
