@@ -213,7 +213,7 @@ with map_col:
     elif level in ("communes", "epci"):
         layers.append(Layer("departements", data.outline_payload("departements", region),
                             style="outline", weight=1.6))
-    leaflet_map(layers, key=MAP_KEY, highlight=selected, legend=map_legend, height=520,
+    leaflet_map(layers, key=MAP_KEY, highlight=selected, legend=map_legend, height=470,
                 on_change=on_map_click)
     note = data.rank_note(what, level, current)
     st.caption(("Tableau de la carte ci-dessous (triable). " + note.capitalize() +
