@@ -203,6 +203,8 @@ def test_layers_are_published_once_by_content(tmp_path):
 def test_layer_style_is_checked():
     with pytest.raises(ValueError, match="valid styles"):
         Layer("x", "{}", style="heatmap")
+    with pytest.raises(ValueError, match="frames carry their labels"):
+        Layer("frames", webmap.map_layer("regions"), style="frame")
 
 
 def test_french_formatting():

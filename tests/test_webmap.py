@@ -332,24 +332,17 @@ def test_map_layer_geometry_is_cached_but_classes_are_not():
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_javascript_decoders_agree_with_python():
+def test_javascript_decoder_agrees_with_python():
     script = MAIN_JS.read_text(encoding="utf-8")
     start = script.index("  var DIGIT = ")
     end = script.index("  // A uniform grid over the features' boxes")
     payload = json.loads(webmap.map_layer("communes", "76"))
     sample = {"scale": payload["scale"], "geometry": payload["geometry"][:300]}
-    # Both decoders of main.js: into Leaflet latlngs (decodeGeometry), and into typed arrays
-    # of Web Mercator units (decodeShapes), turned back into degrees here.
+    # The decoder of main.js: into typed arrays of Web Mercator units (decodeShapes),
+    # turned back into degrees here.
     program = (
-        "var L = {LatLng: function (lat, lng) { this.lat = lat; this.lng = lng; }};\n"
-        + script[start:end]
+        script[start:end]
         + "var data = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
-        "var out = data.geometry.map(function (g) {\n"
-        "  var d = decodeGeometry(g, data.scale);\n"
-        "  var polygons = Array.isArray(d[0][0]) ? d : [d];\n"
-        "  return polygons.map(function (p) { return p.map(function (r) {\n"
-        "    return r.map(function (ll) { return [ll.lng, ll.lat]; }); }); });\n"
-        "});\n"
         "var s = decodeShapes(data), shapes = [];\n"
         "for (var f = 0; f < s.count; f++) {\n"
         "  var polygons = [];\n"
@@ -365,7 +358,7 @@ def test_javascript_decoders_agree_with_python():
         "  }\n"
         "  shapes.push(polygons);\n"
         "}\n"
-        "process.stdout.write(JSON.stringify([out, shapes]));\n")
+        "process.stdout.write(JSON.stringify([shapes]));\n")
     result = subprocess.run(["node", "-e", program], input=json.dumps(sample),
                             capture_output=True, text=True, check=True, timeout=60)
     for from_js in json.loads(result.stdout):

@@ -73,6 +73,9 @@ class Layer:
         """Reject an unknown style at once."""
         if self.style not in STYLES:
             raise ValueError(f"unknown style {self.style!r}; valid styles: {list(STYLES)}")
+        if self.style == "frame" and self.geojson.startswith('{"type":"AtlasLayer"'):
+            raise ValueError(f"layer {self.id!r}: inset frames carry their labels as "
+                             "GeoJSON features, not a compact AtlasLayer payload")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,6 @@
   var hatchPattern = null;
   var HIGHLIGHT = { color: "#0033cc", weight: 3.5, opacity: 1 };
   var MAX_CACHED_LAYERS = 8;
-  var SMOOTH_FACTOR = 1.0;  // Leaflet's default (compact layers drawn as Leaflet polygons)
   var BATCH = 64;           // features per canvas path (see benchmarks/bench_webmap_browser.py)
 
   var STYLES = {
@@ -159,36 +158,6 @@
   })();
   var COMMA = 44;
   var SEMICOLON = 59;
-
-  // One feature's geometry string of an "AtlasLayer" payload (see atlas.webmap.LAYER_TYPE)
-  // into Leaflet latlngs: [ring, ...] for one polygon, [[ring, ...], ...] for several.
-  function decodeGeometry(text, scale) {
-    var polygons = [];
-    var rings = [];
-    var ring = [];
-    var x = 0, y = 0, value = 0, shift = 0, haveX = false, dx = 0;
-    for (var i = 0, n = text.length; i < n; i++) {
-      var c = text.charCodeAt(i);
-      if (c === COMMA || c === SEMICOLON) {
-        rings.push(ring);
-        ring = [];
-        if (c === SEMICOLON) { polygons.push(rings); rings = []; }
-        continue;
-      }
-      var chunk = DIGIT[c];
-      value |= (chunk & 31) << shift;
-      if (chunk & 32) { shift += 5; continue; }
-      var number = (value & 1) ? -((value + 1) / 2) : value / 2;
-      value = 0; shift = 0;
-      if (!haveX) { dx = number; haveX = true; continue; }
-      haveX = false;
-      x += dx; y += number;
-      ring.push(new L.LatLng(y / scale, x / scale));
-    }
-    rings.push(ring);
-    polygons.push(rings);
-    return polygons.length === 1 ? polygons[0] : polygons;
-  }
 
   // Every feature of an "AtlasLayer" payload into typed arrays, in Web Mercator units of the
   // whole world (u, v in [0, 1], as Leaflet's EPSG:3857 at zoom 0 divided by 256):
@@ -506,38 +475,6 @@
     return layer.hit >= 0 ? layer.codes[layer.hit] : null;
   }
 
-  // A compact payload: polygons built directly (no GeoJSON objects, no per-feature closure),
-  // sharing one options object per class; the canvas clips by itself (noClip).
-  function buildCompact(spec, data) {
-    var byCode = {};
-    var styleOf = {};
-    var layers = new Array(data.code.length);
-    var base = { interactive: !!spec.interactive, noClip: true, smoothFactor: SMOOTH_FACTOR };
-    function optionsOf(cls) {
-      var key = String(cls);
-      if (!styleOf[key]) {
-        var style = STYLES[spec.style]({ properties: { cls: cls } }, spec);
-        for (var k in base) { style[k] = base[k]; }
-        styleOf[key] = style;
-      }
-      return styleOf[key];
-    }
-    for (var i = 0; i < layers.length; i++) {
-      var cls = data.cls[i];
-      var polygon = new L.Polygon(decodeGeometry(data.geometry[i], data.scale), optionsOf(cls));
-      polygon.feature = { properties: { code: data.code[i], name: data.name[i], cls: cls } };
-      byCode[data.code[i]] = polygon;
-      layers[i] = polygon;
-    }
-    var geo = L.featureGroup(layers);
-    var bbox = data.bbox;
-    return polygonEntry(geo, byCode, layers.length,
-                        bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]) : null,
-                        function (layer) {
-                          layer.setStyle(optionsOf(layer.feature.properties.cls));
-                        });
-  }
-
   // An entry whose features are Leaflet polygons: highlight one by restyling it.
   function polygonEntry(geo, byCode, count, bounds, restyle) {
     var current = null;
@@ -570,8 +507,10 @@
 
   function buildEntry(spec, data) {
     var compact = data.type === "AtlasLayer";
-    var entry = !compact ? buildGeoJSON(spec, data)
-      : spec.style === "frame" ? buildCompact(spec, data) : buildShapes(spec, data);
+    if (compact && spec.style === "frame") {  // frames carry labels: GeoJSON features
+      throw new Error("layer " + spec.id + ": inset frames must be GeoJSON, not AtlasLayer");
+    }
+    var entry = compact ? buildShapes(spec, data) : buildGeoJSON(spec, data);
     entry.spec = spec;
     if (spec.interactive) { makeInteractive(entry.geo, spec, !entry.propertiesOf); }
     entry.labels = null;
