@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 
+from atlas import french
+
 MISSING = "non disponible"
 NNBSP = "\u202f"
 """Narrow no-break space: the French thousands separator."""
@@ -47,7 +49,7 @@ def integer(value: object) -> str:
     """
     if _missing(value):
         return MISSING
-    return f"{int(value):,}".replace(",", NNBSP)
+    return french.integer(int(value))
 
 
 def population(value: object) -> str:
@@ -67,17 +69,14 @@ def area(value: object, decimals: int = 1) -> str:
     >>> area(float("nan"))
     'non disponible'
     """
-    if _missing(value):
-        return MISSING
-    text = f"{float(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
-    return f"{text}{NNBSP}km²"
+    return MISSING if _missing(value) else f"{decimal(value, decimals)}{NNBSP}km²"
 
 
 def decimal(value: object, decimals: int = 3) -> str:
     """A decimal number with a decimal comma (``0,202``), or ``non disponible``."""
     if _missing(value):
         return MISSING
-    return f"{float(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
+    return french.number(float(value), decimals)
 
 
 def indicator_value(value: object) -> str:
@@ -92,8 +91,6 @@ def indicator_value(value: object) -> str:
     return decimal(value, 0 if size >= 1000 else 1 if size >= 10 else 2)
 
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 
 
 def date(iso: str) -> str:
@@ -105,7 +102,7 @@ def date(iso: str) -> str:
     '15 mars 2025'
     """
     year, month, day = (int(part) for part in iso[:10].split("-"))
-    return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+    return f"{'1er' if day == 1 else day} {french.MONTHS[month - 1]} {year}"
 
 
 def report_wording(text: str) -> str:
@@ -114,9 +111,9 @@ def report_wording(text: str) -> str:
     >>> report_wording("enclosed by a single commune (13014)")
     'entouré par une seule commune (13014)'
     """
-    for pattern, french in _WORDING:
+    for pattern, wording in _WORDING:
         if re.match(pattern, text):
-            return re.sub(pattern, french, text)
+            return re.sub(pattern, wording, text)
     return text
 
 

@@ -9,6 +9,8 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from atlas import french
+
 SCHEMES = {"quantiles": mapclassify.Quantiles, "fisher_jenks": mapclassify.FisherJenks,
            "equal_interval": mapclassify.EqualInterval}
 SCHEME_LABELS = {"quantiles": "Quantiles (effectifs égaux)",
@@ -49,14 +51,14 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
     k = max(1, min(k, present.nunique()))
     if present.nunique() == 1:  # one value, one class (mapclassify refuses it)
         out[present.index] = 0
-        label = french_number(float(present.iloc[0]), decimals)
+        label = french.number(float(present.iloc[0]), decimals)
         return Classes(out, (float(present.iloc[0]),), (f"{label} à {label}",),
                        (len(present),))
     model = _model(scheme, present.to_numpy(), k)
     out[present.index] = model.yb.astype("int64")
     bins = tuple(float(b) for b in model.bins)
     lows = (float(present.min()), *bins[:-1])
-    labels = tuple(f"{french_number(lo, decimals)} à {french_number(hi, decimals)}"
+    labels = tuple(f"{french.number(lo, decimals)} à {french.number(hi, decimals)}"
                    for lo, hi in zip(lows, bins, strict=True))
     counts = tuple(int(c) for c in np.bincount(model.yb, minlength=len(bins)))
     return Classes(out, bins, labels, counts)
@@ -95,9 +97,3 @@ def _widest_gap(ordered: np.ndarray, low: float, high: float) -> float:
     if len(inside) < 2:
         return float(low)
     return float(inside[int(np.argmax(np.diff(inside)))])
-
-
-def french_number(value: float, decimals: int) -> str:
-    """A number written the French way (comma, narrow no-break thousands space)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")

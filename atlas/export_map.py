@@ -29,7 +29,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from atlas import mapped  # noqa: E402
+from atlas import french, mapped  # noqa: E402
 from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
 from atlas.composite import Method  # noqa: E402
 from geodata import insets, store  # noqa: E402
@@ -56,8 +56,6 @@ MISSING_HATCH = "////"
 FONT = "DejaVu Sans"
 MAX_SOURCES = 6
 """Sources listed one by one in the footer; beyond that, the rest are counted."""
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
 _LAYOUT = {  # axes in figure fractions; the legend is below the map on a page
     "page": {"map": (0.01, 0.25, 0.98, 0.64), "legend": (0.03, 0.105, 0.94, 0.12),
              "ncol": 3, "title_y": 0.975, "footer": 0.012, "wrap": 125},
@@ -275,7 +273,7 @@ def french_date(date: dt.date) -> str:
     >>> french_date(dt.date(2026, 12, 1))
     '1 décembre 2026'
     """
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+    return french.date(date)
 
 
 @contextmanager
@@ -449,7 +447,7 @@ def _scale_bar(ax, national: bool) -> None:
     bottom = y0 + (y1 - y0) * 0.02
     ax.plot([left, left + km * 1000], [bottom, bottom], color="#222222", linewidth=1.5,
             solid_capstyle="butt")
-    note = f"{_fr_int(km)} km" + (" (métropole)" if national else "")
+    note = f"{french.integer(km)} km" + (" (métropole)" if national else "")
     ax.text(left + km * 500, bottom + (y1 - y0) * 0.012, note, ha="center", va="bottom",
             fontsize=5.5)
 
@@ -484,7 +482,3 @@ def _footer(data: MapData, simulated: bool, date: dt.date | None, wrap: int) -> 
 def _fr_number(value: float) -> str:
     """``2`` for 2.0, ``0,5`` for 0.5."""
     return f"{value:g}".replace(".", ",")
-
-
-def _fr_int(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from atlas import mapped
-from atlas.classify import french_number
+from atlas import french, mapped
 from atlas.composite import IndexResult, Method
 from atlas.flags import flags
 from atlas.indices import level_indices, region_of
@@ -109,8 +108,8 @@ def value_text(view: MapView, value: float) -> str:
     if value is None or np.isnan(value):
         return "non disponible"
     if mapped.is_index(view.key):
-        return f"score {french_number(value, view.decimals)}"
-    return f"{french_number(value, view.decimals)} {view.unit}"
+        return f"score {french.number(value, view.decimals)}"
+    return f"{french.number(value, view.decimals)} {view.unit}"
 
 
 def tooltips(view: MapView, region: str | None = None) -> pd.Series:
@@ -130,7 +129,7 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
             continue
         text = f"{name} — {value_text(view, value)}"
         if not pd.isna(rank):
-            text += f" · rang {_int(rank)}/{_int(size)}"
+            text += f" · rang {french.integer(rank)}/{french.integer(size)}"
         text += _flag_text(view, flagged)
         texts.append(text)
     return pd.Series(texts, index=rows.index, dtype="object")
@@ -153,7 +152,7 @@ def missing_note(view: MapView, region: str | None = None) -> str:
     reasons = missing["reason"].dropna()
     why = reasons.value_counts().index[0] if len(reasons) else "valeur absente"
     more = " ou autre raison" if reasons.nunique() > 1 else ""
-    return f"non disponible ({_int(len(missing))}) : {why}{more}"
+    return f"non disponible ({french.integer(len(missing))}) : {why}{more}"
 
 
 def _flag_text(view: MapView, flagged: object) -> str:
@@ -162,7 +161,7 @@ def _flag_text(view: MapView, flagged: object) -> str:
     if view.key.startswith("domain:"):
         return " · signalé"
     plural = "s" if flagged > 1 else ""
-    return f" · {_int(flagged)} signalé{plural}"
+    return f" · {french.integer(flagged)} signalé{plural}"
 
 
 def _regional(view: MapView) -> bool:
@@ -173,7 +172,3 @@ def _regional(view: MapView) -> bool:
 def _decimals(values: pd.Series) -> int:
     spread = float(values.abs().median()) if values.notna().any() else 1.0
     return 0 if spread >= 100 else 1 if spread >= 1 else 3
-
-
-def _int(value: object) -> str:
-    return f"{int(value):,}".replace(",", "\u202f")

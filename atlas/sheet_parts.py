@@ -27,6 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
+from atlas import french  # noqa: E402
 from atlas.composite import IndexResult, Method  # noqa: E402
 from atlas.explain import DomainExplanation  # noqa: E402
 from atlas.survey.model import SIMULATED_LABEL  # noqa: E402
@@ -36,8 +37,6 @@ from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS  # noqa: E402
 
 A4 = (8.27, 11.69)
 """A4 portrait, inches."""
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 DIMENSION_COLOURS = {"societal": "#4e79a7", "economic": "#f28e2b", "social": "#b07aa1",
                      "environmental": "#59a14f"}
 REFERENCE_STYLES = (("D", "#222222"), ("^", "#c0392b"), ("|", "#7f7f7f"))
@@ -155,8 +154,7 @@ def fr_number(x: float, decimals: int | None = None) -> str:
         return "n.d."
     if decimals is None:
         decimals = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", "\xa0")
+    return french.number(x, decimals, space=french.NBSP)
 
 
 def fr_int(x: int) -> str:
@@ -166,7 +164,7 @@ def fr_int(x: int) -> str:
 
 def fr_date(day: date) -> str:
     """« 1 décembre 2026 »."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return french.date(day)
 
 
 def fr_value(x: float, unit: str) -> str:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from atlas import french
 from geodata import build, insets, store
 from geodata.crs import WEB_CRS
 from geodata.paths import geodata_dir
@@ -426,10 +427,10 @@ def density_legend(breaks: Sequence[float] = DENSITY_BREAKS) -> list[str]:
     >>> density_legend((20, 1000))
     ['moins de 20', '20 à 1 000', '1 000 et plus']
     """
-    labels = [f"moins de {_fr_int(breaks[0])}"]
-    labels += [f"{_fr_int(lo)} à {_fr_int(hi)}" for lo, hi in zip(breaks, breaks[1:],
+    labels = [f"moins de {french.integer(breaks[0])}"]
+    labels += [f"{french.integer(lo)} à {french.integer(hi)}" for lo, hi in zip(breaks, breaks[1:],
                                                                       strict=False)]
-    return [*labels, f"{_fr_int(breaks[-1])} et plus"]
+    return [*labels, f"{french.integer(breaks[-1])} et plus"]
 
 
 def national_regions(root: Path | None = None, classes: pd.Series | None = None) -> str:
@@ -510,8 +511,3 @@ def _plain(value: object) -> object:
     if isinstance(value, np.floating):
         return float(value)
     raise TypeError(f"cannot write {type(value).__name__} in GeoJSON properties")
-
-
-def _fr_int(value: float) -> str:
-    """Integer with a French thousands separator (narrow no-break space)."""
-    return f"{int(value):,}".replace(",", "\u202f")
