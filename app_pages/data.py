@@ -125,19 +125,12 @@ def layer_payload(key: str, level: str, region: str | None, scheme: str, k: int,
                             tips=map_views.tooltips(view, region))
 
 
+@st.cache_data(show_spinner="Comparaison avec la méthode par défaut…", max_entries=16)
 def rank_change(key: str, level: str, method: Method) -> pd.DataFrame:
-    """Standing before (default method) and after (``method``), the change and its class."""
-    before, after = map_view(key, level, None).table, map_view(key, level, method).table
-    default_frame = None  # the default method compares with all of France
-    groups = after["region"] if method.frame == "region" else None
-    out = pd.DataFrame({
-        "name": after["name"], "region": after["region"],
-        "before": rank_changes.standing(before["rank"], default_frame),
-        "after": rank_changes.standing(after["rank"], groups),
-        "rank_before": before["rank"], "rank_after": after["rank"]})
-    out["change"] = rank_changes.change(out["before"], out["after"])
-    out["cls"] = rank_changes.change_class(out["change"])
-    return out
+    """Standing before (default method) and after (``method``), the move and its class."""
+    return rank_changes.compare_ranks(map_view(key, level, None).table,
+                                      map_view(key, level, method).table,
+                                      regional=method.frame == "region")
 
 
 @st.cache_data(show_spinner="Préparation de la carte des évolutions…", max_entries=16)
@@ -145,12 +138,7 @@ def rank_change_payload(key: str, level: str, region: str | None, method: Method
     """Payload of the rank-change map of ``key`` (default method → ``method``)."""
     rows = rank_change(key, level, method)
     shown = rows if region is None else rows[rows["region"] == region]
-    tips = shown["name"] + " — " + shown["change"].map(
-        lambda c: "non disponible" if pd.isna(c) else
-        f"{c:+.0f} points".replace("-", "−")) + shown.apply(
-        lambda r: "" if pd.isna(r["rank_before"]) or pd.isna(r["rank_after"]) else
-        f" (rang {int(r['rank_before'])} → {int(r['rank_after'])})", axis=1)
-    return webmap.map_layer(level, region, classes=rows["cls"], tips=tips)
+    return webmap.map_layer(level, region, classes=rows["cls"], tips=shown["tip"])
 
 
 def rank_change_counts(key: str, level: str, region: str | None,

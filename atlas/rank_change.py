@@ -55,3 +55,35 @@ def change_class(points: pd.Series) -> pd.Series:
     values = points.astype("float64")
     cls = np.digitize(values.to_numpy(), CUTS, right=False)
     return pd.Series(cls, index=points.index, dtype="Int64").mask(values.isna())
+
+
+def compare_ranks(before: pd.DataFrame, after: pd.DataFrame,
+                  regional: bool) -> pd.DataFrame:
+    """Standing of each territory before and after a change of method, and the move.
+
+    ``before`` and ``after`` are :class:`atlas.map_view.MapView` tables (``name``,
+    ``region``, ``rank``), the first computed with the default method (France frame);
+    ``regional`` says whether ``after`` ranks within each région.
+
+    Returns
+    -------
+    DataFrame
+        ``name``, ``region``, ``before``, ``after`` (standings), ``rank_before``,
+        ``rank_after``, ``change`` (percentile points), ``cls`` (:func:`change_class`)
+        and ``tip`` (« Nom — +12 points (rang 340 → 120) »).
+    """
+    out = pd.DataFrame({
+        "name": after["name"], "region": after["region"],
+        "before": standing(before["rank"]),
+        "after": standing(after["rank"], after["region"] if regional else None),
+        "rank_before": before["rank"], "rank_after": after["rank"]})
+    out["change"] = change(out["before"], out["after"])
+    out["cls"] = change_class(out["change"])
+    moved = out["change"].map(lambda c: "non disponible" if pd.isna(c)
+                              else f"{c:+.0f} points".replace("-", "\u2212"))
+    both = out["rank_before"].notna() & out["rank_after"].notna()
+    ranks = (" (rang " + out["rank_before"].astype("string") + " → "
+             + out["rank_after"].astype("string") + ")")
+    out["tip"] = out["name"] + " — " + moved + ranks.where(both, "")
+    return out
+

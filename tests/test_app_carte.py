@@ -182,3 +182,15 @@ def test_rank_change_standing_is_frame_relative():
     assert rank_change.standing(ranks, groups).tolist() == [1.0, 0.0, 1.0, 0.5, 0.0]
     moved = rank_change.change(pd.Series([0.5, 0.5]), pd.Series([0.9, 0.47]))
     assert rank_change.change_class(moved).tolist() == [4, 2]
+
+
+def test_compare_ranks_says_how_far_each_territory_moved():
+    before = pd.DataFrame({"name": ["A", "B", "C"], "region": ["x", "x", "y"],
+                           "rank": pd.array([1, 3, 2], dtype="Int64")}, index=list("abc"))
+    after = before.assign(rank=pd.array([2, 1, pd.NA], dtype="Int64"))
+    rows = rank_change.compare_ranks(before, after, regional=True)
+    # a: first of 3 in France (standing 1) to last of 2 in région x (standing 0)
+    assert rows["change"].tolist()[:2] == [-100.0, 100.0]
+    assert rows.loc["a", "tip"] == "A — \u2212100 points (rang 1 → 2)"
+    assert rows.loc["c", "tip"] == "C — non disponible"
+    assert rows["cls"].tolist()[:2] == [0, 4] and pd.isna(rows.loc["c", "cls"])
