@@ -209,8 +209,9 @@ def scores(result, territory: sheet.Territory, method_: Method):
     st.caption(f"Rang 1 = le territoire le plus fragile {frame} à ce niveau. Intervalle : 5e "
                f"et 95e centiles du rang sur {fmt.integer(view.N_VARIANTS)} variantes de la "
                f"méthode (normalisation rang, min-max ou z, moyenne arithmétique ou "
-               f"géométrique, poids tirés autour des poids choisis) : plus il est large, "
-               f"plus le rang dépend de la méthode.")
+               f"géométrique, poids tirés autour des poids choisis), élargi s'il le faut "
+               f"pour contenir le rang affiché : plus il est large, plus le rang dépend de "
+               f"la méthode.")
     flagged = view.flagged_domains(flags_of(territory.level, method_), territory.code)
     if flagged:
         st.markdown(f"**Domaines signalés** ({len(flagged)}, parmi les 10 % les plus "

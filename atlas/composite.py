@@ -135,6 +135,8 @@ class Tree:
     domains: tuple[Group, ...]
     dimensions: tuple[Group, ...]
     overall: Group
+    indicators: tuple[str, ...] = ()
+    """Every indicator id of ``meta``, in its order (the columns of the values)."""
 
 
 def check_meta(meta: pd.DataFrame) -> pd.DataFrame:
@@ -206,7 +208,7 @@ def resolve_weights(meta: pd.DataFrame,
         _group(dim, [d.id for d in DOMAINS if d.dimension == dim and d.id in covered], given)
         for dim in DIMENSION_IDS)
     overall = _group(OVERALL, [g.id for g in dimensions if g.members], given)
-    return Tree(domains, dimensions, overall)
+    return Tree(domains, dimensions, overall, tuple(meta.index))
 
 
 def _group(group_id: str, candidates: list[str], given: dict[str, float]) -> Group:
@@ -446,9 +448,14 @@ def compute_indices(values: pd.DataFrame, meta: pd.DataFrame, method: Method | N
     overall, overall_reason = _level(
         (tree.overall,), dimension_scores, share_overall, method.geometric,
         ("dimension", "dimensions"), "aucune dimension renseignée")
+    # one rule decides who is scored, here and in the Monte Carlo (atlas.uncertainty)
+    ok = availability(tree, values.notna().to_numpy(), method.min_share, groups)
     alone = alone_in_frame(groups)
     for table, reasons in ((domain_scores, domain_reasons),
                            (dimension_scores, dimension_reasons), (overall, overall_reason)):
+        for column in table.columns:
+            mask = ok.get(column, np.zeros(len(table), dtype=bool))
+            table.loc[~mask, column] = np.nan
         table.loc[alone] = np.nan
         reasons.loc[alone] = ALONE_REASON
     ranks = fragility_rank(
@@ -456,6 +463,55 @@ def compute_indices(values: pd.DataFrame, meta: pd.DataFrame, method: Method | N
     return IndexResult(method, meta, values, groups, scores, domain_scores, domain_reasons,
                        dimension_scores, dimension_reasons, overall[OVERALL],
                        overall_reason[OVERALL], ranks, tree)
+
+
+def availability(tree: Tree, present: np.ndarray, min_share: tuple[float, float, float],
+                 groups: pd.Series | None = None) -> dict[str, np.ndarray]:
+    """Which territories get a score at each node of the tree: the one rule of the atlas.
+
+    A domain needs ``needed(min_share[0])`` of its indicators, a dimension the same share
+    of its *scored* domains, the overall index of its scored dimensions; a territory alone
+    in its frame (:func:`alone_in_frame`) gets no score anywhere. Both
+    :func:`compute_indices` and the Monte Carlo (:mod:`atlas.uncertainty`) use it.
+
+    Parameters
+    ----------
+    tree
+        The weighted tree (:func:`resolve_weights`); its indicators index ``present``'s
+        columns in the order of ``meta`` (the order of the tree's first appearance is not
+        used: columns are looked up by the position of each indicator in ``meta``).
+    present
+        ``(n, k)`` boolean: which of the ``k`` indicators (in ``meta`` order) each
+        territory has.
+    min_share
+        ``(domain, dimension, overall)`` shares.
+    groups
+        Frame of each territory (None: France).
+
+    Returns
+    -------
+    dict
+        Node id (domain, dimension, ``"overall"``) → ``(n,)`` boolean mask; only nodes with
+        members appear.
+    """
+    column = {ident: j for j, ident in enumerate(tree.indicators)}
+    n = present.shape[0]
+    scored_anywhere = np.ones(n, dtype=bool)
+    if groups is not None:
+        scored_anywhere[groups.index.get_indexer(alone_in_frame(groups))] = False
+    ok: dict[str, np.ndarray] = {}
+    for g in tree.domains:
+        if g.members:
+            count = present[:, [column[i] for i in g.members]].sum(axis=1)
+            ok[g.id] = (count >= g.needed(min_share[0])) & scored_anywhere
+    for g in tree.dimensions:
+        if g.members:
+            count = np.column_stack([ok[d] for d in g.members]).sum(axis=1)
+            ok[g.id] = count >= g.needed(min_share[1])
+    if tree.overall.members:
+        count = np.column_stack([ok[d] for d in tree.overall.members]).sum(axis=1)
+        ok[OVERALL] = count >= tree.overall.needed(min_share[2])
+    return ok
 
 
 def alone_in_frame(groups: pd.Series | None) -> pd.Index:

@@ -129,13 +129,33 @@ def score_table(result: IndexResult, code: str,
         rank = result.ranks.loc[code, ident]
         low = high = np.nan
         if uncertainty is not None and ident in uncertainty.rank_low.columns:
-            low = float(uncertainty.rank_low.loc[code, ident])
-            high = float(uncertainty.rank_high.loc[code, ident])
+            low, high = rank_interval(uncertainty, code, ident, rank)
         rows.append({"id": ident, "label": label, "score": score,
                      "rank": np.nan if pd.isna(rank) else float(rank),
                      "frame_size": frame_size(result, code, column),
                      "rank_low": low, "rank_high": high})
     return pd.DataFrame(rows).set_index("id")
+
+
+def rank_interval(uncertainty: Uncertainty, code: str, ident: str,
+                  rank: object) -> tuple[float, float]:
+    """The rank interval shown: the 5th-95th percentiles, widened to the rank shown.
+
+    The rank of the chosen method is one method among the variants; where it falls
+    outside the central 90 % of the variants' ranks (0.6 % of communes at 1,000 variants),
+    the interval is widened to include it, so that a rank is never outside its own
+    interval. The pages say so.
+
+    >>> u = Uncertainty(*(pd.DataFrame({"overall": [v]}, index=["x"]) for v in
+    ...                  (5.0, 3.0, 9.0, 0.0)), variants=pd.DataFrame())
+    >>> rank_interval(u, "x", "overall", 12)
+    (3.0, 12.0)
+    """
+    low = float(uncertainty.rank_low.loc[code, ident])
+    high = float(uncertainty.rank_high.loc[code, ident])
+    if not pd.isna(rank) and not (np.isnan(low) or np.isnan(high)):
+        low, high = min(low, float(rank)), max(high, float(rank))
+    return low, high
 
 
 def flag_table(result: IndexResult) -> pd.DataFrame:

@@ -49,6 +49,7 @@ from atlas.composite import (
     Presence,
     Tree,
     add_term,
+    availability,
     check_values,
     combine,
     finish,
@@ -220,7 +221,7 @@ class _Run:
                                  "every variant")
             self.scores[name] = np.ascontiguousarray(table.T, dtype=dtype)
 
-        ok = _availability(tree, present, self.column, self.shares)
+        ok = availability(tree, present, self.shares, groups)
         self.presence = {g.id: Presence.of(present[:, [self.column[i] for i in g.members]])
                          for g in tree.domains if g.members}
         self.presence.update({g.id: Presence.of(np.column_stack([ok[d] for d in g.members]))
@@ -331,24 +332,6 @@ def _variant_table(pair_of: np.ndarray, pairs: list[tuple[str, str]], tree: Tree
 
 
 # --- where each level is ranked ----------------------------------------------------------
-
-def _availability(tree: Tree, present: np.ndarray, column: dict[str, int],
-                  shares: tuple[float, float, float]) -> dict[str, np.ndarray]:
-    """Which territories have a score at each level (the same in every variant)."""
-    ok = {}
-    for g in tree.domains:
-        if g.members:
-            count = present[:, [column[i] for i in g.members]].sum(axis=1)
-            ok[g.id] = count >= g.needed(shares[0])
-    for g in tree.dimensions:
-        if g.members:
-            count = np.column_stack([ok[d] for d in g.members]).sum(axis=1)
-            ok[g.id] = count >= g.needed(shares[1])
-    if tree.overall.members:
-        count = np.column_stack([ok[d] for d in tree.overall.members]).sum(axis=1)
-        ok[OVERALL] = count >= tree.overall.needed(shares[2])
-    return ok
-
 
 def _frame_codes(index: pd.Index, groups: pd.Series | None) -> np.ndarray | None:
     return None if groups is None else group_codes(index, groups)

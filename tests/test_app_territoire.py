@@ -272,6 +272,24 @@ def test_score_table_ranks_and_intervals():
     assert ((table["rank_low"] >= 1) & (table["rank_low"] <= table["rank_high"])
             & (table["rank_high"] <= table["frame_size"])).all()
     assert table.loc["overall", "rank"] == result.ranks.loc["84", "overall"]
+    # the rank shown always lies in its interval
+    ranked = table["rank"].notna()
+    assert ((table["rank_low"] <= table["rank"]) & (table["rank"] <= table["rank_high"])
+            )[ranked].all()
+
+
+def test_interval_is_widened_to_the_rank_shown():
+    result = level_indices("communes")
+    uncertainty = view.rank_intervals("communes", n_variants=20)
+    rank = result.ranks["overall"].astype("float64")
+    outside = ((rank < uncertainty.rank_low["overall"])
+               | (rank > uncertainty.rank_high["overall"]))
+    assert outside.sum() > 0  # the method's own rank is not always in the central 90 %
+    code = outside[outside].index[0]
+    low, high = view.rank_interval(uncertainty, code, "overall", rank[code])
+    assert low <= rank[code] <= high
+    assert (low, high) != (uncertainty.rank_low.loc[code, "overall"],
+                           uncertainty.rank_high.loc[code, "overall"])
 
 
 def test_indicator_table_references():
