@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from raw_data import require_raw
 
 from geodata import store
 
@@ -36,3 +37,9 @@ def epci(geodata_root):
 @pytest.fixture(scope="session")
 def report(geodata_root):
     return store.report(geodata_root)
+
+
+@pytest.fixture(scope="session")
+def raw_data():
+    """The raw data folder; skips without it, fails under CI (see :mod:`tests.raw_data`)."""
+    return require_raw()

@@ -15,7 +15,7 @@ from indicators.loaders.base import LoadError
 
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 EXTRACT = RAW / "Accessibilite_potentielle_localisee_mg_2023_extract.txt"
 HEADER = "codgeo\tlibgeo\tan\tapl_mg_hmep\n"
 

@@ -14,7 +14,7 @@ from indicators.loaders.base import LoadError
 RAW = Path(__file__).parent / "data" / "raw"
 EXTRACT = RAW / "ftthCommunes_T3-2017_T1-2018_extract.csv"
 DATA = Path(__file__).parents[2] / "shared" / "data" / "numerique" / "arcep_ftth_2018"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 TITLE = ("Réseaux en fibre optique jusqu'à l'abonné (FttH),,,,\nDéploiement par Commune,,,,\n"
          ",,,,\n,,,,\n")
 HEADER = "Code commune,Champ,T3 2017,T4 2017,T1 2018\n"

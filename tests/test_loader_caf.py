@@ -16,7 +16,7 @@ from indicators.loaders.caf import COUNTS, load_caf_iris
 RAW = Path(__file__).parent / "data" / "raw"
 EXTRACT = RAW / "data_CAF_2020_IRIS_extract.csv"
 DATA = Path(__file__).parents[2] / "shared" / "data" / "caf" / "iris_2020"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 HEADER = "CODGEO;NOTE;A;AAAH;ARSAS\r\n"
 
 

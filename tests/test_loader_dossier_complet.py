@@ -22,7 +22,7 @@ from indicators.loaders.dossier_complet import (
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data"
 FOLDER = DATA / "insee" / "dossier_complet_2024_extract38"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 EXTRACT = RAW / "dossier_complet_extract.csv"
 
 

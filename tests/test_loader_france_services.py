@@ -21,7 +21,7 @@ RAW = Path(__file__).parent / "data" / "raw"
 SITES = RAW / "liste-fs_extract.csv"
 HOSTS = RAW / "cnum_extract.json"
 DATA = Path(__file__).parents[2] / "shared" / "data" / "numerique" / "france_services"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 REFERENCE = {"01033", "02361", "03218", "06010", "13055", "15141", "25282", "2A004", "40075",
              "43034", "69123", "69152", "72176", "75056", "97414"}
 """Current communes among the extracts' codes (a stand-in for the atlas's commune list)."""

@@ -17,7 +17,7 @@ from indicators.loaders.ifn import load_ifn, load_ifn_iris, read_headers, score_
 RAW = Path(__file__).parent / "data" / "raw"
 FOLDER = RAW / "ifn_iris"
 DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 GLOBAL = "ifn_score_global_departement"
 NAMES = read_headers(FOLDER / "headers.csv")
 

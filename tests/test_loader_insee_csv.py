@@ -17,7 +17,7 @@ from indicators.loaders.insee_csv import arm_parent, load_insee_csv, parse_numbe
 
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 
 
 def by_code(result):

@@ -15,7 +15,7 @@ from indicators.loaders.ips import load_ips
 
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 HEADER = ("Rentrée scolaire;Académie;Code du département;Département;UAI;Nom de l'établissment;"
           "Code INSEE de la commune;Nom de la commune;Secteur;IPS\r\n")
 

@@ -22,7 +22,7 @@ from indicators.loaders.iris_parquet import (
 RAW = Path(__file__).parent / "data" / "raw"
 FOLDER = RAW / "ptod_iris"
 DATA = Path(__file__).parents[2] / "shared" / "data" / "observatoire" / "ptod_rp2022"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 
 
 def test_extract_weighted_mean_and_sum_by_hand():

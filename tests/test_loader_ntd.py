@@ -14,7 +14,7 @@ from indicators.loaders.ntd import CODE_COLUMNS, COLUMNS, FILES, KINDS, TEXT_COL
 
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data" / "observatoire" / "ntd_empreintes"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 BPE_HEADER = FILES["bpe_communes.csv"][0]
 
 

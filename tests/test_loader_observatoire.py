@@ -15,7 +15,7 @@ from indicators.loaders.observatoire_xlsx import LEVELS, load_observatoire
 
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 SECURITE = RAW / "ot_securite_extract.xlsx"
 COUPS = "Coups et blessures volontaires (taux) 2022"
 STUPS = "Usage de stupéfiants (taux) 2022"

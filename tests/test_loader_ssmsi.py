@@ -18,7 +18,7 @@ from indicators.loaders.ssmsi import RATES, load_ssmsi_communes, load_ssmsi_dep_
 
 RAW = Path(__file__).parent / "data" / "raw"
 DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="raw data folder absent")
+needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 COLUMNS = ["insee", "population", "violencesPersonnesPer1000", "securiteBiensPer1000",
            "tranquillitePer1000", "indexGlobal", "level", "dataCompleteness"]
 

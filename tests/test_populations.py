@@ -39,7 +39,7 @@ def test_extract_refuses_a_file_without_population_column(tmp_path):
         populations.extract_supplement(tmp_path, ["97611"])
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="raw data folder ../shared/data absent")
+@pytest.mark.usefixtures("raw_data")
 def test_committed_supplement_matches_the_raw_file():
     committed = populations.read_supplement()
     fresh = populations.extract_supplement(SHARED, committed["code"].tolist())

@@ -69,7 +69,7 @@ def test_coverage_json_from_the_command_line():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SHARED.exists(), reason="raw data folder ../shared/data absent")
+@pytest.mark.usefixtures("raw_data")
 def test_rebuilding_from_the_raw_files_gives_the_committed_snapshot(tmp_path):
     build_snapshot(SHARED, tmp_path, progress=lambda line: None)
     for level in SNAPSHOT_LEVELS:

@@ -60,6 +60,11 @@ class LoadResult:
         Number of secret or unavailable cells per column.
     notes
         Caveats found while reading (approximations, repaired defects).
+    withheld
+        Optional boolean table, same rows as ``table``, one column per numeric column it
+        covers: True where the publisher withholds the value (a secret marker, or its
+        publication rule for small counts). Such a value is missing and shown as « non
+        publié », never as 0 nor as "absent from the source".
     """
 
     table: pd.DataFrame
@@ -68,3 +73,4 @@ class LoadResult:
     rejected: list[Rejected] = field(default_factory=list)
     secret_cells: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    withheld: pd.DataFrame | None = None

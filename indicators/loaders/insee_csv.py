@@ -408,7 +408,8 @@ def load_insee_csv(path: str | Path, *, code_column: str = "CODGEO",
                       rejected=sorted(rows.rejected + rejected + parsed.rejected,
                                       key=lambda r: r.row),
                       secret_cells={c: int(n) for c, n in parsed.missing[kept].sum().items()},
-                      notes=notes)
+                      notes=notes,
+                      withheld=parsed.missing[kept].reset_index(drop=True))
 
 
 def sparse_notes(numbers: pd.DataFrame, share: float = 0.01) -> list[str]:
