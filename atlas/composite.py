@@ -365,6 +365,21 @@ class IndexResult:
     ranks: pd.DataFrame
     tree: Tree = field(repr=False)
 
+    @property
+    def domains_count(self) -> pd.Series:
+        """Number of domains each territory's overall index is made of (0 without one)."""
+        return self.domain_scores.notna().sum(axis=1).where(self.overall.notna(), 0)
+
+    @property
+    def domains_total(self) -> int:
+        """Number of domains of a complete index (those with indicators and weight)."""
+        return sum(1 for g in self.tree.domains if g.members)
+
+    @property
+    def partial(self) -> pd.Series:
+        """Whether a territory's overall index is made of fewer than all the domains."""
+        return self.overall.notna() & (self.domains_count < self.domains_total)
+
 
 def frame_groups(values: pd.DataFrame, frame: str,
                  region: pd.Series | None) -> pd.Series | None:
@@ -436,7 +451,8 @@ def compute_indices(values: pd.DataFrame, meta: pd.DataFrame, method: Method | N
     values = check_values(values, meta)
     groups = frame_groups(values, method.frame, region)
     tree = resolve_weights(meta, method.weights)
-    scores = normalise(values, meta["direction"], method.normalisation, groups, reference)
+    scores = normalise_indicators(values, meta, method.normalisation, groups, reference,
+                                  region)
     share_domain, share_dimension, share_overall = method.min_share
 
     domain_scores, domain_reasons = _level(
@@ -512,6 +528,40 @@ def availability(tree: Tree, present: np.ndarray, min_share: tuple[float, float,
         count = np.column_stack([ok[d] for d in tree.overall.members]).sum(axis=1)
         ok[OVERALL] = count >= tree.overall.needed(min_share[2])
     return ok
+
+
+def normalise_indicators(values: pd.DataFrame, meta: pd.DataFrame, method: str,
+                         groups: pd.Series | None, reference: pd.Series | pd.DataFrame | None,
+                         region: pd.Series | None = None) -> pd.DataFrame:
+    """Normalise every indicator in its frame; regional-only indicators within their région.
+
+    An indicator whose ``meta["comparison"]`` is ``"region"`` (a score relative to its
+    région's mean, such as the MedNum's digital fragility index, base 100 = regional mean)
+    is compared only within each région, whatever the frame; for ``distance`` its reference
+    is its région's mean (the base of the score). Without ``region`` (or without such
+    indicators) this is :func:`atlas.normalize.normalise` in the frame.
+    """
+    regional = (meta.index[meta["comparison"] == "region"] if "comparison" in meta.columns
+                else pd.Index([]))
+    if region is None or regional.empty:
+        return normalise(values, meta["direction"], method, groups, reference)
+    others = meta.index.difference(regional, sort=False)
+    by_region = region.reindex(values.index)
+    out = [normalise(values[others], meta.loc[others, "direction"], method, groups,
+                     _subset(reference, others))]
+    own_reference = None
+    if method == "distance":
+        own_reference = values[regional].groupby(by_region).mean()
+    out.append(normalise(values[regional], meta.loc[regional, "direction"], method,
+                         by_region, own_reference))
+    return pd.concat(out, axis=1)[list(meta.index)]
+
+
+def _subset(reference: pd.Series | pd.DataFrame | None,
+            columns: pd.Index) -> pd.Series | pd.DataFrame | None:
+    if reference is None:
+        return None
+    return reference.reindex(columns) if isinstance(reference, pd.Series) else reference[columns]
 
 
 def alone_in_frame(groups: pd.Series | None) -> pd.Index:

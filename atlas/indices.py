@@ -20,12 +20,13 @@ LEVELS = ("communes", "epci", "departements", "regions")
 
 
 def indicator_meta(catalogue: Catalogue | None = None) -> pd.DataFrame:
-    """Indicator id → ``domain``, ``dimension``, ``direction`` (the index's ``meta``)."""
+    """Indicator id → ``domain``, ``dimension``, ``direction``, ``comparison`` (``meta``)."""
     catalogue = catalogue or load_catalogue()
     return pd.DataFrame(
         {"domain": [i.domain for i in catalogue.indicators],
          "dimension": [i.dimension for i in catalogue.indicators],
-         "direction": [i.direction for i in catalogue.indicators]},
+         "direction": [i.direction for i in catalogue.indicators],
+         "comparison": [i.comparison for i in catalogue.indicators]},
         index=pd.Index([i.id for i in catalogue.indicators], name="indicator"))
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from atlas import french, mapped
+from atlas import french, mapped, value_notes
 from atlas.composite import IndexResult, Method
 from atlas.flags import flags
 from atlas.indices import level_indices, region_of
 from atlas.normalize import fragility_rank
 from geodata import store
+from indicators import snapshot
 from indicators.catalogue import load_catalogue
 
 NO_SOURCE_VALUE = "aucune valeur dans la source pour ce territoire"
@@ -36,7 +37,11 @@ class MapView:
         Indexed by code: ``name``, ``region``, ``value`` (NaN where missing), ``rank``
         (1 = most fragile in the frame; NA for density), ``frame_size``, ``flagged``
         (number of flagged domains — for a domain map, 1 if that domain is flagged),
-        ``reason`` (why the value is missing, else NA).
+        ``reason`` (why the value is missing, else NA), ``note`` (what a value rests on:
+        « valeur officielle », « recalculé … (couverture 86 %) », « estimé (entre … et …) »,
+        « faible effectif », « indice partiel : 15 domaines sur 16 »; empty for a plain
+        value), ``coverage`` (indicators: share of the population the value rests on) and,
+        for the overall index and dimensions, ``domains`` (number of domains it is made of).
     decimals, unit
         How values are written.
     """
@@ -69,11 +74,20 @@ def map_view(key: str, level: str, method: Method | None = None) -> MapView:
         return MapView(key, level, table, 2, "score de 0 à 1")
     indicator = load_catalogue().by_id(key.partition(":")[2])
     oriented = (values * indicator.direction).to_frame("v")
-    table["rank"] = fragility_rank(oriented)["v"]
-    table["frame_size"] = int(values.notna().sum())
+    if indicator.comparison == "region":  # a score relative to its région: ranked there
+        table["rank"] = fragility_rank(oriented, regions)["v"]
+        table["frame_size"] = values.notna().groupby(regions).transform("sum").astype("Int64")
+    else:
+        table["rank"] = fragility_rank(oriented)["v"]
+        table["frame_size"] = int(values.notna().sum())
     table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
-    table["reason"] = pd.Series(NO_SOURCE_VALUE, index=table.index).where(values.isna())
-    return MapView(key, level, table, _decimals(values), indicator.unit)
+    decimals = _decimals(values)
+    found = snapshot.details(level)
+    table["note"] = value_notes.notes(found, indicator.id, decimals).reindex(table.index)
+    table["coverage"] = found.coverage[indicator.id].reindex(table.index)
+    reason = value_notes.reasons(found, indicator.id).reindex(table.index)
+    table["reason"] = reason.fillna(NO_SOURCE_VALUE).where(values.isna())
+    return MapView(key, level, table, decimals, indicator.unit)
 
 
 def _add_score_columns(table: pd.DataFrame, key: str, result: IndexResult) -> None:
@@ -94,6 +108,19 @@ def _add_score_columns(table: pd.DataFrame, key: str, result: IndexResult) -> No
     reasons = {"domain": result.domain_reasons, "dimension": result.dimension_reasons}
     reason = (result.overall_reason if kind not in reasons else reasons[kind][ident])
     table["reason"] = reason.reindex(table.index).where(table["value"].isna())
+    table["coverage"] = np.nan
+    if kind == "domain":
+        table["note"] = ""
+        return
+    if kind == "dimension":
+        members = next(g.members for g in result.tree.dimensions if g.id == ident)
+        count = result.domain_scores[list(members)].notna().sum(axis=1)
+        total = len(members)
+    else:
+        count, total = result.domains_count, result.domains_total
+    count = count.reindex(table.index).where(table["value"].notna(), 0).astype(int)
+    table["domains"] = count
+    table["note"] = [value_notes.partial_note(c, total) for c in count]
 
 
 def in_region(view: MapView, region: str | None) -> pd.DataFrame:
@@ -120,14 +147,17 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
     """
     rows = in_region(view, region)
     texts = []
-    for name, value, rank, size, flagged, reason in zip(
+    notes = rows["note"] if "note" in rows.columns else pd.Series("", index=rows.index)
+    for name, value, rank, size, flagged, reason, note in zip(
             rows["name"], rows["value"], rows["rank"], rows["frame_size"], rows["flagged"],
-            rows["reason"], strict=True):
+            rows["reason"], notes.fillna(""), strict=True):
         if np.isnan(value):
             texts.append(f"{name} — non disponible : {reason}" if isinstance(reason, str)
                          else f"{name} — non disponible")
             continue
         text = f"{name} — {value_text(view, value)}"
+        if note:
+            text += f" ({note})"
         if not pd.isna(rank):
             text += f" · rang {french.integer(rank)}/{french.integer(size)}"
         text += _flag_text(view, flagged)
@@ -150,6 +180,9 @@ def missing_note(view: MapView, region: str | None = None) -> str:
     if missing.empty:
         return "non disponible (aucun)"
     reasons = missing["reason"].dropna()
+    if len(reasons):  # « couverture 12 % » and « couverture 40 % » are one reason
+        reasons = reasons.str.replace(r"\(couverture \d+\s%\)", "(couverture insuffisante)",
+                                      regex=True)
     why = reasons.value_counts().index[0] if len(reasons) else "valeur absente"
     more = " ou autre raison" if reasons.nunique() > 1 else ""
     return f"non disponible ({french.integer(len(missing))}) : {why}{more}"

@@ -54,6 +54,7 @@ from atlas.composite import (
     combine,
     finish,
     frame_groups,
+    normalise_indicators,
     resolve_weights,
     weight_sums,
 )
@@ -62,7 +63,6 @@ from atlas.normalize import (
     BOUNDED,
     NORMALISERS,
     group_codes,
-    normalise,
     radix_keys,
     sort_row,
 )
@@ -214,7 +214,8 @@ class _Run:
         self.column = {ind: j for j, ind in enumerate(values.columns)}
         self.scores = {}  # normalisation -> one row of scores per indicator
         for name in sorted({self.pairs[p][0] for p in np.unique(pair_of)}):
-            table = normalise(values, meta["direction"], name, groups, reference).to_numpy()
+            table = normalise_indicators(values, meta, name, groups, reference,
+                                         region).to_numpy()
             if not (np.isnan(table) == ~present).all():
                 raise ValueError(f"normalisation {name!r} leaves values missing (a NaN "
                                  "reference?); the Monte Carlo needs the same data in "

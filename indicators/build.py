@@ -10,7 +10,6 @@ codes. The snapshot is committed as the atlas's embedded default data.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import sys
 import time
@@ -25,8 +24,11 @@ import pandas as pd
 from geodata import store
 from indicators.catalogue import Catalogue, Indicator, Source, load_catalogue
 from indicators.harmonise import HarmoniseReport, Rule, harmonise
+from indicators.level_values import BELOW, from_official_below, resolve
 from indicators.levels import aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
+from indicators.official import load_source, official_values
+from indicators.status import COVERAGE_MIN, KEYS, Status
 
 POPULATION = "commune_population"
 """Special column name: the commune population of the geometry's vintage."""
@@ -34,6 +36,7 @@ AREA = "commune_area"
 """Special column name: the commune area (km²), to weight shares of surface."""
 SPECIAL = (POPULATION, AREA)
 ONE = "__one"
+STATUS_SUFFIX = "__status"
 SNAPSHOT_LEVELS = ("communes", "epci", "departements", "regions", "france")
 PROVENANCE = "provenance.json"
 MAX_LISTED = 200
@@ -66,6 +69,8 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     used = {i.source.id: i.source for i in catalogue.indicators}
     provenance_sources = []
     columns: dict[str, pd.Series] = {}
+    withheld: dict[str, pd.Series] = {}
+    weights: dict[str, pd.Series] = {}
     for number, source in enumerate(used.values(), 1):
         t0 = time.perf_counter()
         indicators = tuple(i for i in catalogue.indicators if i.source.id == source.id)
@@ -80,8 +85,11 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
         if source.absent_means_zero:
             counts = [c for c in _count_columns(indicators) if c in table.columns]
             table[counts] = table[counts].fillna(0.0)
+        secret = _withheld_cells(result, source, table["code"])
         for indicator in indicators:
             columns.update(_commune_parts(indicator, table))
+            withheld[indicator.id] = _indicator_withheld(indicator, secret)
+            weights[indicator.id] = _weight(indicator, table)
         provenance_sources.append(_source_record(raw, source, result, report))
         say(f"[{number}/{len(used)}] {source.id}: {len(result.table)} rows, "
             f"{len(report.unmatched)} unmatched codes ({time.perf_counter() - t0:.1f} s)")
@@ -93,14 +101,25 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     # reading); higher levels are computed from those very parts, so they match exactly
     numeric = commune_table.columns.drop(["code", "departement", "region", "epci"])
     commune_table[numeric] = commune_table[numeric].astype("float32").astype("float64")
+    statuses = commune_statuses(commune_table, catalogue.indicators, withheld)
+    commune_table = pd.concat([commune_table, statuses], axis=1)
 
+    computed = {level: aggregate(commune_table, catalogue.indicators, level)
+                for level in SNAPSHOT_LEVELS[1:]}
+    say("Official values of higher levels…")
+    official, official_records = official_values(
+        raw, catalogue, {level: pd.Index(t["code"]) for level, t in computed.items()})
     tables = {"communes": commune_table}
     for level in SNAPSHOT_LEVELS[1:]:
-        tables[level] = aggregate(commune_table, catalogue.indicators, level)
+        below = _from_below(level, commune_table, computed, official, weights,
+                            catalogue.indicators)
+        tables[level] = resolve(level, computed[level], catalogue.indicators,
+                                official.get(level), below)
     out.mkdir(parents=True, exist_ok=True)
     for level, table in tables.items():
         table = table.copy()
-        number_columns = table.select_dtypes("number").columns
+        number_columns = [c for c in table.select_dtypes("number").columns
+                          if not c.endswith(STATUS_SUFFIX)]
         table[number_columns] = table[number_columns].astype("float32")
         table.to_parquet(out / f"{level}.parquet", index=False, compression="zstd",
                          compression_level=19)
@@ -111,6 +130,9 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
         "rows": {level: int(len(t)) for level, t in tables.items()},
         "indicators": len(catalogue.indicators),
         "sources": provenance_sources,
+        "official_sources": official_records,
+        "coverage_min": COVERAGE_MIN,
+        "statuses": _status_counts(tables, catalogue.indicators),
         "validation": validation,
     }
     (out / PROVENANCE).write_text(json.dumps(provenance, ensure_ascii=False, indent=1),
@@ -120,13 +142,85 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
 
 
 def _load(raw: Path, source: Source) -> LoadResult:
-    path = raw / source.file
-    if not path.exists():
-        raise FileNotFoundError(f"source {source.id!r}: {path} not found (catalogue file "
-                                f"{source.file!r})")
-    module_name, function_name = source.loader.split(".")
-    module = importlib.import_module(f"indicators.loaders.{module_name}")
-    return getattr(module, function_name)(path, **source.options)
+    return load_source(raw, source)
+
+
+def _withheld_cells(result: LoadResult, source: Source, codes: pd.Series) -> pd.DataFrame:
+    """The loader's withheld cells, brought to the current communes (any part withheld)."""
+    if result.withheld is None or result.withheld.empty or source.raw_level == "epci":
+        return pd.DataFrame(index=codes.index)
+    mask = result.withheld.astype("float64")
+    mask.insert(0, "code", result.table["code"].to_numpy())
+    harmonised, _ = harmonise(mask, {c: Rule("sum") for c in mask.columns[1:]}, source.file)
+    out = harmonised.set_index("code").reindex(codes.to_numpy()) > 0
+    out.index = codes.index
+    return out
+
+
+def _indicator_withheld(indicator: Indicator, secret: pd.DataFrame) -> pd.Series:
+    """Whether the publisher withholds one of the columns the indicator is computed from."""
+    agg = indicator.aggregation
+    names = [agg.numerator, agg.denominator] if agg.method == "ratio" else [agg.value]
+    present = [n for n in names if n in secret.columns]
+    if not present:
+        return pd.Series(False, index=secret.index)
+    return secret[present].any(axis=1)
+
+
+def _weight(indicator: Indicator, table: pd.DataFrame) -> pd.Series:
+    """The indicator's denominator (or weight) for every commune, published value or not.
+
+    It weighs the départements' official values when a région's value is recomputed.
+    """
+    agg = indicator.aggregation
+    return table[agg.denominator if agg.method == "ratio" else agg.weight].astype("float64")
+
+
+def commune_statuses(table: pd.DataFrame, indicators: tuple[Indicator, ...],
+                     withheld: dict[str, pd.Series]) -> pd.DataFrame:
+    """``<id>__status`` of every commune: published, withheld by the publisher, or absent."""
+    out = {}
+    for indicator in indicators:
+        first, second = parts(indicator)
+        present = table[first].notna() & (table[second] > 0)
+        secret = withheld.get(indicator.id, pd.Series(False, index=table.index))
+        status = np.where(present, Status.PUBLISHED,
+                          np.where(secret.reindex(table.index, fill_value=False),
+                                   Status.WITHHELD, Status.ABSENT))
+        out[f"{indicator.id}{STATUS_SUFFIX}"] = pd.Series(status, index=table.index,
+                                                          dtype="int8")
+    return pd.DataFrame(out)
+
+
+def _from_below(level: str, communes: pd.DataFrame, computed: dict[str, pd.DataFrame],
+                official: dict[str, pd.DataFrame], weights: dict[str, pd.Series],
+                indicators: tuple[Indicator, ...]):
+    """Values of ``level`` recomputed from the départements' official values, if any."""
+    below = BELOW.get(level)
+    if below is None or official.get(below) is None or official[below].empty:
+        return None
+    deps = computed[below].set_index("code")
+    key = {"regions": "region", "france": "france"}[level]
+    mapping = (communes.drop_duplicates("departement").set_index("departement")["region"]
+               if key == "region" else pd.Series("FR", index=deps.index))
+    dep_weights = pd.DataFrame({i.id: weights[i.id].groupby(communes["departement"])
+                                .sum(min_count=1) for i in indicators}).reindex(deps.index)
+    group_population = computed[level].set_index("code")["population"]
+    return from_official_below(official[below].reindex(deps.index), dep_weights,
+                               deps["population"], mapping.reindex(deps.index),
+                               group_population)
+
+
+def _status_counts(tables: dict[str, pd.DataFrame],
+                   indicators: tuple[Indicator, ...]) -> dict:
+    """Number of territories of each status, per level and indicator (for provenance)."""
+    out = {}
+    for level, table in tables.items():
+        out[level] = {}
+        for indicator in indicators:
+            counts = table[f"{indicator.id}{STATUS_SUFFIX}"].value_counts()
+            out[level][indicator.id] = {KEYS[Status(int(k))]: int(v) for k, v in counts.items()}
+    return out
 
 
 def _harmonised(result: LoadResult, indicators: tuple[Indicator, ...], source: Source):

@@ -19,7 +19,7 @@ from indicators.domains import DOMAIN_BY_ID
 CATALOGUE_FILE = "catalogue.yaml"
 DIRECTIONS = {"higher_is_more_fragile": 1, "higher_is_less_fragile": -1}
 LOADERS = ("insee_csv", "dossier_complet", "apl", "ssmsi", "ips", "observatoire_xlsx",
-           "iris_parquet", "ifn", "caf", "ntd", "arcep", "france_services")
+           "iris_parquet", "ifn", "caf", "ntd", "arcep", "france_services", "official")
 """Loader modules a source may name (``indicators.loaders.<module>``)."""
 
 
@@ -70,6 +70,27 @@ class Aggregation:
         return self.method == "weighted_mean" and not self.exact
 
 
+OFFICIAL_LEVELS = ("epci", "departements", "regions", "france")
+"""Levels for which an indicator may name an official value."""
+COMPARISONS = ("france", "region")
+
+
+@dataclass(frozen=True)
+class OfficialValue:
+    """Where the official value of an indicator at one higher level is read.
+
+    ``source`` is a file of :attr:`Catalogue.official_sources` (or of the catalogue's
+    sources, when the commune file also holds rows of higher levels); ``column`` the column
+    of its loaded table that holds the value, in the indicator's unit.
+    """
+
+    level: str
+    source: Source
+    column: str
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+    """Loader options for this level, added to the source's own (e.g. ``scale``)."""
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One indicator of the catalogue."""
@@ -84,6 +105,12 @@ class Indicator:
     source: Source
     aggregation: Aggregation
     caveats: str = ""
+    official: tuple[OfficialValue, ...] = ()
+    """Official values of higher levels, used instead of recomputed ones."""
+    comparison: str = "france"
+    """``"region"`` for an indicator only comparable within a région (a score relative to
+    the région's mean): normalised within each région whatever the frame, and without
+    value for a région itself."""
 
     @property
     def dimension(self) -> str:
@@ -97,6 +124,8 @@ class Catalogue:
 
     sources: dict[str, Source]
     indicators: tuple[Indicator, ...]
+    official_sources: dict[str, Source] = field(default_factory=dict)
+    """Files of official values of higher levels (départements, régions, EPCI)."""
 
     def by_id(self, indicator_id: str) -> Indicator:
         """Return one indicator; unknown ids raise a ``ValueError``."""
@@ -123,15 +152,8 @@ def load_catalogue() -> Catalogue:
 
 def parse_catalogue(data: dict) -> Catalogue:
     """Build a :class:`Catalogue` from parsed YAML, validating every field."""
-    sources = {}
-    for source_id, entry in (data.get("sources") or {}).items():
-        where = f"source {source_id!r}"
-        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
-                         "raw_level"], where)
-        if entry["loader"].split(".")[0] not in LOADERS:
-            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
-                                 f"modules: {list(LOADERS)}")
-        sources[source_id] = Source(id=source_id, **entry)
+    sources = _sources(data.get("sources"), "source")
+    official_sources = _sources(data.get("official_sources"), "official source")
     indicators = []
     seen = set()
     for entry in data.get("indicators") or []:
@@ -148,13 +170,49 @@ def parse_catalogue(data: dict) -> Catalogue:
             raise CatalogueError(f"{where}: direction must be one of {list(DIRECTIONS)}")
         if entry["source"] not in sources:
             raise CatalogueError(f"{where}: unknown source {entry['source']!r}")
+        comparison = entry.get("comparison", "france")
+        if comparison not in COMPARISONS:
+            raise CatalogueError(f"{where}: comparison must be one of {list(COMPARISONS)}")
         indicators.append(Indicator(
             id=entry["id"], label=entry["label"], description=entry["description"],
             domain=entry["domain"], unit=entry["unit"],
             direction=DIRECTIONS[entry["direction"]], source=sources[entry["source"]],
             aggregation=_aggregation(entry["aggregation"], where),
-            caveats=entry.get("caveats", "")))
-    return Catalogue(sources=sources, indicators=tuple(indicators))
+            caveats=entry.get("caveats", ""),
+            official=_official(entry.get("official") or {},
+                               {**sources, **official_sources}, where),
+            comparison=comparison))
+    return Catalogue(sources=sources, indicators=tuple(indicators),
+                     official_sources=official_sources)
+
+
+def _sources(entries: dict | None, kind: str) -> dict[str, Source]:
+    sources = {}
+    for source_id, entry in (entries or {}).items():
+        where = f"{kind} {source_id!r}"
+        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
+                         "raw_level"], where)
+        if entry["loader"].split(".")[0] not in LOADERS:
+            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
+                                 f"modules: {list(LOADERS)}")
+        sources[source_id] = Source(id=source_id, **entry)
+    return sources
+
+
+def _official(entry: dict, official_sources: dict[str, Source],
+              where: str) -> tuple[OfficialValue, ...]:
+    out = []
+    for level, spec in entry.items():
+        if level not in OFFICIAL_LEVELS:
+            raise CatalogueError(f"{where}: official value for unknown level {level!r}; "
+                                 f"valid: {list(OFFICIAL_LEVELS)}")
+        _require(spec, ["source", "column"], f"{where}, official {level}")
+        if spec["source"] not in official_sources:
+            raise CatalogueError(f"{where}: unknown official source {spec['source']!r}; "
+                                 f"valid: {sorted(official_sources)}")
+        out.append(OfficialValue(level, official_sources[spec["source"]], spec["column"],
+                                 dict(spec.get("options") or {})))
+    return tuple(out)
 
 
 def _aggregation(entry: dict, where: str) -> Aggregation:

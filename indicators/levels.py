@@ -28,7 +28,8 @@ def parts(indicator: Indicator) -> tuple[str, str]:
 def value_from_parts(numerator: pd.Series, denominator: pd.Series, scale: float) -> pd.Series:
     """``scale * numerator / denominator``, missing where the denominator is not positive.
 
-    >>> v = value_from_parts(pd.Series([1.0, 2.0, 1.0]), pd.Series([4.0, 0.0, np.nan]), 100)
+    >>> v = value_from_parts(pd.Series([1.0, 2.0, 1.0]), pd.Series([4.0, 0.0, float("nan")]),
+    ...                      100)
     >>> v.tolist()
     [25.0, nan, nan]
     """

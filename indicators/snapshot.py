@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from indicators.build import PROVENANCE, SNAPSHOT_LEVELS, snapshot_dir
+from indicators.build import PROVENANCE, SNAPSHOT_LEVELS, STATUS_SUFFIX, snapshot_dir
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.levels import parts, value_from_parts
+from indicators.status import Status
 
 
 class SnapshotMissingError(FileNotFoundError):
@@ -39,7 +41,8 @@ def level_table(level: str, directory: Path | None = None,
 @cache
 def _level_table(level: str, directory: Path | None, catalogue: Catalogue) -> pd.DataFrame:
     table = pd.read_parquet(_path(level, directory))
-    numeric = table.select_dtypes("number").columns
+    numeric = [c for c in table.select_dtypes("number").columns
+               if not c.endswith(STATUS_SUFFIX)]
     table[numeric] = table[numeric].astype("float64")
     if level == "communes":
         values = {}
@@ -47,17 +50,88 @@ def _level_table(level: str, directory: Path | None, catalogue: Catalogue) -> pd
             first, second = parts(indicator)
             scale = (indicator.aggregation.scale if indicator.aggregation.method == "ratio"
                      else 1)
-            values[indicator.id] = value_from_parts(table[first], table[second], scale)
+            published = value_from_parts(table[first], table[second], scale)
+            values[f"{indicator.id}__published"] = published
+            used = table.get(f"{indicator.id}__used")
+            values[indicator.id] = published if used is None else used
         table = pd.concat([table, pd.DataFrame(values, index=table.index)], axis=1)
     return table
 
 
+@dataclass(frozen=True)
+class Details:
+    """Every indicator value of a level and what it rests on (territory code × indicator).
+
+    Attributes
+    ----------
+    value
+        The value used by the indices and shown (NaN when missing).
+    published
+        Communes: the source's own value (before smoothing or estimation); higher levels:
+        the official value of that level, NaN where none.
+    computed
+        Higher levels: the value recomputed from the communes' counts, whatever its
+        coverage (NaN for communes).
+    coverage
+        Share of the territory's population the value used rests on.
+    status
+        :class:`indicators.status.Status` codes (int).
+    low, high
+        Interval of an estimated value (NaN elsewhere).
+    small
+        True where the value rests on a small number (« faible effectif »).
+    """
+
+    value: pd.DataFrame
+    published: pd.DataFrame
+    computed: pd.DataFrame
+    coverage: pd.DataFrame
+    status: pd.DataFrame
+    low: pd.DataFrame
+    high: pd.DataFrame
+    small: pd.DataFrame
+
+
+def details(level: str, directory: Path | None = None,
+            catalogue: Catalogue | None = None) -> Details:
+    """The :class:`Details` of every territory of ``level``."""
+    catalogue = catalogue or load_catalogue()
+    return _details(level, directory, catalogue)
+
+
+@cache
+def _details(level: str, directory: Path | None, catalogue: Catalogue) -> Details:
+    table = _level_table(level, directory, catalogue).set_index("code")
+    ids = [i.id for i in catalogue.indicators]
+
+    def frame(suffix: str, default: object = float("nan")) -> pd.DataFrame:
+        return pd.DataFrame({i: table[f"{i}{suffix}"] if f"{i}{suffix}" in table.columns
+                             else pd.Series(default, index=table.index) for i in ids},
+                            index=table.index)
+
+    status = frame(STATUS_SUFFIX, int(Status.ABSENT)).astype("int8")
+    value = table[ids].astype("float64")
+    value = value.mask(status.isin([int(s) for s in Status if s.missing]))
+    if level == "communes":
+        published, computed = frame("__published"), frame("__none")
+        coverage = frame("__coverage").fillna(1.0).where(value.notna())
+    else:
+        published, computed = frame("__official"), frame("__computed")
+        coverage = frame("__coverage")
+    small = frame("__small", False).fillna(False).astype(bool)
+    return Details(value, published, computed, coverage, status, frame("__low"),
+                   frame("__high"), small)
+
+
 def values(level: str, directory: Path | None = None,
            catalogue: Catalogue | None = None) -> pd.DataFrame:
-    """Indicator values of ``level``: territories (by code) × indicator ids."""
+    """Indicator values used at ``level``: territories (by code) × indicator ids.
+
+    Missing (NaN) wherever the value's status is missing: withheld, resting on too little
+    of the population, absent or meaningless at that level (:class:`Details`).
+    """
     catalogue = catalogue or load_catalogue()
-    table = level_table(level, directory, catalogue)
-    return table.set_index("code")[[i.id for i in catalogue.indicators]]
+    return details(level, directory, catalogue).value.copy()
 
 
 def provenance(directory: Path | None = None) -> dict:

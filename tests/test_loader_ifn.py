@@ -168,11 +168,15 @@ def test_full_files():
     folder = DATA / "numerique" / "ifn_iris_2020"
     result = load_ifn(folder, population=DATA / "observatoire" / "ptod_rp2022" / "iris",
                       arrondissements=True)
-    assert result.notes[:3] == ["14 région files, 48914 IRIS rows",
-                                "8 IRIS with every score 0 (no inhabitants) read as missing",
-                                "48914 IRIS in 34902 communes"]
+    assert result.notes[:2] == ["14 région files, 48914 IRIS rows",
+                                "8 IRIS with every score 0 (no inhabitants) read as missing"]
+    # a single score of 0 is the build's "no data" (3,489 IRIS for interface access)
+    assert "'ifn_acces_aux_interfaces_numeriques_region': 3489" in result.notes[2]
+    assert result.notes[3] == "48914 IRIS in 34902 communes"
     assert not result.rejected and len(result.table) == 34902
-    assert result.notes[3].startswith("IRIS with a population: 48274 of 48914 (98.7%)")
+    assert result.notes[4].startswith("IRIS with a population: 48274 of 48914 (98.7%)")
+    interface = result.table["ifn_acces_aux_interfaces_numeriques_region"]
+    assert interface.min() > 50 and not (interface == 0).any()
     assert result.table["code"].str.fullmatch(r"\d{5}|2[AB]\d{3}").all()
     merged = load_ifn(folder).table
     assert len(merged) == 34860 and merged.set_index("code").loc["75056", "n_iris"] == 992

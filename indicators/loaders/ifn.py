@@ -116,8 +116,8 @@ def load_ifn_iris(folder: str | Path, *, headers: str | Path | None = None) -> L
     -------
     LoadResult
         Level ``"iris"``: ``code`` (IRIS), ``commune`` (a string, not a value) and the 21
-        scores (see :func:`score_name`). IRIS whose every score is 0 (communes without
-        inhabitants) are missing, not 0.
+        scores (see :func:`score_name`). A score of 0 means "no data" in this build (IRIS
+        without inhabitants, or a component not computed): missing, not 0.
 
     Raises
     ------
@@ -138,6 +138,13 @@ def load_ifn_iris(folder: str | Path, *, headers: str | Path | None = None) -> L
         scores[zero] = np.nan
         notes.append(f"{int(zero.sum())} IRIS with every score 0 (no inhabitants) read as "
                      "missing")
+    # a score is relative to a reference mean (100): 0 is the build's "no data", never a
+    # real score (the smallest real interface-access score is about 50)
+    zero_cells = scores.eq(0)
+    if zero_cells.any().any():
+        counts = {c: int(n) for c, n in zero_cells.sum().items() if n}
+        scores = scores.mask(zero_cells)
+        notes.append(f"scores of 0 (no data in the build) read as missing: {counts}")
     codes = as_code(raw[IRIS_COLUMN], 9)
     communes = as_code(raw[COMMUNE_COLUMN], 5)
     if "Insee Com" in raw and (as_code(raw["Insee Com"], 5) != communes).any():

@@ -96,9 +96,10 @@ def _commune_result(frame: pd.DataFrame, file: str, year: object, meta: Path) ->
     table = table.reset_index(drop=True)
     notes.append(f"year {year}; rates are recorded facts per 1,000 inhabitants (SSMSI "
                  "population), 2025 commune codes")
-    zeros = {c: int((table[c] == 0).sum()) for c in RATES}
-    notes.append(f"rates exactly 0: {zeros}; SSMSI does not publish small counts, so a 0 "
-                 "may be an unpublished count rather than no crime")
+    withheld = withheld_rates(table)
+    table[list(RATES)] = table[list(RATES)].mask(withheld)
+    notes.append("withheld (SSMSI publication rule, read as missing, not 0): "
+                 f"{ {c: int(n) for c, n in withheld.sum().items()} }")
     if meta.exists():
         info = json.loads(meta.read_text(encoding="utf-8"))
         notes.append(f"method (meta.json): {info.get('methodology', '?')}")
@@ -108,7 +109,29 @@ def _commune_result(frame: pd.DataFrame, file: str, year: object, meta: Path) ->
     return LoadResult(table=table, file=file, level="commune",
                       rejected=sorted(rejected, key=lambda r: r.row),
                       secret_cells={c: int(n) for c, n in parsed.missing[kept].sum().items()},
-                      notes=notes)
+                      notes=notes, withheld=withheld)
+
+
+def withheld_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """Which grouped rates hide counts the SSMSI did not publish.
+
+    The SSMSI publishes a commune's count of an indicator only when enough facts were
+    recorded (at least 5 in each year of the series); otherwise the count is withheld. A
+    group's rate is the sum of its published counts, so a published group is at least 5
+    facts: a rate of exactly 0, or none (``null``), means that every count of the group was
+    withheld, not that no crime was recorded. Such rates are withheld (missing, « non
+    publié »). A commune without SSMSI population has no rate at all: absent, not withheld.
+
+    >>> t = pd.DataFrame({"population": [767.0, 14081.0, float("nan")],
+    ...                   "violences_personnes_p1000": [0.0, 17.0, float("nan")],
+    ...                   "securite_biens_p1000": [float("nan"), 29.5, float("nan")],
+    ...                   "tranquillite_p1000": [float("nan"), 10.5, float("nan")]})
+    >>> withheld_rates(t)["violences_personnes_p1000"].tolist()
+    [True, False, False]
+    """
+    counted = table["population"] > 0
+    return pd.DataFrame({c: ((table[c] == 0) | table[c].isna()) & counted for c in RATES},
+                        index=table.index)
 
 
 def slug(label: str) -> str:

@@ -1,0 +1,86 @@
+"""What a value rests on, in a few French words, wherever the value is shown.
+
+Maps (tooltips, tables, legends), the Territoire page, the PDF sheet and the exports say the
+same thing of a value: published as is, the official value of its level, recomputed (with
+the share of the population it rests on), estimated (with its interval), small numbers; and
+of a missing value, why it is missing (:func:`indicators.status.label`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from atlas import french
+from indicators.snapshot import Details
+from indicators.status import Status, label
+
+
+def qualifier(status: int, coverage: float = float("nan"), low: float = float("nan"),
+              high: float = float("nan"), small: bool = False, decimals: int = 1) -> str:
+    """A short note on a value that is there (empty for a plain published value).
+
+    >>> qualifier(Status.COMPUTED, 0.86).replace(french.NBSP, " ")
+    'recalculé à partir des communes (couverture 86 %)'
+    >>> qualifier(Status.ESTIMATED, low=12.04, high=18.5)
+    'estimé (entre 12,0 et 18,5)'
+    >>> qualifier(Status.PUBLISHED, small=True)
+    'faible effectif'
+    """
+    status = Status(int(status))
+    if status.missing:
+        return ""
+    parts = []
+    if status is Status.OFFICIAL:
+        parts.append("valeur officielle")
+    elif status in (Status.COMPUTED, Status.FROM_OFFICIAL):
+        basis = ("des valeurs officielles des départements" if status is Status.FROM_OFFICIAL
+                 else "des communes")
+        share = "" if np.isnan(coverage) else f" (couverture {percent(coverage)})"
+        parts.append(f"recalculé à partir {basis}{share}")
+    elif status is Status.ESTIMATED:
+        interval = ("" if np.isnan(low) or np.isnan(high) else
+                    f" (entre {french.number(low, decimals)} et {french.number(high, decimals)})")
+        parts.append(f"estimé{interval}")
+    if small:
+        parts.append("faible effectif")
+    return ", ".join(parts)
+
+
+def percent(share: float) -> str:
+    """A share as a whole French percentage: ``0.857`` → « 86 % » (no-break space).
+
+    >>> percent(0.857) == "86" + french.NBSP + "%"
+    True
+    """
+    return f"{round(100 * share):d}{french.NBSP}%"
+
+
+def notes(details: Details, indicator: str, decimals: int = 1) -> pd.Series:
+    """:func:`qualifier` of one indicator for every territory (empty where missing)."""
+    status, coverage = details.status[indicator], details.coverage[indicator]
+    low, high, small = details.low[indicator], details.high[indicator], details.small[indicator]
+    return pd.Series([qualifier(s, c, lo, hi, sm, decimals) for s, c, lo, hi, sm in zip(
+        status, coverage, low, high, small, strict=True)], index=status.index, dtype="object")
+
+
+def reasons(details: Details, indicator: str) -> pd.Series:
+    """Why each missing value is missing (NA where the value is there)."""
+    status, coverage = details.status[indicator], details.coverage[indicator]
+    out = pd.Series([label(s, c) if Status(int(s)).missing else None
+                     for s, c in zip(status, coverage, strict=True)],
+                    index=status.index, dtype="object")
+    return out.where(out.notna(), pd.NA)
+
+
+def partial_note(count: int, total: int) -> str:
+    """« indice partiel : 15 domaines sur 16 » (empty for a complete index).
+
+    >>> partial_note(15, 16)
+    'indice partiel : 15 domaines sur 16'
+    >>> partial_note(16, 16)
+    ''
+    """
+    if count >= total or count <= 0:
+        return ""
+    return f"indice partiel : {count} domaine{'s' if count > 1 else ''} sur {total}"
