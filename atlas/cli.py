@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     cover.add_argument("--json", action="store_true", help="print one JSON object")
     cover.add_argument("--dir", type=Path, default=None, help="snapshot folder")
     cover.set_defaults(run=_indicators_coverage)
+    check_values = commands.add_parser(
+        "validate", help="compare the values shown for départements, régions, EPCI and "
+                         "France with every official value of the same level")
+    check_values.add_argument("--raw", type=Path, default=None, help="raw data folder: read "
+                              "the official files again and add other vintages")
+    check_values.add_argument("--dir", type=Path, default=None, help="snapshot folder")
+    check_values.add_argument("--json", action="store_true", help="print one JSON object")
+    check_values.set_defaults(run=_indicators_validate)
 
     comp = groups.add_parser("compare", help="objective versus perceived fragility")
     comp.add_argument("--level", choices=["region", "departement"], default="region")
@@ -71,9 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--json", action="store_true", help="print one JSON object")
     comp.set_defaults(run=_compare)
 
+    from atlas.cli_data import add_data_commands
     from atlas.cli_export import add_export_commands
 
     add_export_commands(groups)
+    add_data_commands(groups)
     return parser
 
 
@@ -137,6 +147,31 @@ def _indicators_coverage(args: argparse.Namespace) -> int:
                   f"population {entry['population_share']:6.1%}")
         print(f"total indicators: {result['total_indicators']}")
     return 0
+
+
+def _indicators_validate(args: argparse.Namespace) -> int:
+    from indicators.validate import validate
+
+    result = validate(args.dir, args.raw)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    print(f"{'indicator':36} {'level':12} {'vintage':14} {'n':>4} {'rho':>6} {'med':>8} "
+          f"{'max':>8} | from communes: {'n':>4} {'rho':>6} {'med':>8} {'max':>8}")
+    for row in result["comparisons"]:
+        shown, comp = row["shown"], row["computed_from_communes"]
+        vintage = row["reference"]["vintage"] + ("" if row["reference"]["same_vintage"]
+                                                 else " (autre)")
+        print(f"{row['indicator']:36} {row['level']:12} {vintage[:14]:14} "
+              f"{_cell(shown['n'], 4)} {_cell(shown['spearman'], 6)} "
+              f"{_cell(shown['median_abs_diff'], 8)} {_cell(shown['max_abs_diff'], 8)} | "
+              f"{'':15}{_cell(comp['n'], 4)} {_cell(comp['spearman'], 6)} "
+              f"{_cell(comp['median_abs_diff'], 8)} {_cell(comp['max_abs_diff'], 8)}")
+    return 0
+
+
+def _cell(value: object, width: int) -> str:
+    return f"{'—' if value is None else value!s:>{width}}"
 
 
 def _geodata_build(args: argparse.Namespace) -> int:

@@ -1,0 +1,101 @@
+"""``atlas territory`` and ``atlas data export``: a territory's data, or a whole level's."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from atlas.cli_export import _method_options, method_from_args
+
+LEVELS = ("communes", "epci", "departements", "regions")
+ALIASES = {"commune": "communes", "departement": "departements", "département": "departements",
+           "départements": "departements", "region": "regions", "région": "regions",
+           "régions": "regions"}
+"""Other spellings of a level accepted on the command line."""
+
+
+def level_name(text: str) -> str:
+    """The atlas's name of a level, from any accepted spelling.
+
+    >>> level_name("commune"), level_name("regions")
+    ('communes', 'regions')
+    """
+    name = ALIASES.get(text.strip().lower(), text.strip().lower())
+    if name not in LEVELS:
+        raise ValueError(f"unknown level {text!r}; valid levels: {list(LEVELS)} (or "
+                         "their singular)")
+    return name
+
+
+def add_data_commands(groups: argparse._SubParsersAction) -> None:
+    """Register ``atlas territory`` and ``atlas data export``."""
+    one = groups.add_parser("territory", help="one territory's indicators, scores and ranks")
+    one.add_argument("territory", metavar="LEVEL:CODE",
+                     help="e.g. communes:25390, departements:2A, regions:53")
+    one.add_argument("--json", action="store_true", help="print one JSON object")
+    one.add_argument("--no-intervals", action="store_true",
+                     help="skip the 90 %% rank interval (a Monte Carlo of a few seconds)")
+    _method_options(one)
+    one.set_defaults(run=_territory)
+
+    data = groups.add_parser("data", help="data of every territory of a level")
+    commands = data.add_subparsers(title="data commands")
+    export = commands.add_parser("export", help="one row per territory, with its sources")
+    export.add_argument("--level", required=True, help=f"one of {list(LEVELS)}")
+    export.add_argument("--format", dest="fmt", required=True,
+                        choices=("csv", "xlsx", "parquet", "gpkg"))
+    export.add_argument("--out", type=Path, required=True, help="file to write")
+    export.add_argument("--no-intervals", action="store_true",
+                        help="skip the rank intervals (faster)")
+    _method_options(export)
+    export.set_defaults(run=_export)
+
+
+def _territory(args: argparse.Namespace) -> int:
+    from atlas.territory_data import territory_record
+
+    level, _, code = args.territory.partition(":")
+    try:
+        if not code.strip():
+            raise ValueError(f"territory {args.territory!r} is not LEVEL:CODE "
+                             "(e.g. communes:25390)")
+        record = territory_record(level_name(level), code.strip(), method_from_args(args),
+                                  intervals=not args.no_intervals)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(_text(record))
+    return 0
+
+
+def _text(record: dict) -> str:
+    """A short human-readable summary of a territory record."""
+    overall = record["overall"]
+    lines = [f"{record['name']} ({record['level']} {record['code']}), population "
+             f"{record['population']['value']:.0f} ({record['population']['year']})",
+             f"overall {overall['score']} ({overall['domains_count']}/"
+             f"{overall['domains_total']} domains), rank {overall['rank']} of "
+             f"{overall['frame_size']} [{overall['rank_low']}, {overall['rank_high']}]"]
+    for ident, entry in record["indicators"].items():
+        lines.append(f"  {ident:40} {entry['value']!s:>12} {entry['unit']:18} "
+                     f"{entry['status']}")
+    return "\n".join(lines)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from atlas.data_export import write_level
+
+    try:
+        paths = write_level(level_name(args.level), args.fmt, args.out, method_from_args(args),
+                            intervals=not args.no_intervals)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
+    return 0
