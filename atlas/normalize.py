@@ -24,6 +24,20 @@ Methods (OECD/JRC, *Handbook on Constructing Composite Indicators*, 2008, sectio
     standard deviations of the frame. ``reference`` is one value per indicator, or one
     row per group (a région's own rate) when the frame is regional.
 
+Outlier treatment (``minmax`` and ``zscore``), as the JRC's COINr does by default
+(``Treat()``: ``winsorise`` then ``log_CT``, checked by ``check_SkewKurt``): within each frame,
+an indicator whose skewness (sample, bias-corrected, as Excel's SKEW) is at least 2 in
+absolute value *and* whose kurtosis (excess, bias-corrected, as Excel's KURT) is at least 3.5
+is winsorised one extreme at a time (the most extreme value, ties included, takes the next
+one's value; at the tail the skewness points to) until it passes or at most 5 values are
+changed; if it still fails, the winsorisation is dropped and the frame's values are
+log-transformed instead, ``log(x - min + 0.01 (max - min))`` (mirrored for a negative
+skewness so that the long tail is the one compressed). Both are monotone: the order of
+territories never changes. ``rank`` needs no treatment (it only uses the order); ``distance``
+gets none because it measures a gap to a reference value (a national rate) in the
+indicator's own unit, which a frame-dependent log would change and which may lie outside the
+frame's range, where that log is not defined. :func:`outlier_treatments` says what was done.
+
 A frame without variation (a single value, or all equal) gives 0 to all its territories:
 none is more fragile than another; so does, for ``distance``, a spread too small for the
 distance to be represented as a float. Missing stays missing: NaN in, NaN out, never 0.
@@ -36,6 +50,7 @@ Monte Carlo (:func:`sort_rows`, :func:`tie_bounds`, :func:`percentile_rank`,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -274,10 +289,188 @@ def _distance(oriented: pd.DataFrame, groups: pd.Series | None,
     return pd.DataFrame(out, index=oriented.index, columns=oriented.columns)
 
 
+# --- outlier treatment (COINr's defaults) ------------------------------------------------
+
+SKEW_THRESHOLD = 2.0
+"""Treat when the absolute skewness is at least this (COINr ``skew_thresh``)..."""
+KURTOSIS_THRESHOLD = 3.5
+"""... and the excess kurtosis at least this (COINr ``kurt_thresh``)."""
+MAX_WINSORISED = 5
+"""At most this many values winsorised before falling back on the log (COINr ``winmax``)."""
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """What :func:`outlier_treatment` did to the values of one indicator in one frame."""
+
+    method: str
+    """``"none"``, ``"winsorised"`` or ``"log"``."""
+    points: int
+    """Values changed by the winsorisation kept (0 for ``"none"`` and ``"log"``)."""
+    skewness: float
+    kurtosis: float
+    skewness_after: float
+    kurtosis_after: float
+
+
+def outlier_treatment(values: np.ndarray, *, skew_threshold: float = SKEW_THRESHOLD,
+                      kurtosis_threshold: float = KURTOSIS_THRESHOLD,
+                      max_points: int = MAX_WINSORISED) -> tuple[np.ndarray, Treatment]:
+    """Winsorise, or else log-transform, a skewed and heavy-tailed indicator (COINr).
+
+    See the module docstring. NaN stays NaN and is left out of the statistics; fewer than
+    four values (kurtosis undefined) or values all equal are left untouched.
+
+    Returns
+    -------
+    tuple
+        The treated values (float64, same shape) and the :class:`Treatment`. The log is
+        computed as ``log((x - min) / (max - min) + 0.01)``, which differs from COINr's
+        ``log(x - min + 0.01 (max - min))`` by the constant ``log(max - min)`` only: min-max
+        and z-scores are the same, and no range underflows.
+    """
+    x0 = np.asarray(values, dtype=np.float64)
+    if np.isinf(x0).any():
+        raise ValueError("values must be finite numbers or NaN (missing); found infinity")
+    out = x0.copy()
+    present = ~np.isnan(x0)
+    x = x0[present]
+    skew, kurt = _skew_kurtosis(x)
+
+    def fails(s: float, k: float) -> bool:
+        return abs(s) >= skew_threshold and k >= kurtosis_threshold
+
+    if not fails(skew, kurt):
+        return out, Treatment("none", 0, skew, kurt, skew, kurt)
+    w, s, k = x.copy(), skew, kurt
+    points = 0
+    while fails(s, k) and points < max_points:
+        extreme = w == (w.max() if s >= 0 else w.min())
+        if extreme.all():
+            break
+        w[extreme] = w[~extreme].max() if s >= 0 else w[~extreme].min()
+        points = int((w != x).sum())
+        s, k = _skew_kurtosis(w)
+    if fails(s, k):  # COINr's default: the log replaces the winsorisation
+        w = _log_transform(x, skew)
+        points = 0
+        s, k = _skew_kurtosis(w)
+        method = "log"
+    else:
+        method = "winsorised"
+    out[present] = w
+    return out, Treatment(method, points, skew, kurt, s, k)
+
+
+def treat_outliers(values: np.ndarray, *, skew_threshold: float = SKEW_THRESHOLD,
+                   kurtosis_threshold: float = KURTOSIS_THRESHOLD,
+                   max_points: int = MAX_WINSORISED) -> np.ndarray:
+    """The values of one frame after :func:`outlier_treatment`; NaN stays NaN.
+
+    >>> treat_outliers(np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 100, np.nan])).tolist()
+    [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 30.0, 30.0, nan]
+    """
+    return outlier_treatment(values, skew_threshold=skew_threshold,
+                             kurtosis_threshold=kurtosis_threshold, max_points=max_points)[0]
+
+
+def _skew_kurtosis(x: np.ndarray) -> tuple[float, float]:
+    """Bias-corrected skewness and excess kurtosis (e1071 type 2, Excel); NaN if undefined.
+
+    The formulas of ``scipy.stats.skew`` and ``kurtosis`` with ``bias=False`` (the tests
+    check they agree), written out: scipy's argument handling costs ten times the
+    arithmetic, and the winsorisation loop evaluates them up to six times per column.
+    """
+    n = x.size
+    if n < 4 or x.max() == x.min():
+        return np.nan, np.nan
+    u, _ = _deviations(x)  # scale-free: neither overflow nor underflow
+    u = u - u.mean()
+    u2 = u * u
+    m2, m3, m4 = u2.mean(), (u2 * u).mean(), (u2 * u2).mean()
+    g1, g2 = m3 / m2**1.5, m4 / (m2 * m2) - 3.0
+    return (float(g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0)),
+            float(((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))))
+
+
+def _log_transform(x: np.ndarray, skew: float) -> np.ndarray:
+    """COINr's ``log_CT`` up to a constant, on the tail the skewness points to."""
+    low, high = x.min(), x.max()
+    scale = max(abs(low), abs(high))
+    span = high / scale - low / scale
+    if skew >= 0:
+        return np.log((x / scale - low / scale) / span + 0.01)
+    return -np.log((high / scale - x / scale) / span + 0.01)
+
+
+def outlier_treatments(values: pd.DataFrame, groups: pd.Series | None = None, *,
+                       skew_threshold: float = SKEW_THRESHOLD,
+                       kurtosis_threshold: float = KURTOSIS_THRESHOLD,
+                       max_points: int = MAX_WINSORISED) -> pd.DataFrame:
+    """What the ``minmax`` and ``zscore`` normalisations do to each indicator and frame.
+
+    The treatment does not depend on the direction (it is symmetric), so ``values`` are the
+    raw indicator values.
+
+    Parameters
+    ----------
+    values
+        One row per territory, one column per indicator; NaN where missing.
+    groups
+        The frame, as for :func:`normalise` (``None``: all of France).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator and frame: ``indicator``, ``frame`` (the group, or
+        ``"France"``), ``n`` (values present), ``skewness``, ``kurtosis``, ``treatment``
+        (``"none"``, ``"winsorised"``, ``"log"``), ``points`` (values winsorised),
+        ``skewness_after``, ``kurtosis_after``.
+
+    Examples
+    --------
+    >>> values = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 100],
+    ...                        "y": [float(v) for v in range(12)]})
+    >>> outlier_treatments(values)[["indicator", "treatment", "points"]]
+      indicator   treatment  points
+    0         x  winsorised       1
+    1         y        none       0
+    """
+    a = values.to_numpy(dtype=np.float64)
+    if groups is None:
+        frames = [("France", np.arange(len(values)))]
+    else:
+        aligned = groups.reindex(values.index)
+        frames = list(zip(sorted(aligned.dropna().unique()),
+                          _frame_rows(values.index, groups), strict=True))
+    rows = []
+    for j, indicator in enumerate(values.columns):
+        for frame, positions in frames:
+            column = a[positions, j]
+            _, t = outlier_treatment(column, skew_threshold=skew_threshold,
+                                     kurtosis_threshold=kurtosis_threshold,
+                                     max_points=max_points)
+            rows.append({"indicator": indicator, "frame": frame,
+                         "n": int((~np.isnan(column)).sum()), "skewness": t.skewness,
+                         "kurtosis": t.kurtosis, "treatment": t.method, "points": t.points,
+                         "skewness_after": t.skewness_after,
+                         "kurtosis_after": t.kurtosis_after})
+    return pd.DataFrame(rows, columns=["indicator", "frame", "n", "skewness", "kurtosis",
+                                       "treatment", "points", "skewness_after",
+                                       "kurtosis_after"])
+
+
+def _treated(column_fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """``column_fn`` applied to the frame's values after :func:`treat_outliers`."""
+    def treated_column(x: np.ndarray) -> np.ndarray:
+        return column_fn(treat_outliers(x))
+    return treated_column
+
+
 NORMALISERS: dict[str, Normaliser] = {
     "rank": _per_frame(_rank),
-    "minmax": _per_frame(_minmax),
-    "zscore": _per_frame(_zscore),
+    "minmax": _per_frame(_treated(_minmax)),
+    "zscore": _per_frame(_treated(_zscore)),
     "distance": _distance,
 }
 """Normalisation methods by name (see the module docstring for their formulas)."""
@@ -299,7 +492,8 @@ def normalise(values: pd.DataFrame, direction: pd.Series, method: str = "rank",
         Indexed by indicator: +1 if a higher value is more fragile, -1 otherwise.
     method
         A key of :data:`NORMALISERS`: ``"rank"``, ``"minmax"``, ``"zscore"`` or
-        ``"distance"``.
+        ``"distance"``. ``"minmax"`` and ``"zscore"`` first treat outliers within each
+        frame (:func:`treat_outliers`; :func:`outlier_treatments` says what was done).
     groups
         The reference frame: ``None`` for all of France, or the group (région code) of
         each territory, indexed like ``values``, to normalise within each group.

@@ -3,7 +3,8 @@
 Each indicator says what it measures (French label and description), its domain (and so its
 dimension), unit and direction, how a higher level is computed (sums of a numerator and a
 denominator, or a weighted mean flagged as an approximation), its source (producer,
-dataset, vintage, licence, file) and caveats.
+dataset, vintage, licence, file), caveats, and how its commune values are guarded against
+small numbers (smoothing and « faible effectif » rule).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ DIRECTIONS = {"higher_is_more_fragile": 1, "higher_is_less_fragile": -1}
 LOADERS = ("insee_csv", "dossier_complet", "apl", "ssmsi", "ips", "observatoire_xlsx",
            "iris_parquet", "ifn", "caf", "ntd", "arcep", "france_services", "official")
 """Loader modules a source may name (``indicators.loaders.<module>``)."""
+SMALL_NUMBERS = ("none", "empirical_bayes", "denominator")
+"""How an indicator's commune values are guarded against small numbers (see
+:mod:`indicators.smoothing`): ``empirical_bayes`` (a count-based rate, smoothed towards its
+département; marked « faible effectif » when fewer than 20 events are expected),
+``denominator`` (not smoothed; marked when its own denominator or weight is below 200 units)
+or ``none``."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,13 @@ class Indicator:
     """``"region"`` for an indicator only comparable within a région (a score relative to
     the région's mean): normalised within each région whatever the frame, and without
     value for a région itself."""
+    small_numbers: str = "none"
+    """One of :data:`SMALL_NUMBERS`: smoothing and « faible effectif » rule of commune values."""
+
+    @property
+    def smoothed(self) -> bool:
+        """Whether commune values are smoothed by empirical Bayes (a count-based rate)."""
+        return self.small_numbers == "empirical_bayes"
 
     @property
     def dimension(self) -> str:
@@ -170,6 +184,7 @@ def parse_catalogue(data: dict) -> Catalogue:
             raise CatalogueError(f"{where}: direction must be one of {list(DIRECTIONS)}")
         if entry["source"] not in sources:
             raise CatalogueError(f"{where}: unknown source {entry['source']!r}")
+        aggregation = _aggregation(entry["aggregation"], where)
         comparison = entry.get("comparison", "france")
         if comparison not in COMPARISONS:
             raise CatalogueError(f"{where}: comparison must be one of {list(COMPARISONS)}")
@@ -177,8 +192,9 @@ def parse_catalogue(data: dict) -> Catalogue:
             id=entry["id"], label=entry["label"], description=entry["description"],
             domain=entry["domain"], unit=entry["unit"],
             direction=DIRECTIONS[entry["direction"]], source=sources[entry["source"]],
-            aggregation=_aggregation(entry["aggregation"], where),
-            caveats=entry.get("caveats", ""),
+            aggregation=aggregation, caveats=entry.get("caveats", ""),
+            small_numbers=_small_numbers(entry.get("small_numbers", "none"), aggregation,
+                                         where),
             official=_official(entry.get("official") or {},
                                {**sources, **official_sources}, where),
             comparison=comparison))
@@ -225,6 +241,17 @@ def _aggregation(entry: dict, where: str) -> Aggregation:
         raise CatalogueError(f"{where}: aggregation method must be 'ratio' or "
                              f"'weighted_mean', not {method!r}")
     return Aggregation(**entry)
+
+
+def _small_numbers(value: object, aggregation: Aggregation, where: str) -> str:
+    if value not in SMALL_NUMBERS:
+        raise CatalogueError(f"{where}: small_numbers must be one of {list(SMALL_NUMBERS)}, "
+                             f"not {value!r}")
+    if value == "empirical_bayes" and aggregation.method != "ratio":
+        raise CatalogueError(f"{where}: small_numbers 'empirical_bayes' needs a ratio "
+                             f"aggregation (a count of events over a population at risk), "
+                             f"not {aggregation.method!r}")
+    return str(value)
 
 
 def _require(entry: dict, keys: list[str], where: str) -> None:

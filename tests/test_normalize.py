@@ -9,14 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy import stats
 
 from atlas.normalize import (
     NORMALISERS,
     fragility_rank,
     normalise,
+    outlier_treatment,
+    outlier_treatments,
     percentile_rank,
     sort_rows,
     tie_bounds,
+    treat_outliers,
 )
 
 CODES = ["01001", "01002", "2A004", "97411", "75056"]
@@ -230,6 +234,145 @@ def test_percentile_rank_is_share_strictly_lower(data):
         for code, v in values[column].dropna().items():
             expected = (x < v).sum() / (len(x) - 1) if len(x) > 1 else 0.0
             assert ranks.loc[code, column] == pytest.approx(expected)
+
+
+# --- outlier treatment (COINr's defaults) -------------------------------------------------
+
+SKEWED = [1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 30, 100]  # COINr's own example of Treat()
+
+
+def test_winsorisation_by_hand():
+    x = pd.Series(SKEWED)
+    # pandas' bias-corrected skewness and excess kurtosis (Excel's SKEW and KURT): 3.06 and
+    # 9.74, beyond 2 and 3.5, so 100 takes the next value, 30; then 1.71 and 1.82 pass
+    treated, how = outlier_treatment(x.to_numpy())
+    assert treated.tolist() == SKEWED[:-1] + [30.0]
+    assert (how.method, how.points) == ("winsorised", 1)
+    assert (how.skewness, how.kurtosis) == pytest.approx((x.skew(), x.kurt()))
+    after = pd.Series(treated)
+    assert (how.skewness_after, how.kurtosis_after) == pytest.approx((after.skew(), after.kurt()))
+    assert after.skew() < 2
+    scores = normalise(pd.DataFrame({"x": SKEWED}), pd.Series({"x": 1}), "minmax")["x"]
+    assert scores.tolist() == pytest.approx([(v - 1) / 29 for v in treated])
+    # a lower-is-more-fragile indicator: the same treatment, on the mirrored tail
+    down = normalise(pd.DataFrame({"x": SKEWED}), pd.Series({"x": -1}), "minmax")["x"]
+    assert down.tolist() == pytest.approx([(30 - v) / 29 for v in treated])
+
+
+def test_log_when_five_winsorised_points_are_not_enough():
+    x = np.array([0.0] * 50 + [2.0**k for k in range(11)])  # 0 ... 0, 1, 2, 4, ..., 1024
+    five = x.copy()
+    five[-5:] = 32.0  # the five largest winsorised: still skewed and heavy-tailed
+    assert pd.Series(five).skew() >= 2 and pd.Series(five).kurt() >= 3.5
+    treated, how = outlier_treatment(x)
+    assert (how.method, how.points) == ("log", 0)
+    # COINr's log_CT, log(x - min + 0.01 (max - min)), less the constant log(max - min)
+    np.testing.assert_allclose(treated, np.log(x / 1024 + 0.01), rtol=1e-12)
+    values = pd.DataFrame({"x": x})
+    logged = np.log(x + 0.01 * 1024)
+    expected = (logged - logged.min()) / (logged.max() - logged.min())
+    np.testing.assert_allclose(normalise(values, pd.Series({"x": 1}), "minmax")["x"],
+                               expected, rtol=1e-12)
+    z = normalise(values, pd.Series({"x": 1}), "zscore")["x"]
+    np.testing.assert_allclose(z, (logged - logged.mean()) / logged.std(ddof=0), rtol=1e-9)
+    # mirrored for a negative skewness: the long tail is the one compressed
+    np.testing.assert_array_equal(treat_outliers(-x), -treated)
+
+
+def test_distance_and_rank_are_not_treated():
+    values = pd.DataFrame({"x": SKEWED})
+    d = normalise(values, pd.Series({"x": 1}), "distance", reference=pd.Series({"x": 5.0}))
+    x = np.array(SKEWED)
+    np.testing.assert_allclose(d["x"], (x - 5) / x.std(), rtol=1e-12)
+    r = normalise(values, pd.Series({"x": 1}), "rank")["x"]
+    assert r.tolist() == pytest.approx([k / 11 for k in range(12)])
+
+
+def test_treatment_table_by_frame():
+    values = pd.DataFrame({"x": SKEWED + [1.0, 2, 3, 4], "y": np.arange(16.0)},
+                          index=[f"{k:05d}" for k in range(16)])
+    groups = pd.Series(["84"] * 12 + ["11"] * 4, index=values.index)
+    table = outlier_treatments(values, groups)
+    assert table[["indicator", "frame", "n", "treatment", "points"]].values.tolist() == [
+        ["x", "11", 4, "none", 0], ["x", "84", 12, "winsorised", 1],
+        ["y", "11", 4, "none", 0], ["y", "84", 12, "none", 0]]
+    france = outlier_treatments(values)
+    assert france["frame"].tolist() == ["France", "France"]
+    with pytest.raises(ValueError, match="no frame"):
+        outlier_treatments(values, groups.iloc[:10])
+
+
+def test_treatment_refuses_infinity():
+    with pytest.raises(ValueError, match="infinity"):
+        treat_outliers(np.array([1.0, np.inf, 2.0, 3.0]))
+
+
+skewed_vectors = hnp.arrays(np.float64, st.integers(0, 60), elements=st.one_of(
+    st.floats(-1e6, 1e6), st.integers(0, 40).map(lambda k: 2.0**k),
+    st.sampled_from([0.0, 1.0, 2.5, np.nan])))
+
+
+@settings(deadline=None)
+@given(skewed_vectors)
+def test_treatment_monotone_keeps_missing_and_untouched_below_thresholds(x):
+    treated, how = outlier_treatment(x)
+    assert (np.isnan(treated) == np.isnan(x)).all()
+    present = x[~np.isnan(x)]
+    t = treated[~np.isnan(x)]
+    order = np.argsort(present, kind="stable")
+    assert (np.diff(t[order]) >= 0).all()  # never changes the order
+    equal = present[:, None] == present[None, :]
+    assert (t[:, None] == t[None, :])[equal].all()  # nor separates equal values
+    fails = abs(how.skewness) >= 2 and how.kurtosis >= 3.5  # NaN (too few, all equal): no
+    assert (how.method != "none") == fails
+    if present.size >= 4 and present.max() > present.min():
+        u = (present - present.mean()) / np.abs(present - present.mean()).max()
+        assert how.skewness == pytest.approx(stats.skew(u, bias=False), rel=1e-6, abs=1e-9)
+        assert how.kurtosis == pytest.approx(stats.kurtosis(u, bias=False), rel=1e-6, abs=1e-9)
+    if how.method == "none":
+        np.testing.assert_array_equal(treated, x)
+    if how.method == "winsorised":  # only the tails move: a clip, which now passes
+        np.testing.assert_array_equal(t, np.clip(present, t.min(), t.max()))
+        assert how.points == (t != present).sum() >= 1
+        assert not (abs(how.skewness_after) >= 2 and how.kurtosis_after >= 3.5)
+
+
+@settings(deadline=None)
+@given(skewed_vectors)
+def test_treatment_idempotent_once_passing_and_symmetric(x):
+    treated, how = outlier_treatment(x)
+    again, second = outlier_treatment(treated)
+    if how.method in ("none", "winsorised"):
+        np.testing.assert_array_equal(again, treated)
+        assert second.method == "none"
+    # the direction (sign) of an indicator does not change which values are treated
+    np.testing.assert_array_equal(treat_outliers(-x), -treated)
+
+
+@settings(deadline=None, max_examples=50)
+@given(frames(elements=st.one_of(st.floats(-1e6, 1e6), st.just(np.nan),
+                                 st.integers(0, 30).map(lambda k: 2.0**k))),
+       st.sampled_from(["minmax", "zscore"]), st.booleans())
+def test_minmax_and_zscore_treat_each_frame(data, method, by_region):
+    values, direction, regions = as_frame(*data)
+    groups = regions if by_region else None
+    scores = normalise(values, direction, method, groups)
+    oriented = values * direction
+    for column in values:
+        for region in (regions.unique() if by_region else [None]):
+            rows = (regions == region) if by_region else np.ones(len(values), bool)
+            x = oriented.loc[rows, column].dropna().to_numpy()
+            if x.size == 0:
+                continue
+            t = treat_outliers(x)
+            if t.max() == t.min():
+                expected = np.zeros(t.size)
+            elif method == "minmax":
+                expected = (t - t.min()) / (t.max() - t.min())
+            else:
+                expected = (t - t.mean()) / t.std()
+            got = scores.loc[rows, column].dropna().to_numpy()
+            np.testing.assert_allclose(got, expected, rtol=1e-7, atol=1e-9)
 
 
 def test_registry_names():
