@@ -251,7 +251,13 @@ def indicators(territory: sheet.Territory) -> None:
     rows = view.indicator_table(territory.level, territory.code, territory.region)
     table = pd.DataFrame({
         "Domaine": rows["domain_label"], "Indicateur": rows["label"],
-        "Valeur": rows["value"].map(fmt.indicator_value), "Unité": rows["unit"]})
+        "Valeur": rows["value"].map(fmt.indicator_value), "Unité": rows["unit"],
+        "Repose sur": [note or reason for note, reason
+                       in zip(rows["note"], rows["reason"], strict=True)]})
+    if territory.level == "communes" and rows["smoothed"].any():
+        table["Valeur publiée"] = [fmt.indicator_value(p) if s else ""
+                                   for p, s in zip(rows["published"], rows["smoothed"],
+                                                   strict=True)]
     if territory.level != "regions":
         table["Région"] = rows["region_value"].map(fmt.indicator_value)
     table["France"] = rows["france"].map(fmt.indicator_value)
@@ -263,9 +269,12 @@ def indicators(territory: sheet.Territory) -> None:
     table["Source et millésime"] = rows["source"]
     table["Millésime"] = rows["vintage"]
     st.dataframe(table, hide_index=True, width="stretch", key="territoire_indicators")
-    st.caption("Cliquez un en-tête de colonne pour trier. « Région » : valeur de la région "
-               "du territoire ; « France » : valeur nationale, recalculées à partir des "
-               "effectifs. « non disponible » : donnée absente de la source.")
+    st.caption("Cliquez un en-tête de colonne pour trier. « Repose sur » : valeur officielle "
+               "du niveau, recalculée à partir des communes (avec la part de la population "
+               "couverte, jamais moins de 80 %), estimée (avec son intervalle), lissée vers "
+               "le département (« Valeur publiée » donne alors la valeur de la source), "
+               "faible effectif ; pour une valeur manquante, pourquoi elle manque. "
+               "« Région » et « France » : valeurs de la région du territoire et nationale.")
 
 
 def twins(territory: sheet.Territory, result) -> None:

@@ -125,27 +125,45 @@ def indicator_rows(level: str, code: str) -> pd.DataFrame:
     """Indicator table of the territory: one row per indicator of the catalogue.
 
     Columns: ``id``, ``domain``, ``label``, ``unit``, ``direction`` (+1 when a higher
-    value is more fragile, -1 otherwise), ``value``, ``france``,
-    ``coverage`` (share of the population covered; 1 for a commune), ``approximate``
-    (weighted mean of commune values above the commune level), ``producer``,
-    ``third_party`` (official data reshaped by a third party),
-    ``dataset`` and ``vintage``.
+    value is more fragile, -1 otherwise), ``value`` (the value used), ``published`` (the
+    source's value: before smoothing for a commune, the official value above), ``france``,
+    ``coverage`` (share of the population the value rests on), ``status``
+    (:class:`indicators.status.Status`), ``small`` (« faible effectif »), ``smoothed``,
+    ``low``/``high`` (interval of an estimate), ``note`` and ``short`` (what the value
+    rests on, in words and in a few letters), ``reason`` (why it is missing),
+    ``approximate`` (recomputed as a weighted mean of commune values), ``producer``,
+    ``third_party`` (official data reshaped by a third party), ``dataset`` and
+    ``vintage``.
     """
+    from atlas import value_notes
     from indicators.catalogue import load_catalogue
+    from indicators.status import Status
 
     catalogue = load_catalogue()
-    own = _level_table(level).loc[code]
+    found = snapshot.details(level, catalogue=catalogue)
     france = snapshot.values("france").iloc[0]
     rows = []
     for indicator in catalogue.indicators:
-        coverage_column = f"{indicator.id}__coverage"
+        ident = indicator.id
+        status = Status(int(found.status.loc[code, ident]))
+        value, published = found.value.loc[code, ident], found.published.loc[code, ident]
+        coverage = float(found.coverage.loc[code, ident])
+        small = bool(found.small.loc[code, ident])
+        smoothed = (level == "communes" and indicator.smoothed and not status.missing
+                    and not np.isclose(value, published, equal_nan=True))
+        low, high = found.low.loc[code, ident], found.high.loc[code, ident]
         rows.append({
-            "id": indicator.id, "domain": indicator.domain, "label": indicator.label,
+            "id": ident, "domain": indicator.domain, "label": indicator.label,
             "unit": indicator.unit, "direction": indicator.direction,
-            "value": float(own[indicator.id]),
-            "france": float(france[indicator.id]),
-            "coverage": float(own[coverage_column]) if coverage_column in own.index else 1.0,
-            "approximate": level != "communes" and indicator.aggregation.approximate,
+            "value": float(value), "published": float(published),
+            "france": float(france[ident]),
+            "coverage": coverage, "status": int(status), "small": small,
+            "smoothed": smoothed, "low": float(low), "high": float(high),
+            "note": value_notes.qualifier(status, coverage, low, high, small),
+            "short": value_notes.short(status, coverage, small, smoothed),
+            "reason": (value_notes.label(status, coverage) if status.missing else ""),
+            "approximate": (status is Status.COMPUTED
+                            and indicator.aggregation.approximate),
             "producer": indicator.source.producer,
             "third_party": indicator.source.third_party, "dataset": indicator.source.dataset,
             "vintage": indicator.source.vintage})

@@ -34,6 +34,7 @@ from atlas.survey.model import SIMULATED_LABEL  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
 from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS  # noqa: E402
+from indicators.status import Status  # noqa: E402
 
 A4 = (8.27, 11.69)
 """A4 portrait, inches."""
@@ -440,9 +441,9 @@ def _lines(fig: Figure, lines: list[tuple[str, str]], x: float, y: float, width:
 
 # --- page 2 -------------------------------------------------------------------------------
 
-TABLE_COLUMNS = (("", 0.025, 0.04), ("Indicateur", 0.04, 0.29), ("Valeur", 0.29, 0.425),
-                 ("France", 0.425, 0.47), ("Couv.", 0.47, 0.505), ("Source", 0.505, 0.79),
-                 ("Millésime", 0.79, 0.985))
+TABLE_COLUMNS = (("", 0.025, 0.04), ("Indicateur", 0.04, 0.27), ("Valeur", 0.27, 0.39),
+                 ("France", 0.39, 0.435), ("Repose sur", 0.435, 0.56),
+                 ("Source", 0.56, 0.80), ("Millésime", 0.80, 0.985))
 """(title, left and right edge in figure fraction) of each column."""
 TABLE_TOP, TABLE_BOTTOM = 0.942, 0.058
 FONT_SIZES = (7.0, 6.5, 6.0, 5.75, 5.5, 5.25, 5.0, 4.5)
@@ -523,14 +524,13 @@ def _table_lines(content: SheetContent, size: float,
             value = fr_value(row.value, row.unit)
             if row.approximate and value != "n.d.":
                 value = "≈ " + value
-            coverage = ""
-            if row.coverage < 0.9 and value != "n.d.":
-                coverage = f"{fr_number(100 * row.coverage, 0)} %"
+            if row.status == Status.ESTIMATED and not np.isnan(row.low):
+                value += f" [{fr_number(row.low)} ; {fr_number(row.high)}]"
             producer = row.producer.removesuffix(", remis en forme par un tiers")
             if row.third_party:
                 producer += " *"
             cells = (ARROWS[row.direction], row.label, value, fr_number(row.france),
-                     coverage, producer, row.vintage)
+                     row.short.replace(french.NBSP, " "), producer, row.vintage)
             lines.append(("row", [wrap(c, w) for c, w in zip(cells, widths, strict=True)]))
     return lines
 
@@ -539,11 +539,18 @@ def _footnote(content: SheetContent) -> str:
     parts = ["Sens : ↑ une valeur plus élevée signale plus de fragilité, ↓ moins de "
              "fragilité. France : même unité que la valeur."]
     if content.territory.level != "communes":
-        parts.append("≈ : valeur approchée au-dessus de la commune (moyenne des valeurs "
-                     "communales pondérée par la population). Couv. : part de la "
-                     "population couverte par la donnée, quand elle est inférieure à 90 %.")
+        parts.append("≈ : valeur approchée (moyenne des valeurs communales pondérée par la "
+                     "population). Repose sur : officiel = valeur publiée pour ce "
+                     "territoire ; recalculé n % = à partir des communes qui portent n % de "
+                     "sa population (jamais moins de 80 %).")
+    else:
+        parts.append("Repose sur : vide = valeur publiée ; lissé = taux ramené vers celui "
+                     "du département (Bayes empirique) ; estimé [bornes] = estimation "
+                     "d'une valeur couverte par le secret statistique, avec son intervalle ; "
+                     "faible eff. = petit effectif, à lire avec prudence.")
     parts.append("* : données officielles remises en forme par un tiers (voir la page "
                  "méthodologie de l'atlas).")
-    parts.append("n.d. : non disponible (secret statistique ou donnée absente). Toutes les "
-                 "sources sont publiées sous Licence Ouverte / Etalab 2.0.")
+    parts.append("n.d. : non disponible, la colonne « Repose sur » dit pourquoi (non publié "
+                 "= secret statistique ou petit effectif). Toutes les sources sont publiées "
+                 "sous Licence Ouverte / Etalab 2.0.")
     return " ".join(parts)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from atlas import french
 from indicators.snapshot import Details
-from indicators.status import Status, label
+from indicators.status import Status, label  # noqa: F401 (label re-exported)
 
 
 def qualifier(status: int, coverage: float = float("nan"), low: float = float("nan"),
@@ -84,3 +84,28 @@ def partial_note(count: int, total: int) -> str:
     if count >= total or count <= 0:
         return ""
     return f"indice partiel : {count} domaine{'s' if count > 1 else ''} sur {total}"
+
+
+SHORT = {Status.OFFICIAL: "officiel", Status.FROM_OFFICIAL: "recalc. officiel",
+         Status.COMPUTED: "recalculé", Status.ESTIMATED: "estimé",
+         Status.WITHHELD: "non publié", Status.LOW_COVERAGE: "couv. faible",
+         Status.ABSENT: "absent", Status.NOT_COMPARABLE: "sans objet"}
+"""A few letters per status, for the narrow column of the PDF sheet."""
+
+
+def short(status: int, coverage: float = float("nan"), small: bool = False,
+          smoothed: bool = False) -> str:
+    """What a value rests on in a few letters (PDF sheet), e.g. « recalculé 86 % ».
+
+    >>> short(Status.COMPUTED, 0.857).replace(french.NBSP, " ")
+    'recalculé 86 %'
+    >>> short(Status.PUBLISHED, small=True, smoothed=True)
+    'lissé, faible eff.'
+    """
+    status = Status(int(status))
+    text = SHORT.get(status, "")
+    if status in (Status.COMPUTED, Status.FROM_OFFICIAL, Status.LOW_COVERAGE) \
+            and not np.isnan(coverage) and coverage < 1:
+        text = f"{text} {percent(coverage)}"
+    extra = [w for w, on in (("lissé", smoothed), ("faible eff.", small)) if on]
+    return ", ".join(filter(None, [text, *extra]))

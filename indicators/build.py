@@ -28,6 +28,7 @@ from indicators.level_values import BELOW, from_official_below, resolve
 from indicators.levels import aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
 from indicators.official import load_source, official_values
+from indicators.smoothing import small_numbers_marks, smoothed_values
 from indicators.status import COVERAGE_MIN, KEYS, Status
 
 POPULATION = "commune_population"
@@ -102,7 +103,8 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     numeric = commune_table.columns.drop(["code", "departement", "region", "epci"])
     commune_table[numeric] = commune_table[numeric].astype("float32").astype("float64")
     statuses = commune_statuses(commune_table, catalogue.indicators, withheld)
-    commune_table = pd.concat([commune_table, statuses], axis=1)
+    commune_table = pd.concat([commune_table, statuses,
+                               small_numbers(commune_table, catalogue)], axis=1)
 
     computed = {level: aggregate(commune_table, catalogue.indicators, level)
                 for level in SNAPSHOT_LEVELS[1:]}
@@ -190,6 +192,20 @@ def commune_statuses(table: pd.DataFrame, indicators: tuple[Indicator, ...],
         out[f"{indicator.id}{STATUS_SUFFIX}"] = pd.Series(status, index=table.index,
                                                           dtype="int8")
     return pd.DataFrame(out)
+
+
+def small_numbers(communes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Smoothed values (``<id>__used``) and « faible effectif » marks (``<id>__small``).
+
+    Count-based rates declared ``empirical_bayes`` are smoothed towards their département
+    (:mod:`indicators.smoothing`); the index uses the smoothed value, the published one
+    stays in the parts. Marks follow each indicator's ``small_numbers`` rule.
+    """
+    smoothed = smoothed_values(communes, catalogue)
+    marks = small_numbers_marks(communes, catalogue)
+    out = {f"{i}__used": smoothed[i].to_numpy() for i in smoothed.columns}
+    out.update({f"{i}__small": marks[i].to_numpy() for i in marks.columns})
+    return pd.DataFrame(out, index=communes.index)
 
 
 def _from_below(level: str, communes: pd.DataFrame, computed: dict[str, pd.DataFrame],

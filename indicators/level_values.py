@@ -28,6 +28,9 @@ from indicators.catalogue import Indicator
 from indicators.levels import parts
 from indicators.status import COVERAGE_MIN, Status
 
+REGISTERS = ("établissement", "site", "structure")
+"""Raw levels of registers of establishments: a territory's value covers all of them, so
+communes without an establishment do not lower its coverage."""
 BELOW = {"regions": "departements", "france": "departements"}
 """Level whose official values a level may be recomputed from."""
 
@@ -114,6 +117,9 @@ def resolve(level: str, computed: pd.DataFrame, indicators: tuple[Indicator, ...
         columns[first], columns[second] = table[first], table[second]
         ident = indicator.id
         rolled, rolled_coverage = table[ident], table[f"{ident}__coverage"]
+        if indicator.source.raw_level in REGISTERS:
+            # every establishment is in the file: a commune without one is not missing
+            rolled_coverage = rolled_coverage.mask(rolled.notna(), 1.0)
         off = _column(official, ident, index)
         below, below_coverage = ((_column(from_below[0], ident, index),
                                   _column(from_below[1], ident, index))
@@ -137,27 +143,26 @@ def _choose(rolled: pd.Series, rolled_coverage: pd.Series, official: pd.Series,
             ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The value used, its status and coverage, in the module's order of preference."""
     index = rolled.index
-    has_official = official.notna()
-    has_below = below.notna() & (below_coverage >= COVERAGE_MIN) & ~has_official
-    has_rolled = (rolled.notna() & (rolled_coverage >= COVERAGE_MIN) & ~has_official
-                  & ~has_below)
-    value = official.where(has_official, below.where(has_below, rolled.where(has_rolled)))
-    status = pd.Series(np.int8(Status.ABSENT), index=index)
-    some = rolled.notna() | below.notna()
-    status[some] = Status.LOW_COVERAGE
-    status[has_rolled] = Status.COMPUTED
-    status[has_below] = Status.FROM_OFFICIAL
-    status[has_official] = Status.OFFICIAL
-    best_partial = np.fmax(rolled_coverage.where(rolled.notna()),
-                           below_coverage.where(below.notna()))
-    coverage = pd.Series(np.nan, index=index)
-    coverage[has_official] = 1.0
-    coverage[has_below] = below_coverage[has_below]
-    coverage[has_rolled] = rolled_coverage[has_rolled]
-    low = status == Status.LOW_COVERAGE
-    coverage[low] = best_partial[low]
-    coverage[status == Status.ABSENT] = 0.0
-    return value, status, coverage
+    rolled_v, rolled_c = rolled.to_numpy(float), rolled_coverage.to_numpy(float)
+    official_v = official.to_numpy(float)
+    below_v, below_c = below.to_numpy(float), below_coverage.to_numpy(float)
+    has_official = ~np.isnan(official_v)
+    with np.errstate(invalid="ignore"):
+        has_below = ~np.isnan(below_v) & (below_c >= COVERAGE_MIN) & ~has_official
+        has_rolled = (~np.isnan(rolled_v) & (rolled_c >= COVERAGE_MIN) & ~has_official
+                      & ~has_below)
+    value = np.select([has_official, has_below, has_rolled], [official_v, below_v, rolled_v],
+                      np.nan)
+    some = ~np.isnan(rolled_v) | ~np.isnan(below_v)
+    status = np.select([has_official, has_below, has_rolled, some],
+                       [Status.OFFICIAL, Status.FROM_OFFICIAL, Status.COMPUTED,
+                        Status.LOW_COVERAGE], Status.ABSENT).astype("int8")
+    best_partial = np.fmax(np.where(np.isnan(rolled_v), np.nan, rolled_c),
+                           np.where(np.isnan(below_v), np.nan, below_c))
+    coverage = np.select([has_official, has_below, has_rolled, some],
+                         [1.0, below_c, rolled_c, best_partial], 0.0)
+    return (pd.Series(value, index=index), pd.Series(status, index=index),
+            pd.Series(coverage, index=index))
 
 
 def _column(frame: pd.DataFrame | None, ident: str, index: pd.Index) -> pd.Series:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 from raw_data import require_raw
 
 from geodata import store
+
+# No timing is asserted in the tests (speed is measured by benchmarks/): hypothesis's
+# per-example deadline would only turn a busy machine into a failing test.
+settings.register_profile("atlas", deadline=None)
+settings.load_profile("atlas")
 
 
 @pytest.fixture(scope="session")

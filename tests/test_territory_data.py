@@ -1,0 +1,125 @@
+"""One territory's record (``atlas territory``) and a level's table (``atlas data export``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from atlas.cli_data import level_name
+from atlas.composite import Method
+from atlas.data_export import FORMATS, write_level
+from atlas.indices import level_indices
+from atlas.territory_data import level_rows, territory_record
+from indicators.catalogue import load_catalogue
+from indicators.domains import DOMAINS
+
+INDICATOR_KEYS = {"value", "published", "computed", "unit", "source", "vintage", "coverage",
+                  "reliability", "estimated", "interval", "status"}
+
+
+def test_record_has_the_documented_keys():
+    record = territory_record("communes", "25390", intervals=False)
+    assert {"code", "name", "population", "indicators", "domains", "overall",
+            "flags"} <= set(record)
+    assert record["name"] == "Pays-de-Montbenoît"
+    assert set(record["population"]) == {"value", "year"}
+    assert set(record["indicators"]) == {i.id for i in load_catalogue().indicators}
+    for entry in record["indicators"].values():
+        assert set(entry) == INDICATOR_KEYS
+        if entry["value"] is None:
+            assert entry["status"] in {"withheld", "low_coverage", "absent",
+                                       "not_comparable"}
+    assert set(record["domains"]) == {d.id for d in DOMAINS}
+    overall = record["overall"]
+    assert {"score", "domains_count", "rank", "rank_low", "rank_high"} <= set(overall)
+    result = level_indices("communes")
+    assert overall["domains_count"] == int(result.domain_scores.loc["25390"].notna().sum())
+    assert overall["partial"] == (overall["domains_count"] < 16)
+
+
+def test_record_of_paris_with_intervals_and_official_values_above():
+    record = territory_record("communes", "75056")
+    overall = record["overall"]
+    assert overall["rank_low"] <= overall["rank"] <= overall["rank_high"]
+    violence = record["indicators"]["violence_rate"]
+    assert violence["status"] == "published" and violence["value"] > 0
+    creuse = territory_record("departements", "23", intervals=False)
+    poverty = creuse["indicators"]["poverty_rate_2021"]
+    assert poverty["status"] == "official" and poverty["value"] == pytest.approx(19.2)
+    assert poverty["coverage"] == 1.0
+
+
+def test_missing_is_null_never_zero():
+    record = territory_record("communes", "01001", intervals=False)
+    violence = record["indicators"]["violence_rate"]
+    assert violence["value"] is None and violence["status"] == "withheld"
+
+
+def test_unknown_territory_and_level():
+    with pytest.raises(ValueError, match="unknown code"):
+        territory_record("communes", "99999", intervals=False)
+    with pytest.raises(ValueError, match="valid levels"):
+        level_name("cantons")
+    assert level_name("commune") == "communes" and level_name("Région") == "regions"
+
+
+def test_level_rows_columns_and_method():
+    rows = level_rows("departements", intervals=False)
+    catalogue = load_catalogue()
+    assert len(rows) == 101
+    expected = {"code", "name", "population", "population_year", "overall",
+                "overall_domains_count"}
+    expected |= {i.id for i in catalogue.indicators} | {f"domain:{d.id}" for d in DOMAINS}
+    assert expected <= set(rows.columns)
+    regional = level_rows("departements", Method(frame="region"), intervals=False)
+    assert not rows["overall"].equals(regional["overall"])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_is_written_with_its_sources(tmp_path, fmt):
+    out = tmp_path / f"regions.{fmt}"
+    paths = write_level("regions", fmt, out, intervals=False)
+    assert paths[0] == out and out.stat().st_size > 0
+    if fmt == "csv":
+        table = pd.read_csv(out, dtype={"code": str})
+        sources = pd.read_csv(paths[1])
+        assert "poverty_rate_2021" in set(sources["id"])
+    elif fmt == "parquet":
+        table = pd.read_parquet(out)
+    elif fmt == "xlsx":
+        sheets = pd.read_excel(out, sheet_name=None, dtype={"code": str})
+        assert {"donnees", "sources", "lire"} <= set(sheets)
+        table = sheets["donnees"]
+    else:
+        table = gpd.read_file(out, layer="territoires")
+        assert table.geometry.notna().sum() == 18
+        assert len(gpd.read_file(out, layer="sources")) == len(load_catalogue().indicators)
+    assert len(table) == 18 and "overall_domains_count" in table.columns
+    assert table.set_index("code").loc["84", "name"] == "Auvergne-Rhône-Alpes"
+
+
+def test_unknown_format():
+    with pytest.raises(ValueError, match="valid formats"):
+        write_level("regions", "shp", "x.shp", intervals=False)
+
+
+def test_command_line_json_and_export(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "atlas.cli", "territory", "region:84",
+                          "--json", "--no-intervals", "--frame", "france"],
+                         capture_output=True, text=True, check=True)
+    record = json.loads(out.stdout)
+    assert record["code"] == "84" and record["method"]["frame"] == "france"
+    bad = subprocess.run([sys.executable, "-m", "atlas.cli", "territory", "communes"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "LEVEL:CODE" in bad.stderr
+    target = tmp_path / "deps.csv"
+    done = subprocess.run([sys.executable, "-m", "atlas.cli", "data", "export", "--level",
+                           "departement", "--format", "csv", "--out", str(target),
+                           "--no-intervals"], capture_output=True, text=True, check=True)
+    assert target.exists() and (tmp_path / "deps.sources.csv").exists()
+    assert str(target) in done.stdout
