@@ -269,3 +269,33 @@ def test_docstring_examples():
     import atlas.composite
 
     assert doctest.testmod(atlas.composite).failed == 0
+
+
+def test_an_indicator_comparable_only_within_its_region():
+    meta = pd.DataFrame({"domain": ["digital", "digital"], "dimension": ["societal"] * 2,
+                         "direction": [1, 1], "comparison": ["region", "france"]},
+                        index=["ifn", "other"])
+    values = pd.DataFrame({"ifn": [100.0, 120.0, 90.0, 95.0],
+                           "other": [1.0, 2.0, 3.0, 4.0]},
+                          index=["a", "b", "c", "d"])
+    region = pd.Series(["11", "11", "84", "84"], index=values.index)
+    for frame in ("france", "region"):
+        result = compute_indices(values, meta, Method(frame=frame), region=region)
+        # ranked within its région whatever the frame: 100 < 120 in 11, 90 < 95 in 84
+        assert result.indicator_scores["ifn"].tolist() == [0.0, 1.0, 0.0, 1.0]
+    france = compute_indices(values, meta, Method(), region=region)
+    assert france.indicator_scores["other"].tolist() == pytest.approx([0, 1 / 3, 2 / 3, 1])
+    distance = compute_indices(values, meta, Method(normalisation="distance"), region=region,
+                               reference=pd.Series({"ifn": float("nan"), "other": 2.5}))
+    # its reference is its région's own mean (the base of a relative score)
+    assert distance.indicator_scores.loc["a", "ifn"] < 0 < distance.indicator_scores.loc[
+        "b", "ifn"]
+
+
+def test_partial_indices_say_how_many_domains_they_hold(tiny):
+    result = compute_indices(tiny, META, Method(min_share=0.5))
+    count = result.domain_scores.notna().sum(axis=1).where(result.overall.notna(), 0)
+    assert (result.domains_count == count).all()
+    assert result.domains_total == sum(1 for g in result.tree.domains if g.members)
+    assert (result.partial == (result.overall.notna()
+                               & (count < result.domains_total))).all()
