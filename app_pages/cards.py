@@ -113,8 +113,9 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
     label = mapped.choices_by_key()[key].label
     scope = "France entière" if region is None else _name("regions", region)
     st.subheader(f"Tableau de la carte — {label}, {fmt.LEVEL_LABELS[level].lower()}, {scope}")
-    shown = rows.reset_index()[["code", "name", "value", "rank", "frame_size", "flagged",
-                                "reason"]]
+    columns = ["code", "name", "value", "note", "rank", "frame_size", "flagged", "domains",
+               "coverage", "reason"]
+    shown = rows.reset_index()[[c for c in columns if c in rows.columns or c == "code"]]
     index = mapped.is_index(key)
     st.dataframe(
         shown, hide_index=True, width="stretch", height=320,
@@ -123,16 +124,49 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
             "value": st.column_config.NumberColumn(
                 "Score" if index else f"Valeur ({view.unit})",
                 format=f"%.{view.decimals}f"),
+            "note": st.column_config.TextColumn(
+                "Repose sur", help="Valeur officielle, recalculée (part de la population "
+                "couverte), estimée (intervalle), faible effectif, indice partiel ; vide "
+                "pour une valeur publiée telle quelle."),
             "rank": st.column_config.NumberColumn("Rang", format="%d",
                                                   help=map_views.rank_note(view)),
             "frame_size": st.column_config.NumberColumn("Sur", format="%d"),
             "flagged": st.column_config.NumberColumn(
                 "Domaines signalés", format="%d",
                 help="Domaines parmi les 10 % les plus fragiles du cadre de comparaison"),
+            "domains": st.column_config.NumberColumn(
+                "Domaines", format="%d", help="Nombre de domaines (sur 16) dont l'indice est "
+                "fait : un indice fait de moins de domaines est partiel."),
+            "coverage": st.column_config.NumberColumn(
+                "Couverture", format="percent",
+                help="Part de la population du territoire sur laquelle repose la valeur."),
             "reason": "Si non disponible : pourquoi"},
         column_order=None if key != mapped.DENSITY else ["code", "name", "value", "reason"])
     st.caption(f"{fmt.integer(len(rows))} territoires ; cliquez un en-tête de colonne pour "
                "trier.")
+    download_level(level, current)
+
+
+def download_level(level: str, current: Method) -> None:
+    """Download every territory of ``level`` (indicators, scores, sources), built on click."""
+    choices = {"xlsx": ("Excel (feuilles données, sources, lecture)", "application/"
+                        "vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+               "csv": ("CSV (zip avec les sources)", "application/zip", "zip"),
+               "parquet": ("Parquet (zip avec les sources)", "application/zip", "zip"),
+               "gpkg": ("GeoPackage (avec les contours)", "application/geopackage+sqlite3",
+                        "gpkg")}
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    fmt_key = left.selectbox("Format", list(choices), format_func=lambda k: choices[k][0],
+                             key=f"download_format_{level}")
+    right.download_button(
+        f"Télécharger les données des {fmt.LEVEL_LABELS[level].lower()}",
+        data=lambda: data.level_file(level, fmt_key, current),
+        file_name=f"atlas_{level}.{choices[fmt_key][2]}", mime=choices[fmt_key][1],
+        on_click="ignore", icon=":material/download:", key=f"download_level_{level}",
+        help="Une ligne par territoire : valeur utilisée de chaque indicateur, son statut et "
+             "sa couverture, scores des domaines, dimensions et indice global (avec le "
+             "nombre de domaines), rang ; les sources et une notice de lecture "
+             "accompagnent le fichier.")
 
 
 def sources(key: str) -> None:

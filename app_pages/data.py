@@ -5,6 +5,12 @@ Map payloads are cached as JSON strings (cheap to copy, never mutated), not as o
 
 from __future__ import annotations
 
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +19,9 @@ from atlas import classify, mapped, webmap
 from atlas import map_view as map_views
 from atlas import rank_change as rank_changes
 from atlas.composite import IndexResult, Method
+from atlas.data_export import write_level
 from atlas.indices import level_indices
+from atlas.territory_data import territory_record
 from geodata import build, search, store
 from indicators.catalogue import load_catalogue
 
@@ -279,3 +287,25 @@ def spearman_payload(level: str, actor: str, method: Method | None = None) -> st
                         name=shapes["name"] + " — " + shapes["code"].map(
                             pd.Series(text, index=summary.index)).fillna("aucun répondant"))
     return webmap.geojson(out, ("code", "name", "cls"))
+
+
+def level_file(level: str, fmt_key: str, method: Method | None) -> bytes:
+    """Every territory of ``level`` as a file (a zip with its sources for CSV and Parquet).
+
+    Built on click only (the download buttons pass this as a callable).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_level(level, fmt_key, Path(folder) / f"atlas_{level}.{fmt_key}", method)
+        if len(paths) == 1:
+            return paths[0].read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, path.name)
+        return buffer.getvalue()
+
+
+def territory_json(level: str, code: str, method: Method | None) -> bytes:
+    """The territory's record (``atlas territory --json``), UTF-8 JSON bytes."""
+    record = territory_record(level, code, method)
+    return json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")

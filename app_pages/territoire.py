@@ -363,9 +363,19 @@ def download(territory: sheet.Territory, method_: Method) -> None:
                        file_name=f"fiche-{territory.code}.pdf", mime="application/pdf",
                        on_click="ignore", icon=":material/picture_as_pdf:",
                        key="territoire_pdf")
+    st.download_button("Télécharger les données du territoire (JSON)",
+                       data=lambda: data.territory_json(territory.level, territory.code,
+                                                        method_),
+                       file_name=f"territoire-{territory.level}-{territory.code}.json",
+                       mime="application/json", on_click="ignore",
+                       icon=":material/data_object:", key="territoire_json",
+                       help="Chaque indicateur (valeur utilisée, valeur publiée, statut, "
+                            "couverture, fiabilité, estimation, source et millésime), les "
+                            "scores, le rang et son intervalle : le contenu de la commande "
+                            "« atlas territory ».")
     if not method.is_default(method_):
-        st.caption("La fiche PDF est calculée avec la méthode modifiée ; sa note de "
-                   "méthode la décrit.")
+        st.caption("La fiche PDF et les données sont calculées avec la méthode modifiée ; "
+                   "la note de méthode de la fiche la décrit.")
 
 
 # --- the page ---------------------------------------------------------------------------

@@ -182,10 +182,12 @@ def test_perceived_priorities_are_labelled_simulated(saint_etienne):
     assert all(1 <= len(t) <= 5 for t in tables)
 
 
-def test_pdf_download_button(saint_etienne):
-    (button,) = saint_etienne.get("download_button")
-    assert button.proto.label.startswith("Télécharger la fiche PDF")
-    assert button.proto.deferred_file_id  # built on click, not at every run
+def test_pdf_and_data_download_buttons(saint_etienne):
+    pdf, data = saint_etienne.get("download_button")
+    assert pdf.proto.label.startswith("Télécharger la fiche PDF")
+    assert data.proto.label == "Télécharger les données du territoire (JSON)"
+    for button in (pdf, data):
+        assert button.proto.deferred_file_id  # built on click, not at every run
 
 
 def test_non_default_method_is_applied_and_said():
@@ -195,7 +197,7 @@ def test_non_default_method_is_applied_and_said():
     result = level_indices("communes", Method(normalisation="minmax"))
     scores = frame(at, "scores").set_index("Score")
     assert scores.loc["Indice global", "Valeur"] == fmt.decimal(result.overall.loc["31555"], 2)
-    assert "La fiche PDF est calculée avec la méthode modifiée" in texts(at)
+    assert "La fiche PDF et les données sont calculées avec la méthode modifiée" in texts(at)
 
 
 @pytest.mark.parametrize("level, code, name, references", [
