@@ -27,6 +27,8 @@ Defects found in these files and handled here (each leaves a note):
   producer compared arrondissements): read as missing.
 * ``solaire_epci.csv``: ``puis_solaire_mw`` holds kW, not MW (it equals
   ``puis_solaire_kw_par_hab`` times the population).
+* ``mobilite_communes.csv``: ``taux_double_motorisation`` is not what its name says (see
+  :data:`COLUMNS`); the atlas does not use it.
 """
 
 from __future__ import annotations
@@ -141,7 +143,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "part_2roues_motor": ("share", "% commuting by motorised two-wheeler"),
     "part_tc": ("share", "% commuting by public transport"),
     "part_sans_transport": ("share", "% not commuting (working at home)"),
-    "taux_double_motorisation": ("share", "% of households with two cars or more"),
+    "taux_double_motorisation": ("share", "labelled by the producer 'taux de double motorisation"
+                                 " des ménages' (MOBPRO 2021), but NOT the census share of "
+                                 "households with two cars or more: 17.4 points above it on "
+                                 "the 49 Isère communes of the Dossier complet (38151: 41.1 "
+                                 "against 23.4), every one of them above, 100 in 38472; most "
+                                 "likely the share of employed residents (MOBPRO rows) whose "
+                                 "household has two cars or more; not used by the atlas"),
     "part_voiture_sur_place": ("share", "% driving among those working in their commune"),
     # photovoltaique_epci.csv, solaire_epci.csv
     "pv_mwh": ("amount", "photovoltaic production, MWh"),
