@@ -14,11 +14,12 @@ import pandas as pd
 
 from atlas import french, mapped
 from atlas.composite import IndexResult, Method
-from atlas.flags import flags
+from atlas.flags import count_text, flags
 from atlas.indices import level_indices, region_of
 from atlas.normalize import fragility_rank
 from geodata import store
 from indicators.catalogue import load_catalogue
+from indicators.domains import DOMAINS
 
 NO_SOURCE_VALUE = "aucune valeur dans la source pour ce territoire"
 NO_AREA = "superficie inconnue (pas de géométrie)"
@@ -36,7 +37,9 @@ class MapView:
         Indexed by code: ``name``, ``region``, ``value`` (NaN where missing), ``rank``
         (1 = most fragile in the frame; NA for density), ``frame_size``, ``flagged``
         (number of flagged domains — for a domain map, 1 if that domain is flagged),
-        ``reason`` (why the value is missing, else NA).
+        ``scored`` (for the overall index or a dimension: the number of its domains that
+        have a score, out of which ``flagged`` counts; else NA), ``reason`` (why the value
+        is missing, else NA).
     decimals, unit
         How values are written.
     """
@@ -59,6 +62,7 @@ def map_view(key: str, level: str, method: Method | None = None) -> MapView:
         table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["frame_size"] = pd.NA
         table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["scored"] = table["flagged"]
         table["reason"] = pd.Series(NO_AREA, index=table.index).where(table["value"].isna())
         return MapView(key, level, table, 0, "hab./km²")
     values = mapped.values(key, level, method).reindex(table.index).astype("float64")
@@ -72,6 +76,7 @@ def map_view(key: str, level: str, method: Method | None = None) -> MapView:
     table["rank"] = fragility_rank(oriented)["v"]
     table["frame_size"] = int(values.notna().sum())
     table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table["scored"] = table["flagged"]
     table["reason"] = pd.Series(NO_SOURCE_VALUE, index=table.index).where(values.isna())
     return MapView(key, level, table, _decimals(values), indicator.unit)
 
@@ -87,10 +92,14 @@ def _add_score_columns(table: pd.DataFrame, key: str, result: IndexResult) -> No
     found = flags(result)
     if kind == "domain":
         table["flagged"] = found.domains[ident].reindex(table.index).astype("Int64")
+        table["scored"] = pd.array([pd.NA] * len(table), dtype="Int64")
     elif kind == "dimension":
         table["flagged"] = found.per_dimension[ident].reindex(table.index).astype("Int64")
+        table["scored"] = found.scored_per_dimension[ident].reindex(table.index).astype(
+            "Int64")
     else:
         table["flagged"] = found.total.reindex(table.index).astype("Int64")
+        table["scored"] = found.scored.reindex(table.index).astype("Int64")
     reasons = {"domain": result.domain_reasons, "dimension": result.dimension_reasons}
     reason = (result.overall_reason if kind not in reasons else reasons[kind][ident])
     table["reason"] = reason.reindex(table.index).where(table["value"].isna())
@@ -120,9 +129,9 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
     """
     rows = in_region(view, region)
     texts = []
-    for name, value, rank, size, flagged, reason in zip(
+    for name, value, rank, size, flagged, scored, reason in zip(
             rows["name"], rows["value"], rows["rank"], rows["frame_size"], rows["flagged"],
-            rows["reason"], strict=True):
+            rows["scored"], rows["reason"], strict=True):
         if np.isnan(value):
             texts.append(f"{name} — non disponible : {reason}" if isinstance(reason, str)
                          else f"{name} — non disponible")
@@ -130,7 +139,7 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
         text = f"{name} — {value_text(view, value)}"
         if not pd.isna(rank):
             text += f" · rang {french.integer(rank)}/{french.integer(size)}"
-        text += _flag_text(view, flagged)
+        text += _flag_text(view, flagged, scored)
         texts.append(text)
     return pd.Series(texts, index=rows.index, dtype="object")
 
@@ -155,13 +164,21 @@ def missing_note(view: MapView, region: str | None = None) -> str:
     return f"non disponible ({french.integer(len(missing))}) : {why}{more}"
 
 
-def _flag_text(view: MapView, flagged: object) -> str:
+def _flag_text(view: MapView, flagged: object, scored: object = pd.NA) -> str:
+    """« · signalé », « · 2 signalés », or « · 2 signalés sur 14 domaines renseignés »."""
     if pd.isna(flagged) or not flagged:
         return ""
     if view.key.startswith("domain:"):
         return " · signalé"
-    plural = "s" if flagged > 1 else ""
-    return f" · {french.integer(flagged)} signalé{plural}"
+    possible = domain_count(view.key)
+    scored = possible if pd.isna(scored) else int(scored)
+    return " · " + count_text(int(flagged), scored, possible)
+
+
+def domain_count(key: str) -> int:
+    """Number of domains behind the overall index or a dimension (``key`` of a map)."""
+    kind, _, ident = key.partition(":")
+    return sum(1 for d in DOMAINS if kind != "dimension" or d.dimension == ident)
 
 
 def _regional(view: MapView) -> bool:
