@@ -102,6 +102,10 @@ def test_bad_iris_codes_are_rejected(tmp_path):
 def test_unknown_option():
     with pytest.raises(ValueError, match="valid: nan, lower_bound"):
         load_caf_iris(EXTRACT, incomplete="zero")
+    with pytest.raises(ValueError, match="only used with incomplete='covered'"):
+        load_caf_iris(EXTRACT, population="ptod_iris")
+    with pytest.raises(ValueError, match="min_coverage must be a share"):
+        load_caf_iris(EXTRACT, incomplete="covered", min_coverage=80)
 
 
 iris_rows = st.lists(

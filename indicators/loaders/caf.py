@@ -14,9 +14,11 @@ Marseille all have some). With ``incomplete="covered"`` each count is summed ove
 IRIS where it is published together with ``A`` (the *counted* IRIS), and the loader says
 how much of the commune they cover: ``coverage_<C>``, the share of the commune's
 population (RP 2022, from the IRIS table given as ``population``) living in the counted
-IRIS. Rates are then taken over the counted IRIS only, never extrapolated: ``A_for_<C>``
-(the allocataires of the counted IRIS) is the denominator of a share of allocataires,
-``pop_for_<C>`` (their population) the denominator of a rate per inhabitant.
+IRIS, computed as one minus the share living in the IRIS left out (so that an IRIS re-cut
+since 2020, counted but absent from the 2022 table, still counts). Rates are then taken
+over the counted IRIS only, never extrapolated: ``A_for_<C>`` (the allocataires of the
+counted IRIS) is the denominator of a share of allocataires, ``pop_for_<C>`` (their
+population) the denominator of a rate per inhabitant.
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ def load_caf_iris(path: str | Path, *, incomplete: str = "nan",
     """
     if incomplete not in INCOMPLETE:
         raise ValueError(f"unknown incomplete={incomplete!r}; valid: {', '.join(INCOMPLETE)}")
+    if incomplete != "covered" and population is not None:
+        raise ValueError("population is only used with incomplete='covered'")
+    if not 0 <= min_coverage <= 1:
+        raise ValueError(f"min_coverage must be a share in [0, 1], got {min_coverage}")
     path = Path(path)
     if not path.exists():
         raise LoadError(path, "no such file")
