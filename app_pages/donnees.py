@@ -165,8 +165,8 @@ st.subheader("Vos choix actuels")
 chosen = method.current()
 (st.caption if method.is_default(chosen) else st.info)(
     method.describe(chosen) + " Ils se règlent dans le panneau latéral, « Méthode de "
-    "calcul des indices », et s'appliquent à toutes les pages (la fiche PDF d'un "
-    "territoire utilise la méthode par défaut).")
+    "calcul des indices », et s'appliquent à toutes les pages, à la fiche PDF d'un "
+    "territoire et aux commandes d'export.")
 
 st.subheader("Ce que veut dire chaque option")
 options = pd.DataFrame([

@@ -67,3 +67,6 @@ def test_description_names_the_choice_once():
     both = method.describe(Method(weights={**dict(WITHOUT.weights), "health": 2.0}))
     assert "exclues de l'indice ; poids 2 pour « Santé »" in both
     assert "immigrant_share" not in both
+    from atlas.sheet_parts import method_note
+
+    assert "Part des étrangers ×0, Part des immigrés ×0" in method_note(WITHOUT)
