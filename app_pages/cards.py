@@ -99,11 +99,25 @@ def score(key: str, level: str, code: str) -> None:
         text += (f" — rang {fmt.integer(row['rank'])} sur {fmt.integer(row['frame_size'])} "
                  f"({map_views.rank_note(view)})")
     st.markdown(text)
-    if not pd.isna(row["flagged"]) and row["flagged"]:
-        what = ("ce domaine est parmi les 10 % les plus fragiles" if key.startswith("domain:")
-                else f"{fmt.integer(row['flagged'])} domaine(s) parmi les 10 % les plus "
-                     "fragiles")
-        st.markdown(f":red-badge[Signalé] {what} de son cadre de comparaison.")
+    if key.startswith("domain:"):
+        if not pd.isna(row["flagged"]) and row["flagged"]:
+            st.markdown(":red-badge[Signalé] ce domaine est parmi les 10 % les plus "
+                        "fragiles de son cadre de comparaison.")
+        return
+    if pd.isna(row["flagged"]):
+        return
+    flagged, possible = int(row["flagged"]), map_views.domain_count(key)
+    scored = possible if pd.isna(row["scored"]) else int(row["scored"])
+    out_of = (f", sur {fmt.integer(scored)} domaine{'s' if scored > 1 else ''} "
+              f"renseigné{'s' if scored > 1 else ''} ({fmt.integer(possible - scored)} sans "
+              "score faute de données)") if scored < possible else ""
+    if flagged:
+        plural = "s" if flagged > 1 else ""
+        st.markdown(f":red-badge[Signalé] {fmt.integer(flagged)} domaine{plural} parmi les "
+                    f"10 % les plus fragiles de son cadre de comparaison{out_of}.")
+    elif out_of:
+        st.caption(f"Aucun domaine parmi les 10 % les plus fragiles{out_of} : un domaine "
+                   "sans score n'est ni signalé ni « non signalé ».")
 
 
 def map_table(key: str, level: str, region: str | None, current: Method) -> None:
@@ -113,7 +127,7 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
     label = mapped.choices_by_key()[key].label
     scope = "France entière" if region is None else _name("regions", region)
     st.subheader(f"Tableau de la carte — {label}, {fmt.LEVEL_LABELS[level].lower()}, {scope}")
-    columns = ["code", "name", "value", "note", "rank", "frame_size", "flagged", "domains",
+    columns = ["code", "name", "value", "note", "rank", "frame_size", "flagged", "scored",
                "coverage", "reason"]
     shown = rows.reset_index()[[c for c in columns if c in rows.columns or c == "code"]]
     index = mapped.is_index(key)
@@ -133,10 +147,12 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
             "frame_size": st.column_config.NumberColumn("Sur", format="%d"),
             "flagged": st.column_config.NumberColumn(
                 "Domaines signalés", format="%d",
-                help="Domaines parmi les 10 % les plus fragiles du cadre de comparaison"),
-            "domains": st.column_config.NumberColumn(
-                "Domaines", format="%d", help="Nombre de domaines (sur 16) dont l'indice est "
-                "fait : un indice fait de moins de domaines est partiel."),
+                help="Domaines parmi les 10 % les plus fragiles du cadre de comparaison, "
+                     "comptés parmi les domaines renseignés (colonne suivante)"),
+            "scored": st.column_config.NumberColumn(
+                "Domaines renseignés", format="%d",
+                help="Domaines qui ont un score : un domaine sans données n'est compté ni "
+                     "comme signalé ni comme non signalé"),
             "coverage": st.column_config.NumberColumn(
                 "Couverture", format="percent",
                 help="Part de la population du territoire sur laquelle repose la valeur."),

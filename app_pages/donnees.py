@@ -129,7 +129,10 @@ st.markdown(
     f"{fmt.decimal(100 * THRESHOLD, 0)}e centile de son cadre (rang centile ≥ "
     f"{fmt.decimal(THRESHOLD, 2)}), comme dans l'indice de vulnérabilité sociale (SVI) du "
     "CDC/ATSDR ; un bloc d'ex aequo à cheval sur le seuil n'est pas signalé, un cadre sans "
-    "variation ne signale personne, un score manquant donne un signalement manquant.\n"
+    "variation ne signale personne, un score manquant donne un signalement manquant. Le "
+    "nombre de domaines signalés est donc toujours donné avec le nombre de domaines qui ont "
+    "un score, par exemple « 2 signalés sur 14 domaines renseignés » : un domaine sans "
+    "donnée n'est jamais compté comme « non signalé ».\n"
     f"8. **Incertitude.** Une simulation de Monte-Carlo calcule "
     f"{fmt.integer(variation.n_variants)} variantes de l'indice : normalisation tirée "
     "parmi rang centile, min-max et score z, agrégation arithmétique ou géométrique (le "
@@ -143,12 +146,27 @@ st.markdown(
     "sections 3 (données manquantes), 5 (normalisation), 6 (agrégation) et 7 "
     "(incertitude) ; CDC/ATSDR, documentation du SVI (rang centile, signalements).")
 
+st.subheader("Un choix normatif : immigrés et étrangers")
+st.markdown(
+    "Dans le domaine « Diversité / handicap », une part plus élevée d'immigrés ou "
+    "d'étrangers compte, par défaut, comme « plus fragile ». C'est un choix normatif, non un "
+    "jugement sur les personnes : ces parts signalent des besoins d'inclusion (langue, accès "
+    "aux droits, discriminations à l'embauche ou au logement) auxquels les politiques "
+    "publiques doivent répondre. Il a des précédents : le thème des minorités (« minority "
+    "status and language ») de l'indice de vulnérabilité sociale (SVI) du CDC/ATSDR, et la "
+    "variable « nationalité étrangère » de la version française de l'indice européen de "
+    "défavorisation (EDI). On peut aussi le refuser : la case « "
+    f"{method.ORIGIN_LABEL} » du panneau latéral met leur poids à 0 dans toutes les pages, "
+    "la fiche PDF et les commandes d'export. Le domaine ne repose alors que sur les "
+    "allocataires de l'AAH, publiés pour les seules communes découpées en IRIS : ailleurs, il "
+    "n'a plus de score. Les deux indicateurs restent consultables sur la carte.")
+
 st.subheader("Vos choix actuels")
 chosen = method.current()
 (st.caption if method.is_default(chosen) else st.info)(
     method.describe(chosen) + " Ils se règlent dans le panneau latéral, « Méthode de "
-    "calcul des indices », et s'appliquent à toutes les pages (la fiche PDF d'un "
-    "territoire utilise la méthode par défaut).")
+    "calcul des indices », et s'appliquent à toutes les pages, à la fiche PDF d'un "
+    "territoire et aux commandes d'export.")
 
 st.subheader("Ce que veut dire chaque option")
 options = pd.DataFrame([
@@ -178,6 +196,8 @@ options = pd.DataFrame([
      "lourd sans tout effacer ; seulement avec le rang centile ou le min-max."),
     ("Poids", "0 ; 0,5 ; 1 (défaut) ; 2 ; 3",
      "Poids d'une dimension ou d'un domaine dans sa moyenne ; 0 l'écarte du calcul."),
+    ("Immigrés et étrangers", method.ORIGIN_LABEL,
+     "Poids 0 pour les parts d'immigrés et d'étrangers (choix normatif, voir ci-dessus)."),
 ], columns=["Réglage", "Option", "Signification"])
 st.dataframe(options, hide_index=True, width="stretch")
 

@@ -160,3 +160,7 @@ with st.expander("Ligne de commande"):
     sheet_level, sheet_code = target or ("communes", "42218")
     st.code(options.sheet_command(sheet_level, sheet_code, method=chosen_method),
             language="bash", wrap_lines=True)
+    if method.without_origin(chosen_method):
+        st.caption("Les parts d'immigrés et d'étrangers sont exclues de l'indice (case du "
+                   "panneau latéral) : les commandes le disent par "
+                   + ", ".join(f"`--weight {i}=0`" for i in method.ORIGIN_INDICATORS) + ".")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas.cli_export import ORIGIN_INDICATORS
 from atlas.composite import Method
 from atlas.normalize import BOUNDED
+from indicators.catalogue import load_catalogue
 from indicators.domains import DIMENSIONS, DOMAINS
 
 DEFAULT = Method()
@@ -27,10 +29,14 @@ WEIGHT_STEPS = (0.0, 0.5, 1.0, 2.0, 3.0)
 """Weights offered for a dimension or a domain (1 = default; 0 = left out)."""
 
 KEYS = {"normalisation": "method_normalisation", "frame": "method_frame",
-        "aggregation": "method_aggregation"}
+        "aggregation": "method_aggregation", "origin": "method_without_origin"}
 WEIGHT_PREFIX = "method_weight_"
+ORIGIN_LABEL = "Exclure de l'indice les parts d'immigrés et d'étrangers"
+"""The box that sets the weights of :data:`atlas.cli_export.ORIGIN_INDICATORS` (immigrant
+and foreigner shares, « plus fragile » by default: a normative choice, see the Méthode
+page) to 0."""
 _DEFAULTS = {KEYS["normalisation"]: DEFAULT.normalisation, KEYS["frame"]: DEFAULT.frame,
-             KEYS["aggregation"]: DEFAULT.aggregation}
+             KEYS["aggregation"]: DEFAULT.aggregation, KEYS["origin"]: False}
 _WEIGHT_IDS = tuple(d.id for d in DIMENSIONS) + tuple(d.id for d in DOMAINS)
 
 
@@ -47,6 +53,8 @@ def current() -> Method:
         aggregation = "arithmetic"
     weights = {i: float(state[WEIGHT_PREFIX + i]) for i in _WEIGHT_IDS
                if state.get(WEIGHT_PREFIX + i, 1.0) != 1.0}
+    if state.get(KEYS["origin"], False):
+        weights.update(dict.fromkeys(ORIGIN_INDICATORS, 0.0))
     return Method(normalisation=normalisation,
                   frame=state.get(KEYS["frame"], DEFAULT.frame),
                   aggregation=aggregation, weights=weights or None)
@@ -57,10 +65,17 @@ def is_default(method: Method | None = None) -> bool:
     return (method or current()) == DEFAULT
 
 
+def without_origin(method: Method | None = None) -> bool:
+    """Whether ``method`` leaves the immigrant and foreigner shares out of the index."""
+    weights = dict((method or current()).weights or ())
+    return all(weights.get(i) == 0 for i in ORIGIN_INDICATORS)
+
+
 def describe(method: Method | None = None) -> str:
     """One French sentence naming the choices that differ from the default."""
     method = method or current()
     parts = []
+    origin = without_origin(method)
     if method.normalisation != DEFAULT.normalisation:
         parts.append(f"normalisation « {NORMALISATIONS[method.normalisation]} »")
     if method.frame != DEFAULT.frame:
@@ -68,7 +83,12 @@ def describe(method: Method | None = None) -> str:
     if method.aggregation != DEFAULT.aggregation:
         parts.append("moyenne géométrique")
     labels = {d.id: d.label for d in (*DIMENSIONS, *DOMAINS)}
+    labels.update({i.id: i.label for i in load_catalogue().indicators})
+    if origin:
+        parts.append("parts des immigrés et des étrangers exclues de l'indice")
     for ident, weight in method.weights or ():
+        if origin and ident in ORIGIN_INDICATORS:
+            continue
         parts.append(f"poids {str(weight).replace('.', ',').removesuffix(',0')} "
                      f"pour « {labels.get(ident, ident)} »")
     if not parts:
@@ -111,6 +131,12 @@ def sidebar() -> Method:
         st.markdown("**Poids des domaines**")
         for domain in DOMAINS:
             st.select_slider(domain.label, WEIGHT_STEPS, key=WEIGHT_PREFIX + domain.id)
+        st.checkbox(ORIGIN_LABEL, key=KEYS["origin"],
+                    help="Par défaut, les parts d'immigrés et d'étrangers comptent comme "
+                         "« plus fragile » dans le domaine « Diversité / handicap » (choix "
+                         "normatif, expliqué sur la page « Méthode & données »). Cochée, "
+                         "leur poids est 0 : le domaine ne garde que ses autres "
+                         "indicateurs. Les indicateurs restent consultables.")
     method = current()
     if st.session_state[KEYS["aggregation"]] != method.aggregation:
         st.sidebar.warning("La moyenne géométrique demande des scores entre 0 et 1 "

@@ -14,6 +14,7 @@ from atlas import territory_view as view
 from atlas import twins as twins_module
 from atlas.composite import Method
 from atlas.explain import explain
+from atlas.flags import count_text
 from atlas.indices import LEVELS, region_of
 from atlas.survey.model import SIMULATED_LABEL
 from atlas.uncertainty import Uncertainty
@@ -212,13 +213,20 @@ def scores(result, territory: sheet.Territory, method_: Method):
                f"géométrique, poids tirés autour des poids choisis), élargi s'il le faut "
                f"pour contenir le rang affiché : plus il est large, plus le rang dépend de "
                f"la méthode.")
-    flagged = view.flagged_domains(flags_of(territory.level, method_), territory.code)
+    table = flags_of(territory.level, method_)
+    flagged = view.flagged_domains(table, territory.code)
+    scored, possible = int(table.loc[territory.code].notna().sum()), table.shape[1]
+    count = count_text(len(flagged), scored, possible)
     if flagged:
-        st.markdown(f"**Domaines signalés** ({len(flagged)}, parmi les 10 % les plus "
-                    f"fragiles {frame}) : " + " ; ".join(flagged) + ".")
+        st.markdown(f"**Domaines signalés** ({count}, parmi les 10 % les plus fragiles "
+                    f"{frame}) : " + " ; ".join(flagged) + ".")
     else:
-        st.markdown(f"**Domaines signalés** : aucun (aucun domaine parmi les 10 % les plus "
+        st.markdown(f"**Domaines signalés** : {count} (aucun domaine parmi les 10 % les plus "
                     f"fragiles {frame}).")
+    if scored < possible:
+        st.caption(f"{fmt.integer(possible - scored)} domaine"
+                   f"{'s' if possible - scored > 1 else ''} sans score faute de données : "
+                   "ni signalés, ni « non signalés ».")
     return slot
 
 

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 SHEET_LEVELS = ("regions", "departements", "epci", "communes")
+ORIGIN_INDICATORS = ("immigrant_share", "foreigner_share")
+"""Indicators the app's « Exclure de l'indice les parts d'immigrés et d'étrangers » sets to 0."""
 
 
 def add_export_commands(groups: argparse._SubParsersAction) -> None:
@@ -46,12 +48,17 @@ def _method_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--frame", choices=FRAMES, default="france")
     group.add_argument("--aggregation", choices=AGGREGATIONS, default="arithmetic")
     group.add_argument("--weight", action="append", default=[], metavar="ID=W",
-                       help="weight of a dimension or domain id (repeatable), e.g. "
-                            "social=2 or health=0")
+                       help="weight of a dimension, domain or indicator id (repeatable), "
+                            "e.g. social=2 or health=0; the app's box that leaves the "
+                            "immigrant and foreigner shares out of the index is "
+                            f"{' '.join(f'--weight {i}=0' for i in ORIGIN_INDICATORS)}")
 
 
 def method_from_args(args: argparse.Namespace):
     """The :class:`atlas.composite.Method` of the command's method options.
+
+    Weights may name indicators too: ``--weight immigrant_share=0 --weight
+    foreigner_share=0`` is the app's box that leaves those shares out of the index.
 
     Raises
     ------

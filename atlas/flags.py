@@ -7,7 +7,10 @@ frame (France, or its région), i.e. when its percentile rank ``(r - 1) / (n - 1
 at the lowest rank, see :func:`atlas.normalize.percentile_rank`) is at least
 ``threshold``. For distinct scores this is exactly ``score >= np.quantile(scores, 0.9)``;
 a block of tied scores that straddles the threshold is not flagged, and a frame without
-variation flags no one. A missing domain score gives a missing flag (NA), not "no flag".
+variation flags no one. A missing domain score gives a missing flag (NA), not "no flag":
+every count of flags comes with the number of domains that had a score
+(:attr:`Flags.scored`), and :func:`count_text` writes both, « 2 signalés sur 14 domaines
+renseignés », so that a domain without data never reads as "not flagged".
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from atlas import french
 from atlas.composite import DIMENSION_IDS, IndexResult
 from atlas.normalize import percentile_rank
 from indicators.domains import DOMAIN_BY_ID
@@ -36,11 +40,17 @@ class Flags:
         Territory × dimension: number of flagged domains.
     total
         Number of flagged domains in all.
+    scored_per_dimension
+        Territory × dimension: number of domains with a score (flagged or not).
+    scored
+        Number of domains with a score in all: ``total`` is a count out of these.
     """
 
     domains: pd.DataFrame
     per_dimension: pd.DataFrame
     total: pd.Series
+    scored_per_dimension: pd.DataFrame
+    scored: pd.Series
 
 
 def flag_scores(scores: pd.DataFrame, groups: pd.Series | None = None,
@@ -60,7 +70,34 @@ def flags(result: IndexResult, threshold: float = THRESHOLD) -> Flags:
     """Flag the domains of every territory of ``result`` within its frame and count them."""
     domains = flag_scores(result.domain_scores, result.groups, threshold)
     counts = domains.fillna(False).astype(int)
+    scored = domains.notna().astype(int)
     dimension_of = [DOMAIN_BY_ID[d].dimension for d in domains.columns]
-    per_dimension = counts.T.groupby(dimension_of).sum().T.reindex(
-        columns=list(DIMENSION_IDS), fill_value=0)
-    return Flags(domains, per_dimension, counts.sum(axis=1))
+
+    def by_dimension(table: pd.DataFrame) -> pd.DataFrame:
+        return table.T.groupby(dimension_of).sum().T.reindex(columns=list(DIMENSION_IDS),
+                                                              fill_value=0)
+
+    return Flags(domains, by_dimension(counts), counts.sum(axis=1), by_dimension(scored),
+                 scored.sum(axis=1))
+
+
+def count_text(flagged: int, scored: int, domains: int) -> str:
+    """How many domains are flagged, out of how many had a score when some had none.
+
+    ``domains`` is the number of domains counted (16, or those of one dimension).
+
+    >>> count_text(2, 16, 16), count_text(0, 16, 16)
+    ('2 signalés', 'aucun signalé')
+    >>> count_text(2, 14, 16)
+    '2 signalés sur 14 domaines renseignés'
+    >>> count_text(1, 1, 4), count_text(0, 0, 4)
+    ('1 signalé sur 1 domaine renseigné', 'aucun domaine renseigné')
+    """
+    if scored == 0:
+        return "aucun domaine renseigné"
+    text = ("aucun signalé" if flagged == 0
+            else f"{french.integer(flagged)} signalé{'s' if flagged > 1 else ''}")
+    if scored < domains:
+        text += (f" sur {french.integer(scored)} domaine{'s' if scored > 1 else ''} "
+                 f"renseigné{'s' if scored > 1 else ''}")
+    return text

@@ -14,12 +14,13 @@ import pandas as pd
 
 from atlas import french, mapped, value_notes
 from atlas.composite import IndexResult, Method
-from atlas.flags import flags
+from atlas.flags import count_text, flags
 from atlas.indices import level_indices, region_of
 from atlas.normalize import fragility_rank
 from geodata import store
 from indicators import snapshot
 from indicators.catalogue import load_catalogue
+from indicators.domains import DOMAINS
 
 NO_SOURCE_VALUE = "aucune valeur dans la source pour ce territoire"
 NO_AREA = "superficie inconnue (pas de géométrie)"
@@ -37,11 +38,12 @@ class MapView:
         Indexed by code: ``name``, ``region``, ``value`` (NaN where missing), ``rank``
         (1 = most fragile in the frame; NA for density), ``frame_size``, ``flagged``
         (number of flagged domains — for a domain map, 1 if that domain is flagged),
-        ``reason`` (why the value is missing, else NA), ``note`` (what a value rests on:
-        « valeur officielle », « recalculé … (couverture 86 %) », « estimé (entre … et …) »,
-        « faible effectif », « indice partiel : 15 domaines sur 16 »; empty for a plain
-        value), ``coverage`` (indicators: share of the population the value rests on) and,
-        for the overall index and dimensions, ``domains`` (number of domains it is made of).
+        ``scored`` (for the overall index or a dimension: the number of its domains that
+        have a score, out of which ``flagged`` counts; else NA), ``reason`` (why the value
+        is missing, else NA), ``note`` (what a value rests on: « valeur officielle »,
+        « recalculé … (couverture 86 %) », « estimé (entre … et …) », « faible effectif »,
+        « indice partiel : 15 domaines sur 16 »; empty for a plain value) and ``coverage``
+        (indicators: share of the population the value rests on).
     decimals, unit
         How values are written.
     """
@@ -81,6 +83,7 @@ def map_view(key: str, level: str, method: Method | None = None) -> MapView:
         table["rank"] = fragility_rank(oriented)["v"]
         table["frame_size"] = int(values.notna().sum())
     table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table["scored"] = table["flagged"]
     decimals = _decimals(values)
     found = snapshot.details(level)
     table["note"] = value_notes.notes(found, indicator.id, decimals).reindex(table.index)
@@ -101,10 +104,14 @@ def _add_score_columns(table: pd.DataFrame, key: str, result: IndexResult) -> No
     found = flags(result)
     if kind == "domain":
         table["flagged"] = found.domains[ident].reindex(table.index).astype("Int64")
+        table["scored"] = pd.array([pd.NA] * len(table), dtype="Int64")
     elif kind == "dimension":
         table["flagged"] = found.per_dimension[ident].reindex(table.index).astype("Int64")
+        table["scored"] = found.scored_per_dimension[ident].reindex(table.index).astype(
+            "Int64")
     else:
         table["flagged"] = found.total.reindex(table.index).astype("Int64")
+        table["scored"] = found.scored.reindex(table.index).astype("Int64")
     reasons = {"domain": result.domain_reasons, "dimension": result.dimension_reasons}
     reason = (result.overall_reason if kind not in reasons else reasons[kind][ident])
     table["reason"] = reason.reindex(table.index).where(table["value"].isna())
@@ -112,14 +119,8 @@ def _add_score_columns(table: pd.DataFrame, key: str, result: IndexResult) -> No
     if kind == "domain":
         table["note"] = ""
         return
-    if kind == "dimension":
-        members = next(g.members for g in result.tree.dimensions if g.id == ident)
-        count = result.domain_scores[list(members)].notna().sum(axis=1)
-        total = len(members)
-    else:
-        count, total = result.domains_count, result.domains_total
-    count = count.reindex(table.index).where(table["value"].notna(), 0).astype(int)
-    table["domains"] = count
+    total = domain_count(key)
+    count = table["scored"].where(table["value"].notna(), 0).fillna(0).astype(int)
     table["note"] = [value_notes.partial_note(c, total) for c in count]
 
 
@@ -148,9 +149,9 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
     rows = in_region(view, region)
     texts = []
     notes = rows["note"] if "note" in rows.columns else pd.Series("", index=rows.index)
-    for name, value, rank, size, flagged, reason, note in zip(
+    for name, value, rank, size, flagged, scored, reason, note in zip(
             rows["name"], rows["value"], rows["rank"], rows["frame_size"], rows["flagged"],
-            rows["reason"], notes.fillna(""), strict=True):
+            rows["scored"], rows["reason"], notes.fillna(""), strict=True):
         if np.isnan(value):
             texts.append(f"{name} — non disponible : {reason}" if isinstance(reason, str)
                          else f"{name} — non disponible")
@@ -160,7 +161,8 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
             text += f" ({note})"
         if not pd.isna(rank):
             text += f" · rang {french.integer(rank)}/{french.integer(size)}"
-        text += _flag_text(view, flagged)
+        # a partial index already says how many domains it holds: the flags count plainly
+        text += _flag_text(view, flagged, pd.NA if note else scored)
         texts.append(text)
     return pd.Series(texts, index=rows.index, dtype="object")
 
@@ -188,13 +190,21 @@ def missing_note(view: MapView, region: str | None = None) -> str:
     return f"non disponible ({french.integer(len(missing))}) : {why}{more}"
 
 
-def _flag_text(view: MapView, flagged: object) -> str:
+def _flag_text(view: MapView, flagged: object, scored: object = pd.NA) -> str:
+    """« · signalé », « · 2 signalés », or « · 2 signalés sur 14 domaines renseignés »."""
     if pd.isna(flagged) or not flagged:
         return ""
     if view.key.startswith("domain:"):
         return " · signalé"
-    plural = "s" if flagged > 1 else ""
-    return f" · {french.integer(flagged)} signalé{plural}"
+    possible = domain_count(view.key)
+    scored = possible if pd.isna(scored) else int(scored)
+    return " · " + count_text(int(flagged), scored, possible)
+
+
+def domain_count(key: str) -> int:
+    """Number of domains behind the overall index or a dimension (``key`` of a map)."""
+    kind, _, ident = key.partition(":")
+    return sum(1 for d in DOMAINS if kind != "dimension" or d.dimension == ident)
 
 
 def _regional(view: MapView) -> bool:

@@ -251,8 +251,11 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
         y += 0.3
     ys = np.array(list(positions.values()))
     values = scores.reindex(list(positions)).to_numpy(dtype=float)
-    colours = [DIMENSION_COLOURS[DOMAIN_BY_ID[d].dimension] for d in positions]
-    ax.barh(ys, np.nan_to_num(values), height=0.7, color=colours, alpha=0.85, zorder=2)
+    colours = np.array([DIMENSION_COLOURS[DOMAIN_BY_ID[d].dimension] for d in positions])
+    missing = np.isnan(values)
+    ax.barh(ys[~missing], values[~missing], height=0.7, color=colours[~missing], alpha=0.85,
+            zorder=2)
+    missing_bars(ax, ys[missing])
     for yy, value in zip(ys, values, strict=True):
         ax.text(1.02, yy, fr_number(value, 2), va="center", fontsize=6,
                 transform=ax.get_yaxis_transform())
@@ -268,8 +271,9 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "0,25", "0,5", "0,75", "1"], fontsize=6)
     xlabel = "Score de domaine (0 = le moins fragile, 1 = le plus fragile)"
-    if np.isnan(values).any():
-        xlabel += "\nn.d. : moins de la moitié des indicateurs du domaine disponibles"
+    if missing.any():
+        xlabel += ("\nHachuré, n.d. : non disponible, moins de la moitié des indicateurs du "
+                   "domaine disponibles")
     ax.set_xlabel(xlabel, fontsize=6.5)
     ax.grid(axis="x", color="#eeeeee", lw=0.5, zorder=0)
     for side in ("top", "right"):
@@ -280,6 +284,24 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
                      bbox_to_anchor=(0.685, 0.54), fontsize=6, frameon=False,
                      title="Repères du profil (chaque niveau est\nclassé parmi les siens)",
                      title_fontsize=6, alignment="left")
+
+
+MISSING_LABEL = "non disponible"
+MISSING_GID = "domaine-non-disponible"
+"""``gid`` of the hatched bars of the domains without a score (found again in tests)."""
+
+
+def missing_bars(ax: plt.Axes, ys: np.ndarray) -> None:
+    """Hatched full-width bars labelled « non disponible »: a missing score is not a 0."""
+    if not len(ys):
+        return
+    bars = ax.barh(ys, np.ones(len(ys)), height=0.7, facecolor="white", edgecolor="#b0b0b0",
+                   hatch="//////", linewidth=0.4, zorder=1.5)
+    for bar in bars:
+        bar.set_gid(MISSING_GID)
+    for yy in ys:
+        ax.text(0.015, yy, MISSING_LABEL, ha="left", va="center", fontsize=5.5, color=GREY,
+                zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
 
 
 def location_map(ax: plt.Axes, territory: Territory) -> None:

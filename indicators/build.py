@@ -23,6 +23,7 @@ import pandas as pd
 
 from geodata import store
 from indicators.catalogue import Catalogue, Indicator, Source, load_catalogue
+from indicators.crosswalk import crosswalk
 from indicators.harmonise import HarmoniseReport, Rule, harmonise
 from indicators.level_values import BELOW, from_official_below, resolve
 from indicators.levels import aggregate, parts, value_from_parts
@@ -272,24 +273,51 @@ def _from_epci(result: LoadResult, indicators: tuple[Indicator, ...], source: So
     """Spread an EPCI-level table over its communes.
 
     Counts are shared out in proportion to the communes' populations (so that every EPCI
-    gets its own total back); values of weighted means are given to each commune.
+    gets its own total back); values of weighted means are given to each commune. The
+    communes of an EPCI are those of the geometry, or, when the loader gives the
+    membership of the table's own EPCI vintage (``result.members``), those that made up
+    the EPCI then, mapped to current codes: a current EPCI then sums the old ones it
+    is made of.
     """
     table = result.table.set_index("code")
-    known = set(base["epci"].dropna())
     report = HarmoniseReport(file=source.file, rows_in=len(table))
+    members = getattr(result, "members", None)
+    if members is None:
+        pairs = base[["code", "epci"]].dropna()
+    else:
+        pairs, unmapped = _current_members(members)
+        lost = base.loc[~base["code"].isin(pairs["code"]), "population"]
+        report.notes.append(f"membership of the table's EPCI vintage: {len(unmapped)} commune "
+                            f"codes not in the crosswalk {unmapped}; {len(lost)} current "
+                            f"communes ({lost.sum():,.0f} inhabitants) in no EPCI of the "
+                            "table: missing")
+    known = set(pairs["epci"])
     report.unmatched = sorted(set(table.index) - known)
     report.notes.append(f"EPCI-level data spread over communes ({len(known & set(table.index))}"
-                        f" of {len(known)} current EPCI found)")
-    epci_population = base.groupby("epci")["population"].sum()
-    share = base["population"] / base["epci"].map(epci_population)
+                        f" of {len(known)} EPCI found)")
+    weight = pairs["code"].map(base.set_index("code")["population"])
+    weight = weight / pairs.groupby("code")["code"].transform("size")  # split communes
+    share = weight / weight.groupby(pairs["epci"]).transform("sum")
     out = pd.DataFrame({"code": base["code"]})
     for column in _count_columns(indicators):
-        out[column] = base["epci"].map(table[column]) * share
+        spread = (pairs["epci"].map(table[column]) * share).groupby(pairs["code"])
+        out[column] = out["code"].map(spread.sum(min_count=1))
     for indicator in indicators:
-        if indicator.aggregation.value:
-            out[indicator.aggregation.value] = base["epci"].map(table[indicator.aggregation.value])
+        value = indicator.aggregation.value
+        if value:  # a commune split between EPCI gets the mean of their values
+            mean = pairs["epci"].map(table[value]).groupby(pairs["code"]).mean()
+            out[value] = out["code"].map(mean)
     report.communes_out = int(out.iloc[:, 1:].notna().any(axis=1).sum())
     return out, report
+
+
+def _current_members(members: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Commune → EPCI pairs of another vintage, with current commune codes."""
+    target = crosswalk().target
+    current = members["code"].map(target)
+    pairs = pd.DataFrame({"code": current, "epci": members["epci"]}).dropna()
+    return (pairs.drop_duplicates(ignore_index=True),
+            sorted(members.loc[current.isna(), "code"]))
 
 
 def _commune_parts(indicator: Indicator, table: pd.DataFrame) -> dict[str, pd.Series]:

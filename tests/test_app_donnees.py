@@ -111,7 +111,16 @@ def test_method_section_names_the_rules_and_the_current_choices(page):
                for i in page.info)
     options = table_with(page, "Signification")
     assert set(options["Réglage"]) == {"Normalisation", "Cadre de comparaison",
-                                       "Agrégation", "Poids"}
+                                       "Agrégation", "Poids", "Immigrés et étrangers"}
+
+
+def test_the_normative_choice_on_origin_is_stated_with_its_precedents(page):
+    text = "\n".join(m.value for m in page.markdown)
+    assert "Un choix normatif : immigrés et étrangers" in [s.value for s in page.subheader]
+    for words in ("choix normatif", "SVI) du CDC/ATSDR", "« nationalité étrangère »",
+                  "défavorisation (EDI)", "Exclure de l'indice les parts d'immigrés et "
+                  "d'étrangers", "2 signalés sur 14 domaines renseignés"):
+        assert words in text, words
 
 
 def test_known_defects_come_from_the_catalogue_and_the_geometries(page):

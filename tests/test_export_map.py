@@ -99,7 +99,7 @@ def test_legend_counts_sum_to_the_territories(geodata_root):
     assert sum(national.counts) + national.n_missing == 101 == len(national.frame)
     communes = store.attributes("communes", geodata_root)
     expected = int((communes["region"] == BRETAGNE).sum())
-    regional = map_data("communes", "indicator:multi_car_households", BRETAGNE,
+    regional = map_data("communes", "indicator:car_commute_share", BRETAGNE,
                         root=geodata_root)
     assert sum(regional.counts) + regional.n_missing == expected == len(regional.frame)
     assert regional.frame.crs.to_epsg() == 2154
@@ -115,7 +115,7 @@ def test_index_and_indicator_subtitles_and_palettes(geodata_root):
     index = map_data("regions", "domain:health", root=geodata_root)
     assert "rang centile, France entière, moyenne arithmétique, poids égaux" in index.subtitle
     assert index.colours[0] == "#ffffb2"
-    value = map_data("regions", "indicator:multi_car_households", root=geodata_root)
+    value = map_data("regions", "indicator:car_commute_share", root=geodata_root)
     assert value.subtitle.endswith("en %") and value.colours[0] == "#eff3ff"
     assert value.source.startswith("Source : INSEE (MOBPRO 2021)")
 

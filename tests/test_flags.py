@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from atlas.composite import DIMENSION_IDS, DOMAIN_IDS, Method, compute_indices
-from atlas.flags import flag_scores, flags
+from atlas.flags import count_text, flag_scores, flags
 
 META = pd.DataFrame({"domain": ["poverty", "housing", "employment"],
                      "dimension": ["social", "social", "economic"],
@@ -43,6 +43,14 @@ def test_flags_by_hand(eleven):
     assert f.total.tolist() == [2, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1]
     assert list(f.per_dimension.columns) == list(DIMENSION_IDS)
     assert list(f.domains.columns) == list(DOMAIN_IDS)
+    # each count comes with the number of domains scored: 01010 has no employment score,
+    # so its 1 flag is out of 2 domains, not out of 3 with a "not flagged" employment
+    assert f.scored.tolist() == [3] * 10 + [2]
+    assert f.scored_per_dimension.loc["01010"].to_dict() == {
+        "societal": 0, "economic": 0, "social": 2, "environmental": 0}
+    assert list(f.scored_per_dimension.columns) == list(DIMENSION_IDS)
+    assert count_text(int(f.total["01010"]), int(f.scored["01010"]), 3) == (
+        "1 signalé sur 2 domaines renseignés")
 
 
 def test_flags_within_regions(eleven):
@@ -92,6 +100,24 @@ def test_flag_is_at_or_above_the_frame_quantile(data, threshold):
         separated = np.diff(np.sort(x[inside])).min() > 1e-6
         if abs(h - round(h)) > 1e-9 and separated:
             assert (flagged[inside] == (x[inside] >= np.quantile(x[inside], threshold))).all()
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(np.float64, (12, 3), elements=st.one_of(st.floats(-10, 10), st.just(np.nan))))
+def test_flag_counts_never_exceed_the_domains_scored(values):
+    table = pd.DataFrame(values, columns=META.index, index=[f"{k:05d}" for k in range(12)])
+    f = flags(compute_indices(table, META, Method(min_share=0.0)))
+    assert (f.total <= f.scored).all() and (f.per_dimension <= f.scored_per_dimension).all(
+        axis=None)
+    assert f.scored.tolist() == f.domains.notna().sum(axis=1).tolist()
+    assert f.scored.equals(f.scored_per_dimension.sum(axis=1))
+    assert f.total.equals(f.per_dimension.sum(axis=1))
+
+
+def test_count_text_agrees_in_number():
+    assert count_text(3, 4, 4) == "3 signalés"
+    assert count_text(1, 16, 16) == "1 signalé"
+    assert count_text(12, 1200, 1600) == "12 signalés sur 1\u202f200 domaines renseignés"
+
 
 def test_docstring_examples():
     import atlas.flags

@@ -102,6 +102,10 @@ def test_bad_iris_codes_are_rejected(tmp_path):
 def test_unknown_option():
     with pytest.raises(ValueError, match="valid: nan, lower_bound"):
         load_caf_iris(EXTRACT, incomplete="zero")
+    with pytest.raises(ValueError, match="only used with incomplete='covered'"):
+        load_caf_iris(EXTRACT, population="ptod_iris")
+    with pytest.raises(ValueError, match="min_coverage must be a share"):
+        load_caf_iris(EXTRACT, incomplete="covered", min_coverage=80)
 
 
 iris_rows = st.lists(
@@ -146,3 +150,112 @@ def test_full_file():
     assert t["A"].notna().sum() == 559
     bound = load_caf_iris(path, incomplete="lower_bound").table
     assert bound["A"].sum() == 7860363 and bound["A"].notna().sum() == 969
+
+
+# --- incomplete="covered": sums over the counted IRIS, with their coverage ------------------
+
+def populations(folder: Path, rows: dict[str, float]) -> Path:
+    """An IRIS table like PTOD's: one parquet file with ``code`` and ``P22_POP``."""
+    folder.mkdir(exist_ok=True)
+    pd.DataFrame({"code": list(rows), "P22_POP": list(rows.values())}).to_parquet(
+        folder / "agg_iris_01.parquet")
+    return folder
+
+
+def test_extract_covered_sums_and_coverage():
+    result = load_caf_iris(EXTRACT, incomplete="covered", population="ptod_iris")
+    t = result.table.set_index("code")
+    # Paris: 751041399 withheld, but nobody lives there (P22_POP 0): fully covered
+    assert t.loc["75056", "A"] == 284 + 416 and t.loc["75056", "coverage_A"] == 1.0
+    assert (t.loc["75056", "ARSAS"], t.loc["75056", "A_for_ARSAS"]) == (42 + 60, 700)
+    # Marseille: its only IRIS hides AAPL; no population in the extract's IRIS table
+    assert t.loc["13055", "coverage_A"] == 1.0 and math.isnan(t.loc["13055", "pop_for_A"])
+    assert t.loc["13055", "coverage_AAPL"] == 0.0
+    assert math.isnan(t.loc["13055", "AAPL"]) and math.isnan(t.loc["13055", "A_for_AAPL"])
+    assert t.loc["01033", "coverage_A"] == 0.0 and math.isnan(t.loc["01033", "A"])
+    assert t.loc["01004", "pop_for_AAAH"] == 2058 + 3987 + 4988 + 4521
+    assert t.loc["01004", "AAAH"] == 36 + 109 + 72 + 69
+    assert any(n.startswith("counted IRIS: those where the count and A are published; "
+                            "communes kept with a coverage of at least 80%")
+               for n in result.notes)
+
+
+def test_coverage_is_the_share_of_the_population_counted(tmp_path):
+    path = write(tmp_path, "010040101;0;100;5;10\r\n010040102;0;300;7;\r\n"
+                           "010040103;0;400;9;30\r\n010040104;3;;;\r\n")
+    folder = populations(tmp_path / "iris", {"010040101": 100.0, "010040102": 300.0,
+                                            "010040103": 500.0, "010040104": 100.0})
+    t = load_caf_iris(path, incomplete="covered", population=folder).table.set_index("code")
+    assert t.loc["01004", "coverage_A"] == pytest.approx(0.9)
+    assert (t.loc["01004", "AAAH"], t.loc["01004", "pop_for_AAAH"]) == (21, 900)
+    assert t.loc["01004", "coverage_ARSAS"] == pytest.approx(0.6)  # below 80 %: missing
+    assert t.loc[["01004"], ["ARSAS", "A_for_ARSAS", "pop_for_ARSAS"]].isna().all(axis=None)
+    low = load_caf_iris(path, incomplete="covered", population="iris",
+                        min_coverage=0.5).table.set_index("code")
+    assert (low.loc["01004", "ARSAS"], low.loc["01004", "A_for_ARSAS"]) == (40, 500)
+    assert low.loc["01004", "pop_for_ARSAS"] == 600
+
+
+def test_without_a_population_the_coverage_is_the_share_of_iris(tmp_path):
+    path = write(tmp_path, "010040101;0;100;5;10\r\n010040102;0;300;7;20\r\n"
+                           "010040103;0;400;9;30\r\n010040104;3;;;\r\n")
+    folder = populations(tmp_path / "iris", {"010040101": 100.0})  # 04 has none
+    for population in (None, folder):
+        result = load_caf_iris(path, incomplete="covered", population=population,
+                               min_coverage=0.7)
+        t = result.table.set_index("code")
+        assert t.loc["01004", "coverage_A"] == 0.75 and t.loc["01004", "A"] == 800
+        assert math.isnan(t.loc["01004", "pop_for_A"])  # left-out IRIS of unknown size
+        given_none = "no IRIS population given: coverage is the share of IRIS counted"
+        assert (given_none in result.notes) == (population is None)
+
+
+caf_iris = st.lists(
+    st.tuples(st.integers(min_value=1, max_value=6),
+              st.one_of(st.none(), st.integers(min_value=0, max_value=900)),
+              st.one_of(st.none(), st.integers(min_value=0, max_value=50)),
+              st.floats(min_value=0, max_value=5000, allow_nan=False)),
+    min_size=1, max_size=6, unique_by=lambda r: r[0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=caf_iris, minimum=st.sampled_from([0.0, 0.5, 0.8, 1.0]))
+def test_covered_invariants(tmp_path_factory, rows, minimum):
+    folder = tmp_path_factory.mktemp("covered")
+    body = "".join(f"01004{i:04d};0;{'' if a is None else a};{'' if h is None else h};1\r\n"
+                   for i, a, h, _ in rows)
+    pops = populations(folder / "iris", {f"01004{i:04d}": p for i, _, _, p in rows})
+    path = write(folder, body)
+    row = load_caf_iris(path, incomplete="covered", population=pops,
+                        min_coverage=minimum).table.set_index("code").loc["01004"]
+    exact = load_caf_iris(path).table.set_index("code").loc["01004"]
+    counted = [r for r in rows if r[1] is not None and r[2] is not None]
+    total = sum(p for *_, p in rows)
+    share = (sum(p for *_, p in counted) / total if total
+             else len(counted) / len(rows))
+    assert 0 <= row["coverage_AAAH"] <= 1
+    assert row["coverage_AAAH"] == pytest.approx(1.0 if len(counted) == len(rows) else share)
+    if row["coverage_AAAH"] >= minimum and counted:
+        assert row["AAAH"] == sum(r[2] for r in counted)
+        assert row["A_for_AAAH"] == sum(r[1] for r in counted)
+        assert row["pop_for_AAAH"] == pytest.approx(sum(r[3] for r in counted))
+    else:  # missing, never 0
+        assert math.isnan(row["AAAH"]) and math.isnan(row["A_for_AAAH"])
+    if not math.isnan(exact["AAAH"]) and not math.isnan(exact["A"]):
+        assert row["AAAH"] == exact["AAAH"]  # fully published: the exact sum
+
+
+@needs_data
+def test_full_file_covered(raw_data):
+    result = load_caf_iris(DATA / "data_CAF_2020_IRIS.csv", incomplete="covered",
+                           population="../../observatoire/ptod_rp2022/iris")
+    t = result.table.set_index("code")
+    kept = {c: int(t[c].notna().sum()) for c in ("ARSAS", "AAPL", "AAAH")}
+    assert kept == {"ARSAS": 939, "AAPL": 820, "AAAH": 930}  # 545, 404, 526 before
+    assert int(t["pop_for_AAAH"].notna().sum()) == 916  # no IRIS population: Réunion…
+    big = t.loc[["75056", "69123", "13055"]]
+    assert big[["ARSAS", "A_for_ARSAS", "AAAH", "pop_for_AAAH", "AAPL"]].notna().all(axis=None)
+    assert big["coverage_ARSAS"].round(3).tolist() == [0.991, 0.981, 0.952]
+    rsa = 100 * t["ARSAS"] / t["A_for_ARSAS"]
+    assert round(rsa["75056"], 1) == 14.2 and rsa.dropna().between(0, 100).all()
+    assert t.loc[t.index.str.startswith("97"), "AAPL"].isna().all()  # no APL overseas

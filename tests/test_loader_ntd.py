@@ -178,3 +178,30 @@ def test_full_files():
                                                         "filosofi_communes.csv")}
     assert sizes == {"mobilite_communes.csv": 34823, "associations_communes.csv": 21592,
                      "filosofi_communes.csv": 31211}
+
+
+@needs_data
+def test_double_motorisation_is_not_the_census_share_of_multi_car_households(raw_data):
+    """Why ``multi_car_households`` was dropped: checked against the census on 49 communes."""
+    from indicators.catalogue import load_catalogue
+    from indicators.loaders.dossier_complet import load_dossier_complet
+
+    folder = raw_data / "insee" / "dossier_complet_2024_extract38"
+    census = load_dossier_complet(folder / "dossier_complet_grenoble49.csv",
+                                  ["P21_RP", "P21_RP_VOIT1P", "P21_RP_VOIT2P"]).table
+    ntd = load_ntd(DATA / "mobilite_communes.csv").table
+    both = census.merge(ntd, on="code").set_index("code")
+    assert len(both) == 49
+    column = both["taux_double_motorisation"]
+    households = 100 * both["P21_RP_VOIT2P"] / both["P21_RP"]
+    car_owners = 100 * both["P21_RP_VOIT2P"] / both["P21_RP_VOIT1P"]
+    gap = column - households
+    assert round(gap.mean(), 1) == 17.4 and gap.min() > 8  # every commune far above
+    assert (column.loc["38151"], round(households.loc["38151"], 1)) == (41.1, 23.4)
+    assert column.loc["38472"] == 100.0 and households.loc["38472"] < 63
+    assert (column > car_owners).all()  # not the share among car-owning households either
+    catalogue = load_catalogue()
+    uses = [i.id for i in catalogue.indicators
+            if "taux_double_motorisation" in (i.aggregation.value, i.aggregation.numerator)]
+    assert uses == []
+    assert len(catalogue.in_domain("energy_transition")) >= 2

@@ -73,3 +73,45 @@ def test_french_numbers():
     assert fr_number(1234.5) == "1\xa0234"
     assert fr_number(12.345) == "12,3"
     assert fr_number(float("nan")) == "n.d."
+
+
+def _profile_bars(code: str):
+    """The profile axes of a commune's first page: missing bars, other bars, texts."""
+    from atlas import sheet_parts
+    from atlas.sheet import sheet_content
+
+    content = sheet_content("communes", code)
+    fig = sheet_parts.first_page(content)
+    ax = fig.axes[0]  # the profile chart is drawn first
+    assert ax.get_title(loc="left").startswith("Profil des 16 domaines")
+    missing = [p for p in ax.patches if p.get_gid() == sheet_parts.MISSING_GID]
+    drawn = [p for p in ax.patches if p.get_gid() is None]
+    texts = [t.get_text() for t in ax.texts]
+    return content.result.domain_scores.loc[code], missing, drawn, texts
+
+
+def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
+    from atlas.indices import level_indices
+    from atlas.sheet_parts import MISSING_LABEL
+
+    scores = level_indices("communes").domain_scores
+    absent = scores.isna().sum(axis=1)
+    code = absent[(absent > 0) & (absent < 8)].index[0]
+    domain_scores, missing, drawn, texts = _profile_bars(code)
+    n = int(domain_scores.isna().sum())
+    assert len(missing) == n and len(drawn) == 16 - n
+    assert all(p.get_width() == 1 and p.get_hatch() for p in missing)  # full, hatched
+    assert sorted(p.get_width() for p in drawn) == pytest.approx(
+        sorted(domain_scores.dropna()))
+    assert texts.count(MISSING_LABEL) == n and texts.count("n.d.") == n
+    missing_rows = sorted(p.get_y() + p.get_height() / 2 for p in missing)
+    drawn_rows = {round(p.get_y() + p.get_height() / 2, 6) for p in drawn}
+    assert not drawn_rows & {round(y, 6) for y in missing_rows}  # no zero-length bar there
+    text = _text(build_sheet("communes", code, tmp_path / "fiche.pdf"))
+    assert text.count("non disponible") >= n and "Hachuré, n.d. : non disponible" in text
+
+
+def test_a_complete_profile_has_no_hatched_bar():
+    domain_scores, missing, drawn, texts = _profile_bars("42218")
+    assert domain_scores.notna().all() and not missing and len(drawn) == 16
+    assert "non disponible" not in texts

@@ -8,6 +8,17 @@ where the IRIS is published, another value where all its cells are withheld.
 
 Identities that hold in every complete row of the 2020 file: ``A = AI + AM + ACSSENF +
 ACAVENF``; ``ENF`` is the sum of the six age groups; ``AAPL <= AAL``.
+
+A single secret or withheld IRIS would make a whole commune missing (Paris, Lyon and
+Marseille all have some). With ``incomplete="covered"`` each count is summed over the
+IRIS where it is published together with ``A`` (the *counted* IRIS), and the loader says
+how much of the commune they cover: ``coverage_<C>``, the share of the commune's
+population (RP 2022, from the IRIS table given as ``population``) living in the counted
+IRIS, computed as one minus the share living in the IRIS left out (so that an IRIS re-cut
+since 2020, counted but absent from the 2022 table, still counts). Rates are then taken
+over the counted IRIS only, never extrapolated: ``A_for_<C>`` (the allocataires of the
+counted IRIS) is the denominator of a share of allocataires, ``pop_for_<C>`` (their
+population) the denominator of a rate per inhabitant.
 """
 
 from __future__ import annotations
@@ -24,6 +35,7 @@ from indicators.loaders.commune_codes import (
     matches,
     merge_arrondissements,
 )
+from indicators.loaders.iris_parquet import iris_population
 
 CODE = "CODGEO"
 NOTE = "NOTE"
@@ -53,12 +65,15 @@ COUNTS = {
 }
 """The count columns and their meaning (CNAF, *allocataires par IRIS*)."""
 
-INCOMPLETE = ("nan", "lower_bound")
+INCOMPLETE = ("nan", "lower_bound", "covered")
 """What to do with a commune where some IRIS cell is secret or withheld."""
+UNIVERSE = "A"
+"""The allocataires: a count is *counted* in an IRIS where it and ``A`` are published."""
 
 
 def load_caf_iris(path: str | Path, *, incomplete: str = "nan",
-                  arrondissements: bool = False) -> LoadResult:
+                  arrondissements: bool = False, population: str | Path | None = None,
+                  min_coverage: float = 0.8) -> LoadResult:
     """Sum the CNAF IRIS counts to communes.
 
     Parameters
@@ -69,16 +84,27 @@ def load_caf_iris(path: str | Path, *, incomplete: str = "nan",
         ``"nan"`` (default): a commune's count is missing when any of its IRIS is secret or
         withheld for that column, so every value is an exact sum. ``"lower_bound"``: the sum
         of the published IRIS, a lower bound (secret cells are small counts, but withheld
-        IRIS are whole IRIS); say so wherever it is shown.
+        IRIS are whole IRIS); say so wherever it is shown. ``"covered"``: the sum over the
+        counted IRIS, with their coverage and denominators (see the module docstring).
     arrondissements
         Keep the municipal arrondissements of Paris, Lyon and Marseille as rows; by default
         they are summed into their commune.
+    population
+        With ``"covered"``: the IRIS table (:func:`indicators.loaders.iris_parquet.iris_population`,
+        ``P22_POP``), as an absolute path or relative to the folder of ``path`` (in the
+        catalogue, ``../../observatoire/ptod_rp2022/iris``). Without it, or where an IRIS
+        left out has no population (overseas: the table is metropolitan), the coverage is
+        the share of the commune's IRIS counted and ``pop_for_<C>`` is missing.
+    min_coverage
+        With ``"covered"``: below this coverage a commune's sums are missing (its
+        ``coverage_<C>`` is kept).
 
     Returns
     -------
     LoadResult
         ``code``, ``n_iris``, ``n_iris_withheld`` (``NOTE`` not 0), then the counts of
-        :data:`COUNTS` present in the file.
+        :data:`COUNTS` present in the file; with ``"covered"``, for each count ``C`` also
+        ``coverage_<C>``, ``pop_for_<C>`` and (but for ``A``) ``A_for_<C>``.
 
     Raises
     ------
@@ -87,6 +113,10 @@ def load_caf_iris(path: str | Path, *, incomplete: str = "nan",
     """
     if incomplete not in INCOMPLETE:
         raise ValueError(f"unknown incomplete={incomplete!r}; valid: {', '.join(INCOMPLETE)}")
+    if incomplete != "covered" and population is not None:
+        raise ValueError("population is only used with incomplete='covered'")
+    if not 0 <= min_coverage <= 1:
+        raise ValueError(f"min_coverage must be a share in [0, 1], got {min_coverage}")
     path = Path(path)
     if not path.exists():
         raise LoadError(path, "no such file")
@@ -128,19 +158,71 @@ def load_caf_iris(path: str | Path, *, incomplete: str = "nan",
         complete = column.notna().groupby(communes).all()
         incomplete_communes[name] = int((~complete).sum())
         out[name] = total if incomplete == "lower_bound" else total.where(complete)
+    if incomplete == "covered":
+        if population is not None:
+            population = iris_population((path.parent / population).resolve())
+        out.update(_covered(table, codes[~bad], communes, counts, population, min_coverage,
+                            arrondissements, notes))
     result = pd.DataFrame(out).reindex(groups).astype(float).reset_index()
+    what = {"lower_bound": "the sum of the published IRIS, a LOWER BOUND",
+            "covered": "the sum of the counted IRIS, see coverage_<C>"}
     notes += [
         f"only the {len(groups)} communes split into IRIS are present: the others are absent, "
         "not zero",
         f"{int(out['n_iris_withheld'].sum())} IRIS withheld by CNAF (NOTE != 0, all cells "
         "blank)",
         ("communes with a secret or withheld IRIS, per column (their value is "
-         + ("the sum of the published IRIS, a LOWER BOUND" if incomplete == "lower_bound"
-            else "missing") + f"): {incomplete_communes}"),
+         + what.get(incomplete, "missing") + f"): {incomplete_communes}"),
     ]
     notes += _identities(table)
     return LoadResult(table=result, file=str(path), rejected=rejected, secret_cells=secret,
                       notes=notes)
+
+
+def _covered(table: pd.DataFrame, iris: pd.Series, communes: pd.Series, counts: list[str],
+             population: pd.Series | None, min_coverage: float, arrondissements: bool,
+             notes: list[str]) -> dict[str, pd.Series]:
+    """Sums over the counted IRIS, their allocataires, population and coverage."""
+    missing = pd.Series(float("nan"), index=iris.index)
+    iris_pop = missing if population is None else iris.map(population).astype(float)
+    commune_pop = _commune_population(population, arrondissements)
+    universe = (table[UNIVERSE].notna() if UNIVERSE in table
+                else pd.Series(True, index=table.index))
+    out: dict[str, pd.Series] = {}
+    kept = {}
+    for name in counts:
+        counted = table[name].notna() & universe
+        left_out = iris_pop.where(~counted, 0.0)
+        unknown = left_out.isna().groupby(communes).any()
+        left_pop = left_out.groupby(communes).sum()
+        share_iris = counted.groupby(communes).mean()
+        people = commune_pop.reindex(left_pop.index)
+        by_people = (1 - left_pop / people).where(~unknown)
+        coverage = by_people.fillna(share_iris).where(share_iris < 1, 1.0).clip(0.0, 1.0)
+        keep = coverage >= min_coverage
+        out[name] = table[name].where(counted).groupby(communes).sum(min_count=1).where(keep)
+        if name != UNIVERSE and UNIVERSE in table:
+            out[f"{UNIVERSE}_for_{name}"] = table[UNIVERSE].where(counted).groupby(
+                communes).sum(min_count=1).where(keep)
+        out[f"pop_for_{name}"] = (people - left_pop).where(~unknown & keep)
+        out[f"coverage_{name}"] = coverage
+        kept[name] = int(out[name].notna().sum())
+    notes.append(f"counted IRIS: those where the count and {UNIVERSE} are published; "
+                 f"communes kept with a coverage of at least {min_coverage:.0%} of their "
+                 f"population, per column: {kept}")
+    if population is None:
+        notes.append("no IRIS population given: coverage is the share of IRIS counted")
+    return out
+
+
+def _commune_population(population: pd.Series | None, arrondissements: bool) -> pd.Series:
+    """Population of each commune: the sum of its IRIS in the IRIS table (empty without)."""
+    if population is None:
+        return pd.Series(dtype=float)
+    communes = pd.Series(population.index.str[:5], index=population.index)
+    if not arrondissements:
+        communes = merge_arrondissements(communes)
+    return population.groupby(communes.to_numpy()).sum(min_count=1)
 
 
 def _counts(raw: pd.DataFrame, column: str, path: Path) -> pd.Series:

@@ -27,12 +27,20 @@ Defects found in these files and handled here (each leaves a note):
   producer compared arrondissements): read as missing.
 * ``solaire_epci.csv``: ``puis_solaire_mw`` holds kW, not MW (it equals
   ``puis_solaire_kw_par_hab`` times the population).
+* ``mobilite_communes.csv``: ``taux_double_motorisation`` is not what its name says (see
+  :data:`COLUMNS`); the atlas does not use it.
+* ``photovoltaique_epci.csv``: its codes are the EPCI of about 2016 (1,966 of its 1,968 codes
+  are EPCI of the IFN build's vintage, 1,207 no longer exist; 389,104 sites and 7.4 TWh, the
+  size of the 2016 fleet). Read with ``members`` (see :func:`load_ntd`), the result carries
+  the communes of each EPCI of that vintage, so that the build spreads each total over the
+  communes that made up the EPCI then; without it, over half of France is missing.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +54,7 @@ from indicators.loaders.commune_codes import (
     is_arrondissement,
     matches,
 )
+from indicators.loaders.epci_members import read_ifn_members
 
 KINDS = {
     "count": "a number of things or people (>= 0)",
@@ -141,7 +150,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "part_2roues_motor": ("share", "% commuting by motorised two-wheeler"),
     "part_tc": ("share", "% commuting by public transport"),
     "part_sans_transport": ("share", "% not commuting (working at home)"),
-    "taux_double_motorisation": ("share", "% of households with two cars or more"),
+    "taux_double_motorisation": ("share", "labelled by the producer 'taux de double motorisation"
+                                 " des ménages' (MOBPRO 2021), but NOT the census share of "
+                                 "households with two cars or more: 17.4 points above it on "
+                                 "the 49 Isère communes of the Dossier complet (38151: 41.1 "
+                                 "against 23.4), every one of them above, 100 in 38472; most "
+                                 "likely the share of employed residents (MOBPRO rows) whose "
+                                 "household has two cars or more; not used by the atlas"),
     "part_voiture_sur_place": ("share", "% driving among those working in their commune"),
     # photovoltaique_epci.csv, solaire_epci.csv
     "pv_mwh": ("amount", "photovoltaic production, MWh"),
@@ -233,8 +248,8 @@ FILES: dict[str, tuple[str, str]] = {
         "BPE sub-domain counts of the producer's wider basket"),
     "photovoltaique_epci.csv": (
         "code_epci,pv_mwh,pv_sites,pv_kwh_par_hab",
-        "photovoltaic production by EPCI; codes of several vintages (757 of the 1,967 "
-        "are 2025 EPCIs)"),
+        "photovoltaic production by EPCI of about 2016 (1,966 of the 1,967 codes are EPCI "
+        "of the IFN build's vintage; 1,207 no longer exist)"),
     "score_socle_communes.csv": (
         "codgeo,libgeo,epci,pop,n_types_socle_presents,score_socle,taux_couverture_socle",
         "producer's core-basket score"),
@@ -263,7 +278,17 @@ _TRIPLED = 3
 _MIN_EVIDENCE = 20
 
 
-def load_ntd(path: str | Path, *, keep_93066: bool = False) -> LoadResult:
+@dataclass
+class EpciResult(LoadResult):
+    """An EPCI table read with the membership of its EPCI vintage."""
+
+    members: pd.DataFrame | None = None
+    """``code`` (commune, of the membership file's vintage) and ``epci`` (code of this
+    table's vintage): the communes each EPCI of the table was made of."""
+
+
+def load_ntd(path: str | Path, *, keep_93066: bool = False,
+             members: str | Path | None = None) -> LoadResult:
     """Read one NTD table.
 
     Parameters
@@ -273,12 +298,19 @@ def load_ntd(path: str | Path, *, keep_93066: bool = False) -> LoadResult:
     keep_93066
         Keep the row of 93066 (Saint-Denis) despite its mixed geography; by default it is
         rejected with the evidence found in the file.
+    members
+        For an EPCI table of an older vintage: the IFN folder giving the communes of each
+        EPCI of that vintage (:func:`indicators.loaders.epci_members.read_ifn_members`), as
+        an absolute path or relative to the folder of ``path`` (in the catalogue,
+        ``../../numerique/ifn_iris_2020``).
 
     Returns
     -------
     LoadResult
         Level ``"commune"`` or ``"epci"``: ``code`` then every value column (float; blank
         cells missing and counted in ``secret_cells``). Labels and EPCI codes are left out.
+        With ``members``, an :class:`EpciResult` whose ``members`` lists the communes of
+        the EPCI; the notes give the codes of the table that no commune belongs to.
 
     Raises
     ------
@@ -314,8 +346,24 @@ def load_ntd(path: str | Path, *, keep_93066: bool = False) -> LoadResult:
     _range_notes(table, names, notes)
     if level == "commune":
         notes.append(_plm_note(table["code"]))
-    return LoadResult(table=table.reset_index(drop=True), file=str(path), level=level,
-                      rejected=rejected, secret_cells=secret, notes=notes)
+    table = table.reset_index(drop=True)
+    if members is None:
+        return LoadResult(table=table, file=str(path), level=level, rejected=rejected,
+                          secret_cells=secret, notes=notes)
+    if level != "epci":
+        raise LoadError(path, "members given for a commune table (they are for EPCI tables)")
+    found = read_ifn_members((path.parent / members).resolve())
+    codes = set(found.table["epci"])
+    placed = table["code"].isin(codes)
+    notes += found.notes + [
+        f"membership file sha256 {found.sha256}",
+        f"{int(placed.sum())} of {len(table)} EPCI codes have their communes in the "
+        f"membership file; not placed: {sorted(table.loc[~placed, 'code'])}",
+        f"{len(codes - set(table['code']))} EPCI of the membership file absent from this "
+        "table (their communes stay missing)"]
+    return EpciResult(table=table, file=str(path), level=level, rejected=rejected,
+                      secret_cells=secret, notes=notes,
+                      members=found.table[found.table["epci"].isin(set(table["code"]))])
 
 
 def identify(header: list[str], level: str) -> str | None:
