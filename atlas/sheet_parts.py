@@ -43,7 +43,7 @@ DIMENSION_COLOURS = {"societal": "#4e79a7", "economic": "#f28e2b", "social": "#b
 REFERENCE_STYLES = (("D", "#222222"), ("^", "#c0392b"), ("|", "#7f7f7f"))
 """Marker and colour of the reference profiles, in the order given."""
 GREY = "#555555"
-POPULATION_SOURCE = "INSEE, populations légales 2017"
+POPULATION_SOURCE = "INSEE, populations légales 2023"
 METHOD_NOTE = (
     "Méthode. Chaque indicateur est converti en rang centile parmi les territoires du même "
     "niveau en France (0 = le moins fragile, 1 = le plus fragile, selon le sens de "

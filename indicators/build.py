@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geodata import store
+from geodata import legal_populations, store
 from indicators.catalogue import Catalogue, Indicator, Source, load_catalogue
 from indicators.crosswalk import crosswalk
-from indicators.harmonise import HarmoniseReport, Rule, harmonise
+from indicators.harmonise import HarmoniseReport, PartWeight, Rule, harmonise
 from indicators.level_values import BELOW, from_official_below, resolve
 from indicators.levels import aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
@@ -33,11 +33,13 @@ from indicators.smoothing import small_numbers_marks, smoothed_values
 from indicators.status import COVERAGE_MIN, KEYS, Status
 
 POPULATION = "commune_population"
-"""Special column name: the commune population of the geometry's vintage."""
+"""Special column name: the commune's latest legal population (that of the geometry)."""
+POPULATION_OF_YEAR = {f"{POPULATION}_{year}": year for year in legal_populations.YEARS}
+"""Special column names: the commune's legal population of one year (``commune_population_2021``
+…), the denominator of the vintage closest to a numerator's."""
 AREA = "commune_area"
 """Special column name: the commune area (km²), to weight shares of surface."""
-SPECIAL = (POPULATION, AREA)
-ONE = "__one"
+SPECIAL = (POPULATION, *POPULATION_OF_YEAR, AREA)
 STATUS_SUFFIX = "__status"
 SNAPSHOT_LEVELS = ("communes", "epci", "departements", "regions", "france")
 PROVENANCE = "provenance.json"
@@ -67,6 +69,9 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     communes = store.attributes("communes", store.ensure_built())
     base = communes[["code", "departement", "region", "epci", "population", "area_km2"]].copy()
     base["population"] = base["population"].astype("float64")
+    legal = legal_populations.read_populations().set_index("code")
+    for name, year in POPULATION_OF_YEAR.items():
+        base[name] = base["code"].map(legal[f"population_{year}"]).astype("float64")
 
     used = {i.source.id: i.source for i in catalogue.indicators}
     provenance_sources = []
@@ -81,7 +86,7 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
             table, report = _from_epci(result, indicators, source, base)
         else:
             table, report = _harmonised(result, indicators, source)
-        table = base[["code", "population", "area_km2"]].rename(
+        table = base[["code", "population", "area_km2", *POPULATION_OF_YEAR]].rename(
             columns={"population": POPULATION, "area_km2": AREA}).merge(table, on="code",
                                                                          how="left")
         if source.absent_means_zero:
@@ -96,7 +101,7 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
         say(f"[{number}/{len(used)}] {source.id}: {len(result.table)} rows, "
             f"{len(report.unmatched)} unmatched codes ({time.perf_counter() - t0:.1f} s)")
 
-    base = base.drop(columns="area_km2")
+    base = base.drop(columns=["area_km2", *POPULATION_OF_YEAR])
     commune_table = pd.concat([base, pd.DataFrame(columns, index=base.index)], axis=1)
     validation = _validate(commune_table, catalogue.indicators)
     # the commune table keeps only the additive parts, in float32 (values are recomputed on
@@ -249,17 +254,24 @@ def _harmonised(result: LoadResult, indicators: tuple[Indicator, ...], source: S
             if column and column not in SPECIAL:
                 rules[column] = Rule("sum")
         if agg.value:
-            # merged communes: weight by the source's own weight, else count parts equally
-            weight = ONE if agg.weight in SPECIAL else agg.weight
-            rules.setdefault(agg.value, Rule("weighted", weight))
+            # merged communes: weight by the source's own weight, else by each part's own
+            # population of the weight's year, or its own area (see indicators.harmonise)
+            rules.setdefault(agg.value, Rule("weighted", _part_weight(agg.weight)))
     missing = [c for c in rules if c not in table.columns]
     if missing:
         raise KeyError(f"source {source.id!r} ({source.file}): columns {missing} not in the "
                        f"loaded table (columns: {list(table.columns)})")
-    table[ONE] = 1.0
-    if ONE not in rules:
-        rules[ONE] = Rule("sum")
     return harmonise(table, rules, source.file)
+
+
+def _part_weight(weight: str) -> str | PartWeight:
+    """The weight of the parts of a merged commune for a weighted mean's ``weight``."""
+    if weight == AREA:
+        return PartWeight("area")
+    if weight == POPULATION or weight in POPULATION_OF_YEAR:
+        return PartWeight("population",
+                          POPULATION_OF_YEAR.get(weight, legal_populations.LATEST_YEAR))
+    return weight
 
 
 def _count_columns(indicators: tuple[Indicator, ...]) -> list[str]:
