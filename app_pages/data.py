@@ -309,3 +309,45 @@ def territory_json(level: str, code: str, method: Method | None) -> bytes:
     """The territory's record (``atlas territory --json``), UTF-8 JSON bytes."""
     record = territory_record(level, code, method)
     return json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+@st.cache_data(show_spinner=False)
+def status_table() -> pd.DataFrame:
+    """Number of indicator values of each status, per level (from the snapshot)."""
+    from indicators import snapshot
+    from indicators.status import LABELS, Status
+
+    rows = []
+    for level, label in fmt.LEVEL_LABELS.items():
+        counts = snapshot.details(level).status.stack().value_counts()
+        rows.append({"Niveau": label, **{LABELS[Status(int(k))]: int(v)
+                                         for k, v in counts.sort_index().items()}})
+    return pd.DataFrame(rows).fillna(0)
+
+
+@st.cache_data(show_spinner=False)
+def outlier_table() -> pd.DataFrame:
+    """Indicators treated for outliers before min-max and z-scores (communes, France)."""
+    from atlas.normalize import outlier_treatments
+    from indicators import snapshot
+
+    labels = {i.id: i.label for i in load_catalogue().indicators}
+    table = outlier_treatments(snapshot.values("communes"))
+    table = table[table["treatment"] != "none"]
+    return pd.DataFrame({
+        "Indicateur": table["indicator"].map(labels),
+        "Traitement": table["treatment"].map({"log": "logarithme",
+                                              "winsorised": "écrêtage"}),
+        "Valeurs écrêtées": table["points"],
+        "Asymétrie avant": table["skewness"].round(1),
+        "Kurtosis avant": table["kurtosis"].round(1),
+        "Asymétrie après": table["skewness_after"].round(1),
+        "Kurtosis après": table["kurtosis_after"].round(1)})
+
+
+@st.cache_data(show_spinner=False)
+def estimation_note() -> dict | None:
+    """How the estimated values were made, as the snapshot's provenance records it."""
+    from indicators import snapshot
+
+    return snapshot.provenance().get("estimation")

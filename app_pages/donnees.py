@@ -14,6 +14,7 @@ from atlas.flags import THRESHOLD
 from atlas.uncertainty import QUANTILES, Variation
 from geodata import populations, simplify
 from indicators.domains import DIMENSIONS, DOMAINS
+from indicators.status import COVERAGE_MIN
 
 report = data.report()
 repair = report["repair"]
@@ -95,6 +96,72 @@ st.dataframe(coverage, hide_index=True, width="stretch", column_config=share_col
 st.bar_chart(coverage.set_index("Domaine")[list(SHARE_COLUMNS)], horizontal=True,
              stack=False, y_label="", x_label="Part couverte (0 à 1)", height=520)
 
+# --- what values rest on ------------------------------------------------------------------
+st.header("Ce sur quoi repose chaque valeur")
+st.markdown(
+    "Chaque valeur affichée dit ce sur quoi elle repose (infobulles, tableaux, fiche PDF, "
+    "exports) :\n"
+    "- **publiée** : la valeur de la source pour la commune ;\n"
+    "- **valeur officielle** : pour un EPCI, un département, une région ou la France, la "
+    "valeur que l'éditeur publie à ce niveau (SSMSI départements et régions, Filosofi "
+    "départements et EPCI, Observatoire des territoires…), préférée à tout recalcul ;\n"
+    "- **recalculée** : à défaut, à partir des valeurs officielles des départements qui le "
+    "composent, pondérées par leurs effectifs, ou à partir des effectifs des communes "
+    f"(somme des numérateurs sur somme des dénominateurs), **seulement si elles portent au "
+    f"moins {percent(COVERAGE_MIN)} de sa population** ; en dessous, la valeur est « non "
+    "disponible (couverture n %) » : jamais une valeur qui reposerait sur une petite partie "
+    "du territoire ;\n"
+    "- **estimée** : une valeur couverte par le secret statistique, remplacée par une "
+    "estimation sur petits domaines, avec son intervalle (voir ci-dessous) ;\n"
+    "- **non publiée** : retenue par l'éditeur (secret statistique, petits effectifs) : "
+    "manquante, jamais 0 ; **absente** de la source ; **sans objet** à ce niveau.\n\n"
+    "**Sécurité.** Le SSMSI ne diffuse le nombre de faits d'une commune que s'il est assez "
+    "élevé (au moins 5 faits chaque année de la série) ; le fichier communal écrit alors 0. "
+    "Un taux nul, ou vide, est donc lu comme « non publié » (30 217 communes pour les "
+    "violences aux personnes), jamais comme l'absence de délinquance. Les départements, les "
+    "régions et la France prennent les taux du SSMSI lui-même (base départementale et "
+    "régionale 2023, mêmes regroupements de catégories), non des sommes de communes dont "
+    "les petits nombres manquent.\n\n"
+    "**Numérique.** Les scores de l'indice de fragilité numérique de la MedNum sont relatifs "
+    "à la moyenne de la région (base 100) : ils ne sont comparés qu'au sein de chaque "
+    "région, quel que soit le cadre choisi, et n'ont pas de valeur pour une région. Un score "
+    "de 0 y signifie « pas de donnée » : il est lu comme manquant.\n\n"
+    "**Populations.** Les dénominateurs sont les populations légales de l'INSEE du "
+    "millésime le plus proche de celui du numérateur (2021, 2022 ou 2023) ; une commune "
+    "nouvelle reçoit les valeurs de ses anciennes communes pondérées par leur population "
+    "(ou leur superficie pour une part de surface).")
+statuses = data.status_table()
+st.caption("Nombre de valeurs de chaque sorte, par niveau, pour les indicateurs de "
+           "l'atlas (tous indicateurs confondus).")
+st.dataframe(statuses, hide_index=True, width="stretch")
+
+st.subheader("Petits effectifs et valeurs extrêmes")
+st.markdown(
+    "- **Lissage bayésien empirique.** Les taux fondés sur des comptes (équipements, "
+    "associations, France services, conseillers numériques, établissements, allocataires…) "
+    "sont, pour les communes, ramenés vers le taux de leur département d'autant plus que la "
+    "commune est petite (estimateur des moments de Marshall, 1991). L'indice utilise la "
+    "valeur lissée ; la valeur publiée reste affichée à côté (« Valeur publiée »).\n"
+    "- **Faible effectif.** Une valeur est marquée « faible effectif » quand moins de 20 "
+    "événements sont attendus au taux du département (seuil du NCHS/CDC, erreur relative "
+    "d'au moins 22 %), ou, pour les autres indicateurs, quand son propre dénominateur est "
+    "inférieur à 200 (conseil de l'INSEE).\n"
+    "- **Valeurs extrêmes.** Avant un min-max ou un score z, un indicateur très asymétrique "
+    "(asymétrie > 2 et kurtosis > 3,5) est écrêté sur au plus 5 valeurs, sinon passé au "
+    "logarithme, comme le fait l'outil COINr du JRC ; le rang centile n'en a pas besoin.")
+with st.expander("Indicateurs traités pour les valeurs extrêmes (communes, France "
+                 "entière)"):
+    st.dataframe(data.outlier_table(), hide_index=True, width="stretch")
+estimation = data.estimation_note()
+if estimation:
+    st.subheader("Estimations sur petits domaines")
+    st.markdown(estimation["method"])
+    if estimation.get("validation"):
+        st.caption("Erreur hors échantillon, par taille de commune (validation croisée "
+                   "par EPCI).")
+        st.dataframe(pd.DataFrame(estimation["validation"]), hide_index=True,
+                     width="stretch")
+
 # --- method ----------------------------------------------------------------------------
 st.header("Méthode de calcul des indices")
 default, variation = Method(), Variation()
@@ -174,11 +241,13 @@ options = pd.DataFrame([
      "Part des autres territoires du cadre dont la valeur est strictement plus faible, "
      "de 0 à 1 ; les ex aequo partagent le rang le plus bas (comme le SVI)."),
     ("Normalisation", method.NORMALISATIONS["minmax"],
-     "(valeur − minimum) / (maximum − minimum) dans le cadre, de 0 à 1 : garde les "
-     "écarts, sensible aux valeurs extrêmes."),
+     "(valeur − minimum) / (maximum − minimum) dans le cadre, de 0 à 1, après traitement "
+     "des valeurs extrêmes : un indicateur très asymétrique (asymétrie > 2 et kurtosis > "
+     "3,5) est écrêté sur au plus 5 valeurs, sinon passé au logarithme (méthode du JRC, "
+     "COINr)."),
     ("Normalisation", method.NORMALISATIONS["zscore"],
-     "(valeur − moyenne) / écart-type dans le cadre : non borné, donc sans moyenne "
-     "géométrique."),
+     "(valeur − moyenne) / écart-type dans le cadre, après le même traitement des valeurs "
+     "extrêmes : non borné, donc sans moyenne géométrique."),
     ("Normalisation", method.NORMALISATIONS["distance"],
      "(valeur − valeur nationale) / écart-type du cadre ; la valeur nationale est "
      "recalculée à partir des sommes des numérateurs et des dénominateurs : non borné, "

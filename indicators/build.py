@@ -41,6 +41,9 @@ AREA = "commune_area"
 """Special column name: the commune area (km²), to weight shares of surface."""
 SPECIAL = (POPULATION, *POPULATION_OF_YEAR, AREA)
 STATUS_SUFFIX = "__status"
+COVERAGE_SUFFIX = "__coverage"
+"""A commune column ``<id>__coverage``: the share of the commune's population its value
+rests on, when a source sums only part of it (published IRIS)."""
 SNAPSHOT_LEVELS = ("communes", "epci", "departements", "regions", "france")
 PROVENANCE = "provenance.json"
 MAX_LISTED = 200
@@ -333,7 +336,7 @@ def _current_members(members: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _commune_parts(indicator: Indicator, table: pd.DataFrame) -> dict[str, pd.Series]:
-    """The two additive parts of one indicator for every commune."""
+    """The two additive parts of one indicator for every commune (and its coverage, if any)."""
     agg = indicator.aggregation
     first, second = parts(indicator)
 
@@ -341,7 +344,12 @@ def _commune_parts(indicator: Indicator, table: pd.DataFrame) -> dict[str, pd.Se
         return table[name]
 
     if agg.method == "ratio":
-        return {first: column(agg.numerator), second: column(agg.denominator)}
+        out = {first: column(agg.numerator), second: column(agg.denominator)}
+        share = f"coverage_{agg.numerator}"
+        if share in table.columns:  # summed over part of the commune (CAF's IRIS)
+            out[f"{indicator.id}{COVERAGE_SUFFIX}"] = table[share].where(
+                out[first].notna() & out[second].notna())
+        return out
     weight = column(agg.weight)
     value = table[agg.value]
     ok = value.notna() & weight.notna()

@@ -4,7 +4,8 @@ A ratio indicator's value for an EPCI, département, région or France is
 ``scale * sum(numerator) / sum(denominator)`` over its communes; a weighted-mean indicator's
 is ``sum(value * weight) / sum(weight)`` (an approximation, flagged in the catalogue).
 Communes without data are left out of both sums, and the share of the territory's
-population they leave out is reported: nothing is ever averaged from commune rates or
+population they leave out is reported (a commune whose value rests on part of its people,
+``<id>__coverage``, counts for that part): nothing is ever averaged from commune rates or
 ranks, and nothing missing becomes 0.
 """
 
@@ -71,7 +72,9 @@ def aggregate(communes: pd.DataFrame, indicators: tuple[Indicator, ...],
         ok = data[first].notna() & data[second].notna()
         num = data[first].where(ok).groupby(data[key]).sum(min_count=1)
         den = data[second].where(ok).groupby(data[key]).sum(min_count=1)
-        covered = data["population"].where(ok).groupby(data[key]).sum(min_count=1)
+        share = data.get(f"{indicator.id}__coverage")  # a commune covered in part
+        people = data["population"] if share is None else data["population"] * share.fillna(1)
+        covered = people.where(ok).groupby(data[key]).sum(min_count=1)
         scale = indicator.aggregation.scale if indicator.aggregation.method == "ratio" else 1
         columns[indicator.id] = value_from_parts(num, den, scale)
         columns[first], columns[second] = num, den
