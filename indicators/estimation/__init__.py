@@ -24,7 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.catalogue import Catalogue, load_catalogue
+from indicators.estimation.calibration import calibrate_on_epci
 from indicators.estimation.covariates import (
+    FILOSOFI_FILE,
     HOUSEHOLDS,
     PERSONS,
     TARGETS,
@@ -36,9 +39,14 @@ from indicators.estimation.covariates import (
 from indicators.estimation.intervals import LEVEL
 from indicators.estimation.method import method_text
 from indicators.estimation.small_area import FOLDS, SEED, Problem, TargetSpec, estimate
-from indicators.estimation.validation import band_table, epci_check, epci_summary
+from indicators.estimation.validation import (
+    band_table,
+    departement_check,
+    epci_check,
+    epci_summary,
+)
 
-__all__ = ["TARGETS", "Estimates", "estimate_filosofi", "target_specs"]
+__all__ = ["TARGETS", "Estimates", "estimate_filosofi", "indicator_columns", "target_specs"]
 
 
 @dataclass
@@ -65,6 +73,13 @@ class Estimates:
     epci_check: pd.DataFrame
     """Estimates of the withheld communes of each EPCI against the mean INSEE's figures
     imply (:func:`~indicators.estimation.validation.epci_check`)."""
+    departement_check: pd.DataFrame
+    """Poverty rate rolled up to the départements against INSEE's
+    (:func:`~indicators.estimation.validation.departement_check`), after the calibration;
+    ``attrs["before"]`` holds the same check before it."""
+    calibration: dict[str, pd.DataFrame]
+    """Target → by EPCI, what :func:`~indicators.estimation.calibration.calibrate_on_epci`
+    did (implied and model means, weight ``gamma``, logit shift)."""
     fits: pd.DataFrame
     """One row per (target, feature set): communes fitted and estimated, ridge penalty,
     residual scale, conformal quantile, seconds."""
@@ -85,9 +100,14 @@ def target_specs(targets: list[str] | None = None) -> list[TargetSpec]:
     return specs
 
 
+CALIBRATED = {"TP6021": PERSONS, "PIMP21": HOUSEHOLDS}
+"""Targets that add up over communes with a known weight: calibrated on the EPCI."""
+
+
 def estimate_filosofi(raw: Path, communes: pd.DataFrame | None = None, *,
                       targets: list[str] | None = None, folds: int = FOLDS,
-                      level: float = LEVEL, seed: int = SEED) -> Estimates:
+                      level: float = LEVEL, seed: int = SEED,
+                      calibrate: bool = True) -> Estimates:
     """Estimate the withheld Filosofi 2021 values of every commune.
 
     Parameters
@@ -102,6 +122,9 @@ def estimate_filosofi(raw: Path, communes: pd.DataFrame | None = None, *,
     folds, level, seed
         Folds of the grouped cross-validation, coverage of the intervals, seed of the
         folds. Same inputs and seed, same estimates.
+    calibrate
+        Calibrate the poverty rate and the share of taxed households of each EPCI's
+        withheld communes on INSEE's EPCI values (:mod:`~indicators.estimation.calibration`).
 
     Returns
     -------
@@ -121,13 +144,32 @@ def estimate_filosofi(raw: Path, communes: pd.DataFrame | None = None, *,
     problem = problem_of(inputs)
     result = estimate(problem, target_specs(targets), folds=folds, level=level, seed=seed)
     validation = band_table(result.out_of_fold)
+    # the checks of the model come before the calibration, which uses the same EPCI values
     check = _epci_check(inputs, result)
+    before = _departement_check(inputs, result)
+    calibration = _calibrate(inputs, result) if calibrate else {}
+    departements = _departement_check(inputs, result)
+    departements.attrs["before"] = before
     fits = pd.DataFrame([f.record() for f in result.fits])
     notes = [*inputs.notes, *result.notes,
              f"estimation: {time.perf_counter() - start:.1f} s"]
-    method = method_text(validation, fits, epci_summary(check), result.estimated, level)
+    method = method_text(validation, fits, epci_summary(check), result.estimated, level,
+                         departements if calibration else None)
     return Estimates(result.values, result.low, result.high, result.estimated,
-                     result.feature_set, validation, check, fits, method, level, notes)
+                     result.feature_set, validation, check, departements, calibration,
+                     fits, method, level, notes)
+
+
+def indicator_columns(catalogue: Catalogue | None = None) -> dict[str, str]:
+    """Indicator id → the Filosofi column of :data:`TARGETS` it shows (``MED21``…).
+
+    The indicators of the catalogue whose source is the Filosofi 2021 commune file and
+    whose value is an estimated column: the integrator swaps their commune values for
+    ``Estimates.values`` (and labels the estimated ones « estimé »).
+    """
+    catalogue = catalogue or load_catalogue()
+    return {i.id: i.aggregation.value for i in catalogue.indicators
+            if i.source.file == FILOSOFI_FILE and i.aggregation.value in TARGETS}
 
 
 def problem_of(inputs: Inputs) -> Problem:
@@ -139,6 +181,42 @@ def problem_of(inputs: Inputs) -> Problem:
     groups = communes["epci"].fillna(pd.Series("commune " + communes.index, communes.index))
     return Problem(features, blocks, inputs.filosofi[list(TARGETS)],
                    communes["departement"], groups, households)
+
+
+def _weights(inputs: Inputs, weight: str) -> pd.Series:
+    """Persons or households of each commune; the census count where INSEE withholds it."""
+    census = inputs.census["P18_POP" if weight == PERSONS else "P18_MEN"]
+    return inputs.filosofi[weight].fillna(census)
+
+
+def _calibrate(inputs: Inputs, result) -> dict[str, pd.DataFrame]:
+    """Calibrate the additive targets on the EPCI (in place); what was done by EPCI."""
+    totals = {PERSONS: "nb_personnes", HOUSEHOLDS: "nb_menages"}
+    done = {}
+    for target, weight in CALIBRATED.items():
+        if target not in result.values.columns:
+            continue
+        out = calibrate_on_epci(
+            result.values[target], result.low[target], result.high[target],
+            result.estimated[target], _weights(inputs, weight), inputs.communes["epci"],
+            inputs.epci[TARGETS[target].epci_column], inputs.epci[totals[weight]])
+        result.values[target], result.low[target], result.high[target] = (
+            out.values, out.low, out.high)
+        shifted = int((out.shift != 0).sum())
+        result.notes.append(
+            f"{target}: estimates of {shifted} communes calibrated on {len(out.epci)} EPCI "
+            f"(model error variance between EPCI s2_u = {out.epci.attrs['s2_u']:.3f} pt²)")
+        done[target] = out.epci
+    return done
+
+
+def _departement_check(inputs: Inputs, result) -> pd.DataFrame:
+    """The roll-up of the poverty rate to the départements (when it is estimated)."""
+    if "TP6021" not in result.values.columns:
+        return pd.DataFrame()
+    return departement_check(result.values["TP6021"], result.estimated["TP6021"],
+                             _weights(inputs, PERSONS),
+                             inputs.communes["departement"], inputs.departement)
 
 
 def _epci_check(inputs: Inputs, result) -> pd.DataFrame:

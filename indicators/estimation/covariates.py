@@ -222,10 +222,12 @@ TRANSFORMS: dict[str, tuple[Callable, Callable]] = {
 def empirical_logit(count: pd.Series, total: pd.Series) -> pd.Series:
     """``log((k + 0.5) / (n - k + 0.5))``: a share of small counts without infinities.
 
-    Missing where the total is missing or not positive (an empty denominator is not 0 %).
+    Missing where the total is missing or not positive (an empty denominator is not 0 %),
+    or smaller than the count.
     """
-    value = np.log((count + 0.5) / (total - count + 0.5))
-    return value.where(total > 0)
+    valid = (total > 0) & (count >= 0) & (count <= total)
+    count, total = count.where(valid), total.where(valid)
+    return np.log((count + 0.5) / (total - count + 0.5))
 
 
 def design(inputs: Inputs) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:

@@ -40,7 +40,8 @@ def _error(target: str, value: float) -> str:
 
 
 def method_text(validation: pd.DataFrame, fits: pd.DataFrame, epci: pd.DataFrame,
-                estimated: pd.DataFrame, level: float) -> str:
+                estimated: pd.DataFrame, level: float,
+                departements: pd.DataFrame | None = None) -> str:
     """Describe the method and its measured accuracy, in French (Markdown).
 
     Parameters
@@ -56,6 +57,9 @@ def method_text(validation: pd.DataFrame, fits: pd.DataFrame, epci: pd.DataFrame
         Commune × target: whether the value is estimated.
     level
         Nominal coverage of the intervals.
+    departements
+        :func:`~indicators.estimation.validation.departement_check` after the calibration
+        on the EPCI, the check before it in ``attrs["before"]`` (None: no calibration).
     """
     percent = french_number(100 * level)
     lines = [
@@ -107,6 +111,8 @@ def method_text(validation: pd.DataFrame, fits: pd.DataFrame, epci: pd.DataFrame
                 f"- {TARGETS[target].label} : {int(row['epci'])} EPCI, écart moyen "
                 f"{_error(target, row['mean_difference'])}, écart absolu moyen "
                 f"{_error(target, row['mean_absolute_difference'])}.")
+    if departements is not None and "before" in departements.attrs:
+        lines += ["", *_calibration_lines(departements)]
     lines += ["", "Une valeur estimée reste une estimation : elle situe une commune, elle ne "
               "la mesure pas. Sources : INSEE (Filosofi 2021, recensements 2018 et 2022 — "
               "ce dernier remis en forme par un tiers —, fichier EPCI Filosofi 2021 remis en "
@@ -142,3 +148,26 @@ def _validation_lines(validation: pd.DataFrame, fits: pd.DataFrame,
                 f"{_error(target, everything['mae'])}, couverture "
                 f"{french_number(100 * everything['coverage'])} %.")
     return lines
+
+
+def _calibration_lines(after: pd.DataFrame, min_share: float = 0.3) -> list[str]:
+    before = after.attrs["before"]
+
+    def gap(table: pd.DataFrame) -> float:
+        return float(table.loc[table["withheld_share"] >= min_share, "difference"].abs().mean())
+
+    heavy = int((after["withheld_share"] >= min_share).sum())
+    return [
+        "*Calage sur les EPCI.* Le taux de pauvreté et la part des ménages imposés "
+        "s'additionnent d'une commune à l'autre : dans chaque EPCI, les estimations des "
+        "communes au secret sont décalées ensemble (sur l'échelle logit) pour rejoindre la "
+        "moyenne que donnent les chiffres publiés de l'EPCI et de ses autres communes, "
+        "d'autant plus complètement que cette moyenne est précise (pondération de type "
+        "Fay-Herriot tenant compte des arrondis). L'ordre des communes dans l'EPCI reste "
+        "celui du modèle ; les intervalles sont décalés avec elles, sans être resserrés. "
+        "Contrôle indépendant, sur le taux de pauvreté départemental officiel (non utilisé "
+        f"pour le calage) : dans les {heavy} départements où les communes au secret "
+        f"regroupent au moins {french_number(100 * min_share)} % des personnes, leur "
+        "moyenne estimée s'écarte de celle qu'implique le taux départemental de "
+        f"{_error('TP6021', gap(after))} en moyenne (valeur absolue), contre "
+        f"{_error('TP6021', gap(before))} avant calage."]

@@ -128,3 +128,36 @@ def epci_summary(check: pd.DataFrame, min_share: float = 0.5) -> pd.DataFrame:
         epci=("epci", "size"), mean_difference=("difference", "mean"),
         mean_absolute_difference=("difference", lambda d: d.abs().mean()),
         median_absolute_difference=("difference", lambda d: d.abs().median()))
+
+
+def departement_check(values: pd.Series, estimated: pd.Series, weights: pd.Series,
+                      departement_of: pd.Series, official: pd.Series) -> pd.DataFrame:
+    """Roll the poverty rate up to the départements and compare with INSEE's rates.
+
+    ``official`` is INSEE's poverty rate of each département (a transcribed reference,
+    ``insee/filosofi_2021_dep_pauvrete``). The département's persons are the sum of its
+    communes' ``weights`` (fiscal persons; census population where withheld, an
+    approximation of the few withheld persons counts). Besides the roll-up of all values, the
+    mean of the withheld communes that the official rate implies is compared with the mean
+    of their estimates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by département: ``official``, ``rolled_up``, ``withheld_share`` (of the
+        persons), ``implied``, ``estimated``, ``difference`` (estimated minus implied).
+    """
+    frame = pd.DataFrame({"dep": departement_of, "w": weights, "vw": values * weights,
+                          "est": estimated}).dropna(subset=["w", "vw"])
+    total = frame.groupby("dep")[["vw", "w"]].sum()
+    withheld = frame[frame["est"]].groupby("dep")[["vw", "w"]].sum()
+    table = pd.DataFrame({"official": official, "rolled_up": total["vw"] / total["w"],
+                          "withheld_share": withheld["w"] / total["w"]}).dropna(
+        subset=["official", "rolled_up"])
+    table["withheld_share"] = table["withheld_share"].fillna(0.0)
+    published_vw = total["vw"] - withheld["vw"].reindex(total.index).fillna(0.0)
+    implied = (table["official"] * total["w"] - published_vw) / withheld["w"]
+    table["implied"] = implied
+    table["estimated"] = withheld["vw"] / withheld["w"]
+    table["difference"] = table["estimated"] - table["implied"]
+    return table
