@@ -20,10 +20,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodata import store
 from indicators import snapshot
 from indicators.catalogue import load_catalogue
-from indicators.estimation import estimate_filosofi, indicator_columns
-from indicators.estimation.validation import epci_summary
+from indicators.estimation import (
+    estimate_from_inputs,
+    indicator_columns,
+    problem_of,
+    read_inputs,
+    target_specs,
+)
+from indicators.estimation.small_area import Problem, estimate
+from indicators.estimation.validation import band_table, epci_summary
 
 RAW = Path(__file__).resolve().parents[2] / "shared" / "data"
 DOMAINS = ("poverty", "living_standards", "employment")
@@ -44,6 +52,32 @@ def validation_table(estimates, all_sets: bool) -> pd.DataFrame:
                                                                out["feature_set"],
                                                                strict=True)])
     return out
+
+
+def extrapolation(inputs, target: str, cut: float) -> pd.DataFrame:
+    """Fit on the communes of at least ``cut`` households only, test on the smaller ones.
+
+    The values of the published communes under ``cut`` households are hidden and estimated
+    with the target's main feature set (the ``detail`` block, published with the deciles,
+    is left out), as the withheld communes are: this measures the extrapolation to smaller
+    communes of the point estimates and of the intervals (whose width below the fitted
+    sizes rests on the ``kappa / n`` term).
+    """
+    problem = problem_of(inputs)
+    truth = problem.published[target]
+    small = truth.notna() & (problem.households < cut)
+    published = problem.published.copy()
+    published.loc[small, target] = float("nan")
+    blocks = {k: v for k, v in problem.blocks.items() if k != "detail"}
+    hidden = Problem(problem.features, blocks, published, problem.departement,
+                     problem.groups, problem.households)
+    result = estimate(hidden, target_specs([target]))
+    oof = pd.DataFrame({
+        "target": target, "feature_set": result.feature_set.loc[small, target],
+        "households": problem.households[small], "published": truth[small],
+        "predicted": result.values.loc[small, target], "low": result.low.loc[small, target],
+        "high": result.high.loc[small, target]})
+    return band_table(oof.dropna(subset=["predicted"]))
 
 
 def scorable(estimates) -> pd.DataFrame:
@@ -73,11 +107,14 @@ def main() -> None:
     pd.set_option("display.max_rows", 500)
     pd.set_option("display.max_colwidth", 60)
     load = os.getloadavg()[0]
-    start = time.perf_counter()
-    estimates = estimate_filosofi(args.raw)
-    seconds = time.perf_counter() - start
-    print(f"estimate_filosofi: {seconds:.1f} s (target < 60 s; load average "
-          f"{load:.1f} on {os.cpu_count()} cores at the start)")
+    start, cpu = time.perf_counter(), time.process_time()
+    inputs = read_inputs(args.raw, store.attributes("communes", store.ensure_built()))
+    read, read_cpu = time.perf_counter() - start, time.process_time() - cpu
+    estimates = estimate_from_inputs(inputs)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"estimate_filosofi: {seconds:.1f} s, of which reading the inputs {read:.1f} s "
+          f"(CPU time {cpu:.1f} s, of which reading {read_cpu:.1f} s; target < 60 s; load "
+          f"average {load:.1f} on {os.cpu_count()} cores at the start)")
     print(f"\nestimated values per target (of {len(estimates.values)} communes):")
     print(pd.DataFrame({"published": (estimates.values.notna()
                                       & ~estimates.estimated).sum(),
@@ -110,6 +147,12 @@ def main() -> None:
               f"{heavy['difference'].abs().mean():.3f} pt; largest:")
         print(heavy.reindex(heavy["difference"].abs().sort_values(ascending=False).index)
               .head(6).round(2).to_string())
+    print("\nextrapolation test: fitted on communes of >= 2 000 households only (MED21: "
+          ">= 200), estimated for the smaller published ones:")
+    for target, cut in (("TP6021", 2000), ("PPSOC21", 2000), ("PIMP21", 2000),
+                        ("D121", 2000), ("MED21", 200)):
+        table = extrapolation(inputs, target, cut)
+        print(table[table["communes"] >= 20].round(3).to_string(index=False))
     print("\nscorable communes (at least half of each domain's indicators):")
     print(scorable(estimates).to_string(index=False))
     print("\nfits:")

@@ -24,6 +24,7 @@ from indicators.estimation.intervals import (
     calibrate,
     conformal_quantile,
     fit_scale,
+    with_extrapolation,
 )
 from indicators.estimation.method import method_text
 from indicators.estimation.model import Moments, departement_effects, ridge
@@ -251,6 +252,21 @@ def test_calibration_merges_thin_bands_and_covers_each_band():
         assert inside.mean() >= 0.9
     # a commune smaller than any fitted one takes the smallest band's quantile
     assert calibration.quantile(np.array([10.0]))[0] == calibration.quantiles[0]
+
+
+def test_communes_smaller_than_every_fitted_one_take_the_extrapolation_quantile():
+    rng = np.random.default_rng(3)
+    n = rng.uniform(800, 5000, 1000)
+    calibration = calibrate(rng.normal(size=1000) * 0.2, n)
+    shifted = rng.normal(size=300) * 0.4 + 0.2  # extrapolating: biased and wider
+    wider = with_extrapolation(calibration, shifted, n[:300], float(n.min()))
+    assert wider.extrapolation_quantile > calibration.quantiles[0]
+    small, fitted = np.array([50.0]), np.array([n.min() + 1])
+    assert wider.quantile(small)[0] == wider.extrapolation_quantile
+    assert wider.quantile(fitted)[0] == calibration.quantile(fitted)[0]
+    # never narrower than the smallest band's own quantile
+    narrow = with_extrapolation(calibration, shifted * 0.01, n[:300], float(n.min()))
+    assert narrow.quantile(small)[0] == calibration.quantiles[0]
 
 
 @SETTINGS

@@ -12,8 +12,10 @@ with a 90 % prediction interval, validated out of sample by commune size:
 Modules: :mod:`~indicators.estimation.covariates` (inputs and covariates),
 :mod:`~indicators.estimation.model` (the regression), :mod:`~indicators.estimation.intervals`
 (calibrated intervals), :mod:`~indicators.estimation.small_area` (one model per feature
-set, cross-validation), :mod:`~indicators.estimation.validation` (error tables, EPCI check),
-:mod:`~indicators.estimation.method` (the French text of the Méthode page).
+set, cross-validation), :mod:`~indicators.estimation.calibration` (calibration of the
+poverty rate and the taxed households on the EPCI), :mod:`~indicators.estimation.validation`
+(error tables, EPCI and département checks), :mod:`~indicators.estimation.method` (the
+French text of the Méthode page).
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ from indicators.estimation.validation import (
     epci_summary,
 )
 
-__all__ = ["TARGETS", "Estimates", "estimate_filosofi", "indicator_columns", "target_specs"]
+__all__ = ["TARGETS", "Estimates", "estimate_filosofi", "estimate_from_inputs",
+           "indicator_columns", "read_inputs", "target_specs"]
 
 
 @dataclass
@@ -141,6 +144,17 @@ def estimate_filosofi(raw: Path, communes: pd.DataFrame | None = None, *,
 
         communes = store.attributes("communes", store.ensure_built())
     inputs = read_inputs(Path(raw), communes)
+    estimates = estimate_from_inputs(inputs, targets=targets, folds=folds, level=level,
+                                     seed=seed, calibrate=calibrate)
+    estimates.notes.append(f"reading and estimation: {time.perf_counter() - start:.1f} s")
+    return estimates
+
+
+def estimate_from_inputs(inputs: Inputs, *, targets: list[str] | None = None,
+                         folds: int = FOLDS, level: float = LEVEL, seed: int = SEED,
+                         calibrate: bool = True) -> Estimates:
+    """:func:`estimate_filosofi` on inputs already read (:func:`read_inputs`)."""
+    start = time.perf_counter()
     problem = problem_of(inputs)
     result = estimate(problem, target_specs(targets), folds=folds, level=level, seed=seed)
     validation = band_table(result.out_of_fold)

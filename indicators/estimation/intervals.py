@@ -87,30 +87,59 @@ BANDS = (0, 100, 500, 1_000, 2_000, 5_000, 20_000, np.inf)
 """Size bands (households) of the calibration, as of the validation tables."""
 MIN_BAND = 150
 """A band with fewer calibration residuals is merged into the next larger band."""
+SCALE_MAX_HOUSEHOLDS = 5_000
+"""``sigma(n)`` is fitted on the communes under this size (when there are enough): the
+extra variance of cities (more mixed populations) would otherwise hide the growth of the
+variance toward small communes, which is what the extrapolation needs; each band's own
+conformal quantile then calibrates the larger communes."""
 
 
 @dataclass(frozen=True)
 class Calibration:
     """What an interval needs: the residual scale and the conformal quantile of each band.
 
-    ``edges[i] <= n < edges[i + 1]`` has quantile ``quantiles[i]``; a commune smaller than
-    the first edge takes the first band's, one larger than the last the last band's.
+    ``edges[i] <= n < edges[i + 1]`` has quantile ``quantiles[i]``; a commune larger than
+    the last edge takes the last band's. A commune smaller than every fitted one
+    (``n < smallest``) takes the larger of the first band's quantile and
+    ``extrapolation_quantile``, calibrated on an extrapolation in size
+    (:func:`with_extrapolation`).
     """
 
     scale: ResidualScale
     edges: tuple[float, ...]
     quantiles: tuple[float, ...]
     level: float = LEVEL
+    smallest: float = 0.0
+    extrapolation_quantile: float = 0.0
 
     def quantile(self, households: np.ndarray) -> np.ndarray:
         """Conformal quantile of communes of ``households``."""
-        band = np.searchsorted(np.asarray(self.edges), np.asarray(households, dtype=float),
-                               side="right") - 1
-        return np.asarray(self.quantiles)[np.clip(band, 0, len(self.quantiles) - 1)]
+        n = np.asarray(households, dtype=float)
+        band = np.searchsorted(np.asarray(self.edges), n, side="right") - 1
+        q = np.asarray(self.quantiles)[np.clip(band, 0, len(self.quantiles) - 1)]
+        beyond = max(self.quantiles[0], self.extrapolation_quantile)
+        return np.where(n < self.smallest, beyond, q)
 
     def half_width(self, households: np.ndarray) -> np.ndarray:
         """Half-width of the interval on the transformed scale."""
         return self.quantile(households) * self.scale.sigma(households)
+
+
+def with_extrapolation(calibration: Calibration, residuals: np.ndarray,
+                       households: np.ndarray, smallest: float) -> Calibration:
+    """Add the quantile for communes smaller than every fitted one.
+
+    ``residuals`` are those of the smaller half of the fitted communes predicted by a model
+    fitted on the larger half (an extrapolation in size, as for the withheld communes):
+    their normalised scores give ``extrapolation_quantile``, which carries the bias and the
+    extra variance of extrapolating that the random folds do not show. ``smallest`` is the
+    size of the smallest fitted commune.
+    """
+    n = np.asarray(households, dtype=float)
+    scores = np.abs(np.asarray(residuals, dtype=float)) / calibration.scale.sigma(n)
+    q = conformal_quantile(scores, calibration.level)
+    return Calibration(calibration.scale, calibration.edges, calibration.quantiles,
+                       calibration.level, float(smallest), q)
 
 
 def calibrate(residuals: np.ndarray, households: np.ndarray, level: float = LEVEL,
@@ -135,7 +164,10 @@ def calibrate(residuals: np.ndarray, households: np.ndarray, level: float = LEVE
     """
     n = np.asarray(households, dtype=float)
     residuals = np.asarray(residuals, dtype=float)
-    scale = fit_scale(residuals, n, kappa_floor)
+    below = n < SCALE_MAX_HOUSEHOLDS
+    if below.sum() < MIN_BAND:
+        below = np.ones_like(n, dtype=bool)
+    scale = fit_scale(residuals[below], n[below], kappa_floor)
     scores = np.abs(residuals) / scale.sigma(n)
     edges: list[float] = []
     quantiles: list[float] = []

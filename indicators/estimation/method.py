@@ -92,7 +92,13 @@ def method_text(validation: pd.DataFrame, fits: pd.DataFrame, epci: pd.DataFrame
         f"*Intervalles.* L'intervalle à {percent} % est calibré (méthode conforme) sur les "
         "erreurs de validation croisée, bande de taille par bande ; il s'élargit pour les "
         "petites communes selon une variance τ² + κ/n (n ménages), κ/n traduisant "
-        "l'aléa propre à une petite population.",
+        "l'aléa propre à une petite population. Pour les communes plus petites que toutes "
+        "celles où la valeur est publiée, il tient aussi compte d'une extrapolation "
+        "mesurée : la moitié la plus petite de ces communes prédite par un modèle ajusté "
+        "sur la plus grande. Loin en deçà des tailles observées (le taux de pauvreté n'est "
+        "publié qu'au-dessus d'environ 800 ménages), la couverture ne peut pas être "
+        "vérifiée commune par commune ; elle l'est en moyenne par le contrôle agrégé "
+        "ci-dessous.",
         "",
         "*Validation.* Validation croisée en 5 blocs d'EPCI entiers (des communes voisines "
         "ne sont jamais à la fois dans l'ajustement et dans le test). Erreur absolue "

@@ -14,7 +14,9 @@ Each model is cross-validated by K folds grouped by area (the EPCI: neighbouring
 of an EPCI are never split between fit and test, so that their likeness does not flatter the
 validation). The ridge penalty is chosen again inside each fold. The out-of-fold residuals
 give the interval calibration (:mod:`indicators.estimation.intervals`); their coverage is
-measured on each fold with a calibration made on the other folds only.
+measured on each fold with a calibration made on the other folds only. For the communes
+smaller than every fitted one, the quantile also comes from an extrapolation in size: the
+smaller half of the fitted communes predicted by a model fitted on the larger half.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from indicators.estimation.intervals import LEVEL, Calibration, calibrate
+from indicators.estimation.intervals import (
+    LEVEL,
+    Calibration,
+    calibrate,
+    with_extrapolation,
+)
 from indicators.estimation.model import Design, FittedModel, Moments, fit
 
 FOLDS = 5
@@ -84,6 +91,8 @@ class FeatureSetFit:
                 "ridge_alpha": self.alpha, "tau2": scale.tau2, "kappa": scale.kappa,
                 "band_edges": list(self.calibration.edges),
                 "conformal_quantiles": [round(q, 4) for q in self.calibration.quantiles],
+                "smallest_fitted": self.calibration.smallest,
+                "extrapolation_quantile": self.calibration.extrapolation_quantile,
                 "seconds": round(self.seconds, 2)}
 
 
@@ -270,7 +279,15 @@ def _fit_feature_set(data: _Arrays, target: TargetSpec, y_all: np.ndarray,
         "published": y_all[train], "predicted": target.inverse(predicted),
         "low": target.inverse(low), "high": target.inverse(high)})
     model = fit(total, z, y, deps, data.departements)
-    return oof, calibrate(residuals, n, level, kappa_floor), model
+    calibration = calibrate(residuals, n, level, kappa_floor)
+    # communes smaller than every fitted one: calibrated on an extrapolation in size
+    larger = n >= np.median(n)
+    if (~larger).sum() >= 10 and larger.sum() >= MIN_FITTED:
+        upper = fit(Moments.of(z[larger], y[larger]), z[larger], y[larger], deps[larger],
+                    data.departements)
+        shifted = y[~larger] - upper.predict(z[~larger], deps[~larger])
+        calibration = with_extrapolation(calibration, shifted, n[~larger], float(n.min()))
+    return oof, calibration, model
 
 
 def _listed(codes: pd.Index, limit: int = 20) -> str:
