@@ -114,6 +114,10 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     statuses = commune_statuses(commune_table, catalogue.indicators, withheld)
     commune_table = pd.concat([commune_table, statuses,
                                small_numbers(commune_table, catalogue)], axis=1)
+    say("Small-area estimates of the values Filosofi withholds…")
+    estimated, estimation = filosofi_estimates(raw, commune_table, catalogue, communes)
+    for column in estimated.columns:
+        commune_table[column] = estimated[column]
 
     computed = {level: aggregate(commune_table, catalogue.indicators, level)
                 for level in SNAPSHOT_LEVELS[1:]}
@@ -142,6 +146,7 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
         "indicators": len(catalogue.indicators),
         "sources": provenance_sources,
         "official_sources": official_records,
+        "estimation": estimation,
         "coverage_min": COVERAGE_MIN,
         "statuses": _status_counts(tables, catalogue.indicators),
         "validation": validation,
@@ -215,6 +220,50 @@ def small_numbers(communes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     out = {f"{i}__used": smoothed[i].to_numpy() for i in smoothed.columns}
     out.update({f"{i}__small": marks[i].to_numpy() for i in marks.columns})
     return pd.DataFrame(out, index=communes.index)
+
+
+def filosofi_estimates(raw: Path, communes: pd.DataFrame, catalogue: Catalogue,
+                       attributes: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Estimates of the withheld Filosofi values, as commune columns, and their record.
+
+    A commune whose value INSEE withholds (or does not publish) gets the small-area
+    estimate of :mod:`indicators.estimation` as its value used (``<id>__used``), its 90 %
+    interval (``<id>__low``, ``<id>__high``) and the status ``ESTIMATED``; a published
+    value is never replaced. Higher levels are recomputed from published values only.
+    """
+    from indicators.estimation import estimate_filosofi, indicator_columns
+    from indicators.estimation.covariates import FILES
+
+    est = estimate_filosofi(raw, attributes)
+    codes = communes["code"]
+    out: dict[str, pd.Series] = {}
+    counts = {}
+    for ident, column in indicator_columns(catalogue).items():
+        indicator = catalogue.by_id(ident)
+        status = communes[f"{ident}{STATUS_SUFFIX}"]
+        value = est.values[column].reindex(codes).to_numpy()
+        use = (status.isin([Status.WITHHELD, Status.ABSENT]).to_numpy()
+               & est.estimated[column].reindex(codes).fillna(False).to_numpy(bool)
+               & ~np.isnan(value))
+        first, second = parts(indicator)
+        scale = indicator.aggregation.scale if indicator.aggregation.method == "ratio" else 1
+        published = value_from_parts(communes[first], communes[second], scale).to_numpy()
+        out[f"{ident}__used"] = pd.Series(np.where(use, value, published), index=codes.index)
+        out[f"{ident}__low"] = pd.Series(
+            np.where(use, est.low[column].reindex(codes).to_numpy(), np.nan), index=codes.index)
+        out[f"{ident}__high"] = pd.Series(
+            np.where(use, est.high[column].reindex(codes).to_numpy(), np.nan),
+            index=codes.index)
+        out[f"{ident}{STATUS_SUFFIX}"] = status.where(~use, Status.ESTIMATED).astype("int8")
+        counts[ident] = int(use.sum())
+    validation = est.validation.round(4)
+    record = {
+        "method": est.method, "level": est.level, "estimated_communes": counts,
+        "validation": [{k: (None if pd.isna(v) else v) for k, v in row.items()}
+                       for row in validation.to_dict("records")],
+        "inputs": [str(f) for f in FILES], "notes": est.notes[:20],
+    }
+    return pd.DataFrame(out, index=communes.index), record
 
 
 def _from_below(level: str, communes: pd.DataFrame, computed: dict[str, pd.DataFrame],
