@@ -9,12 +9,15 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from raw_data import RAW
 
 from indicators import snapshot
 from indicators.catalogue import load_catalogue
 from indicators.loaders.official import SSMSI_GROUPS, load_ssmsi_groups
-from indicators.loaders.ssmsi import load_ssmsi_communes, withheld_rates
+from indicators.loaders.ssmsi import RATES as SSMSI_GROUP_COLUMNS
+from indicators.loaders.ssmsi import load_ssmsi_communes, published_rates, withheld_rates
 from indicators.status import COVERAGE_MIN, Status
 from indicators.validate import compare, validate
 
@@ -148,3 +151,20 @@ def test_validate_command_reads_the_official_files(tmp_path):
     median = rows[("median_income_2021", "departements", "Q219")]
     assert not median["reference"]["same_vintage"]
     assert median["shown"]["spearman"] > 0.95
+
+
+@settings(max_examples=80)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 1e6)),
+                          *[st.one_of(st.none(), st.just(0.0), st.floats(0, 500))] * 3),
+                min_size=1, max_size=30))
+def test_no_withheld_ssmsi_count_becomes_zero(rows):
+    table = pd.DataFrame(rows, columns=["population", *SSMSI_GROUP_COLUMNS], dtype="float64")
+    withheld = withheld_rates(table)
+    shown = published_rates(table, withheld)
+    assert not (shown == 0).any().any()  # a 0 is never shown as a value
+    # a positive rate with a population is kept as it is; without population, absent
+    counted = table["population"] > 0
+    kept = (table[list(SSMSI_GROUP_COLUMNS)] > 0) & counted.to_numpy()[:, None]
+    assert ((shown == table[list(SSMSI_GROUP_COLUMNS)]) | ~kept).all().all()
+    assert not withheld[~counted].any().any()
+    assert shown[~counted].isna().all().all()

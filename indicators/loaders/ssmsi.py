@@ -97,7 +97,7 @@ def _commune_result(frame: pd.DataFrame, file: str, year: object, meta: Path) ->
     notes.append(f"year {year}; rates are recorded facts per 1,000 inhabitants (SSMSI "
                  "population), 2025 commune codes")
     withheld = withheld_rates(table)
-    table[list(RATES)] = table[list(RATES)].mask(withheld)
+    table[list(RATES)] = published_rates(table, withheld)
     notes.append("withheld (SSMSI publication rule, read as missing, not 0): "
                  f"{ {c: int(n) for c, n in withheld.sum().items()} }")
     if meta.exists():
@@ -110,6 +110,12 @@ def _commune_result(frame: pd.DataFrame, file: str, year: object, meta: Path) ->
                       rejected=sorted(rejected, key=lambda r: r.row),
                       secret_cells={c: int(n) for c, n in parsed.missing[kept].sum().items()},
                       notes=notes, withheld=withheld)
+
+
+def published_rates(table: pd.DataFrame, withheld: pd.DataFrame) -> pd.DataFrame:
+    """The rates as published: missing where withheld or without SSMSI population."""
+    counted = table["population"] > 0
+    return table[list(RATES)].mask(withheld).where(counted, axis=0)
 
 
 def withheld_rates(table: pd.DataFrame) -> pd.DataFrame:
