@@ -56,7 +56,8 @@ def load_arcep_ftth(path: str | Path) -> LoadResult:
     -------
     LoadResult
         ``code``, ``locaux_raccordables_<quarter>`` from the latest quarter to the oldest,
-        then ``categorie_<quarter>``. The notes name the latest quarter.
+        then ``categorie_<quarter>``. The notes name the latest quarter, whose year is
+        ``declared_year``.
 
     Raises
     ------
@@ -103,7 +104,8 @@ def load_arcep_ftth(path: str | Path) -> LoadResult:
         fell = int((table[latest] < table[f"locaux_raccordables_{order[-1]}"]).sum())
         notes.append(f"{fell} communes with fewer premises connectable in {order[0]} than in "
                      f"{order[-1]} (as published)")
-    return LoadResult(table=table, file=str(path), rejected=rejected, notes=notes)
+    return LoadResult(table=table, file=str(path), rejected=rejected, notes=notes,
+                      declared_year=int(order[0][:4]))
 
 
 def _long(lines: list[list[str]], at: int, header: list[str], quarters: list[str],

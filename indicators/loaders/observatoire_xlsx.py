@@ -13,13 +13,25 @@ Codes lose their leading zero where the exporter stored them as numbers (départ
 
 from __future__ import annotations
 
+import difflib
+import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from indicators.loaders.base import SECRET_MARKERS, LoadError, LoadResult, Rejected
+from indicators.loaders.base import (
+    SECRET_MARKERS,
+    Conflict,
+    LoadError,
+    LoadResult,
+    Rejected,
+    VintageError,
+    check_size,
+)
 from indicators.loaders.commune_codes import COMMUNE_PATTERN, IRIS_PATTERN, as_code, matches
+from indicators.vintage import declared_year, has_placeholder, resolve_columns
 
 LEVELS = ("iris", "commune", "departement", "region")
 """The scales a caller can select."""
@@ -40,7 +52,9 @@ _PATTERN = {"iris": IRIS_PATTERN, "commune": COMMUNE_PATTERN,
 
 
 def load_observatoire(path: str | Path, scale: str = "commune", *,
-                      sheet: str | None = None) -> LoadResult:
+                      sheet: str | None = None,
+                      columns: Sequence[str] | Mapping[str, str] | None = None,
+                      year: int | None = None, max_bytes: int | None = None) -> LoadResult:
     """Read one *Observatoire des territoires* export at one scale.
 
     Parameters
@@ -52,23 +66,41 @@ def load_observatoire(path: str | Path, scale: str = "commune", *,
         notes, per level, not returned.
     sheet
         The sheet to read. By default ``Data``, or the workbook's only sheet.
+    columns
+        Indicator columns to keep (default: all), by their names in the table (header text,
+        or ``<indicator>_<year>`` for a series). Names may hold year placeholders
+        (``Cambriolages de logement (taux) {yyyy}``) resolved with ``year``; a mapping gives
+        the output name of each.
+    year
+        The year expected. Column names ending with a year (``…, 2021``, ``… 2022``,
+        ``…_2021``) declare the file's year: a file without ``year`` among them is refused.
+    max_bytes
+        Size bound (default :data:`~indicators.loaders.base.MAX_FILE_BYTES`).
 
     Returns
     -------
     LoadResult
         ``code`` then one float column per indicator (the header text, whitespace
         collapsed). A historical series (an ``an`` column) gives one column per year,
-        ``<indicator>_<year>``.
+        ``<indicator>_<year>``. A code on several rows is kept once; where its rows
+        disagree, the value is missing and listed in ``conflicts``.
 
     Raises
     ------
     LoadError
-        Missing sheet or header, no indicator column, a value that is neither a number nor a
-        known "not available" marker.
+        Missing sheet or header, no indicator column, a column asked for that is absent, a
+        value that is neither a number nor a known "not available" marker;
+        :class:`~indicators.loaders.base.VintageError` for a file of another year.
     """
     if scale not in LEVELS:
         raise ValueError(f"unknown scale {scale!r}; valid scales: {', '.join(LEVELS)}")
     path = Path(path)
+    try:
+        check_size(path, path.stat().st_size, max_bytes)
+    except OSError as exc:
+        raise LoadError(path, f"cannot be opened ({exc.strerror or exc})") from exc
+    wanted = None if columns is None else (
+        dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns})
     raw, sheet_name, notes = _read_sheet(path, sheet)
     at = _header_row(raw, path, sheet_name)
     if at > 0:
@@ -101,15 +133,78 @@ def load_observatoire(path: str | Path, scale: str = "commune", *,
     kept, codes = kept[~bad], codes[~bad]
     values, flagged = _values(kept, columns["indicators"], header, path, notes)
     values.insert(0, "code", codes)
+    conflicts: list[Conflict] = []
     if "year" in columns:
-        table, flagged = _wide_by_year(values, flagged, kept[columns["year"]], path, rejected)
+        table, flagged = _wide_by_year(values, flagged, kept[columns["year"]], path, rejected,
+                                       conflicts)
     else:
         table, flagged = _first_of_duplicates(values, flagged, path, header[columns["code"]],
-                                              rejected)
-    secret = {name: int(n) for name, n in flagged.sum().items()}
+                                              rejected, conflicts)
+    if conflicts:
+        notes.append(f"{len(conflicts)} values of duplicated codes disagree between their "
+                     "rows and are left missing (listed in conflicts)")
     table = table.reset_index(drop=True)
+    flagged = flagged.reset_index(drop=True)
+    declared = _declared(wanted_patterns(wanted), list(table.columns[1:]), year, path)
+    if wanted is not None:
+        table, flagged = _select(table, flagged, resolve_columns(wanted, year), path)
+    secret = {name: int(n) for name, n in flagged.sum().items()}
+    if declared is not None:
+        notes.append(f"year declared by the column names: {declared}")
     return LoadResult(table=table, file=str(path), level=scale, rejected=rejected,
-                      secret_cells=secret, notes=notes)
+                      secret_cells=secret, notes=notes, declared_year=declared,
+                      conflicts=conflicts)
+
+
+_NAME_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})$")
+
+
+def wanted_patterns(columns: Sequence[str] | Mapping[str, str] | None) -> list[str]:
+    """The column patterns asked for (the values of a mapping)."""
+    if columns is None:
+        return []
+    return list(columns.values() if isinstance(columns, Mapping) else columns)
+
+
+def _declared(patterns: list[str], names: list[str], year: int | None, path: Path
+              ) -> int | None:
+    """The year the column names declare; refuse a file without ``year``."""
+    with_year = [p for p in patterns if has_placeholder(p)]
+    if with_year:
+        found = declared_year(with_year, names, expected=year)
+        if year is not None and found.year is not None and found.year != year:
+            raise VintageError(path, found.year, year,
+                               f"columns {', '.join(found.evidence[:3])}")
+        return found.year if found.complete else None
+    looked = patterns or names
+    years: dict[int, list[str]] = {}
+    for name in looked:
+        match = _NAME_YEAR.search(name)
+        if match:
+            years.setdefault(int(match.group(1)), []).append(name)
+    if not years:
+        return None
+    if year is not None and year not in years:
+        latest = max(years)
+        raise VintageError(path, latest, year, f"columns {', '.join(years[latest][:3])}")
+    return year if year is not None else max(years, key=lambda y: (len(years[y]), y))
+
+
+def _select(table: pd.DataFrame, flagged: pd.DataFrame, wanted: dict[str, str], path: Path
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the columns ``wanted`` (output name → table column), renamed."""
+    names = list(table.columns[1:])
+    for column in wanted.values():
+        if column not in names:
+            close = difflib.get_close_matches(column, names, n=3)
+            raise LoadError(path, "column not found" + (f" (close: {close})" if close else ""),
+                            column=column)
+    out = pd.DataFrame({"code": table["code"]})
+    marks = pd.DataFrame(index=flagged.index)
+    for name, column in wanted.items():
+        out[name] = table[column]
+        marks[name] = flagged[column]
+    return out, marks
 
 
 def _read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, list[str]]:
@@ -223,23 +318,44 @@ def _values(kept: pd.DataFrame, indicators: list[int], header: list[str], path: 
 
 
 def _first_of_duplicates(values: pd.DataFrame, flagged: pd.DataFrame, path: Path,
-                         code_header: str, rejected: list[Rejected]
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                         code_header: str, rejected: list[Rejected],
+                         conflicts: list[Conflict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     duplicated = values["code"].duplicated()
     for row in values.index[duplicated]:
         rejected.append(Rejected(str(path), int(row), code_header, values.at[row, "code"],
                                  "duplicate code (the first row is kept)"))
+    values = _blank_conflicts(values, values["code"], path, conflicts)
     return values[~duplicated], flagged[~duplicated]
 
 
+def _blank_conflicts(values: pd.DataFrame, key: pd.Series, path: Path,
+                     conflicts: list[Conflict]) -> pd.DataFrame:
+    """Leave missing (and record) the values on which rows sharing a ``key`` disagree."""
+    repeated = key.duplicated(keep=False)
+    if not repeated.any():
+        return values
+    values = values.copy()
+    block = values[repeated]
+    for column in [c for c in values.columns if c != "code"]:
+        distinct = block[column].groupby(key[repeated], sort=False).nunique(dropna=False)
+        for value in distinct.index[distinct > 1]:
+            rows = block.index[key[repeated] == value]
+            conflicts.append(Conflict(str(path), str(value), tuple(int(r) for r in rows),
+                                      column, tuple(str(block.at[r, column]) for r in rows)))
+            values.at[rows[0], column] = float("nan")
+    return values
+
+
 def _wide_by_year(values: pd.DataFrame, flagged: pd.DataFrame, years: pd.Series, path: Path,
-                  rejected: list[Rejected]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  rejected: list[Rejected], conflicts: list[Conflict]
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     year = years.map(_year)
     key = values["code"] + "/" + year
     duplicated = key.duplicated()
     for row in values.index[duplicated]:
         rejected.append(Rejected(str(path), int(row), "an", year[row],
                                  f"duplicate code and year {key[row]} (the first is kept)"))
+    values = _blank_conflicts(values, key, path, conflicts)
     keep = ~duplicated
     order = pd.unique(values["code"][keep])
 
