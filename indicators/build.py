@@ -27,6 +27,7 @@ from indicators.catalogue import Catalogue, Indicator, Source, load_catalogue
 from indicators.harmonise import HarmoniseReport, Rule, harmonise
 from indicators.levels import aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
+from indicators.precheck import require_sources
 
 POPULATION = "commune_population"
 """Special column name: the commune population of the geometry's vintage."""
@@ -56,6 +57,7 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     """
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     catalogue = catalogue or load_catalogue()
+    require_sources(raw, catalogue)  # every file, column and year, before loading any
     out = Path(out) if out is not None else snapshot_dir()
     raw = Path(raw)
     start = time.perf_counter()

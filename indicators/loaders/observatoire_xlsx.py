@@ -16,8 +16,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -145,7 +147,7 @@ def load_observatoire(path: str | Path, scale: str = "commune", *,
                      "rows and are left missing (listed in conflicts)")
     table = table.reset_index(drop=True)
     flagged = flagged.reset_index(drop=True)
-    declared = _declared(wanted_patterns(wanted), list(table.columns[1:]), year, path)
+    declared = names_year(wanted_patterns(wanted), list(table.columns[1:]), year, path)
     if wanted is not None:
         table, flagged = _select(table, flagged, resolve_columns(wanted, year), path)
     secret = {name: int(n) for name, n in flagged.sum().items()}
@@ -166,9 +168,13 @@ def wanted_patterns(columns: Sequence[str] | Mapping[str, str] | None) -> list[s
     return list(columns.values() if isinstance(columns, Mapping) else columns)
 
 
-def _declared(patterns: list[str], names: list[str], year: int | None, path: Path
-              ) -> int | None:
-    """The year the column names declare; refuse a file without ``year``."""
+def names_year(patterns: list[str], names: list[str], year: int | None, path: str | Path
+               ) -> int | None:
+    """The year column names declare (``…, 2021``, ``…_2021``); refuse one without ``year``.
+
+    ``patterns`` are the columns asked for (with placeholders, they decide); ``names``
+    the table's column names.
+    """
     with_year = [p for p in patterns if has_placeholder(p)]
     if with_year:
         found = declared_year(with_year, names, expected=year)
@@ -368,3 +374,139 @@ def _wide_by_year(values: pd.DataFrame, flagged: pd.DataFrame, years: pd.Series,
 
     table = wide(values.drop(columns="code")).astype(float).reset_index()
     return table, wide(flagged).fillna(False).astype(bool)
+
+
+def table_columns(path: str | Path, sheet: str | None = None) -> list[str]:
+    """The indicator column names :func:`load_observatoire` would give, header only.
+
+    Streams the sheet's XML and stops after the header row (openpyxl would parse the
+    whole workbook); for a historical series, it reads on through the year column, since
+    the names are ``<indicator>_<year>``. Formulas are read as their cached values.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as book:
+            target = _sheet_path(book, sheet, path)
+            rows = _xml_rows(book, target)
+            header: list[object] | None = None
+            for _ in range(HEADER_SEARCH_ROWS):
+                row = next(rows, None)
+                if row is None:
+                    break
+                texts = _shared(book, row)
+                if texts and _plain(_label(texts[0])) in CODE_HEADERS:
+                    header = texts
+                    break
+            if header is None:
+                raise LoadError(path, f"sheet {target!r}: no header row starting with one of "
+                                f"{CODE_HEADERS} in the first {HEADER_SEARCH_ROWS} rows")
+            labels = [_label(h) for h in header]
+            roles = (*NAME_HEADERS, *SCALE_HEADERS, *YEAR_HEADERS)
+            kept = [h for h in labels[1:] if h and _plain(h) not in roles]
+            at = next((j for j, h in enumerate(labels) if _plain(h) in YEAR_HEADERS), None)
+            if at is None:
+                return kept
+            found = _column_values(book, target, at) - {""}
+            if not found:  # e.g. years stored as shared strings: parse every row
+                found = {v for r in rows if len(r) > at and (v := _shared(book, [r[at]])[0])}
+            years = sorted({_year(_number(v)) for v in found} - {_label(labels[at])})
+            return [f"{label}_{y}" for label in kept for y in years]
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
+        raise LoadError(path, f"cannot open as xlsx: {error}") from error
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_path(book: zipfile.ZipFile, sheet: str | None, path: Path) -> str:
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    sheets = {s.get("name"): s.get(f"{_RELS}id") for s in workbook.iter(f"{_MAIN}sheet")}
+    if sheet is None:
+        sheet = "Data" if "Data" in sheets else (next(iter(sheets)) if len(sheets) == 1
+                                                 else None)
+    if sheet not in sheets:
+        raise LoadError(path, f"no sheet {sheet or 'Data'!r}; the sheets are {list(sheets)}")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target") for r in rels if r.get("Id") == sheets[sheet])
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _column_index(reference: str) -> int:
+    letters = re.match(r"[A-Z]+", reference).group()
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _xml_rows(book: zipfile.ZipFile, target: str):
+    """Rows of a sheet as lists (``("s", index)`` for a shared string), streaming."""
+    with book.open(target) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag != f"{_MAIN}row":
+                continue
+            cells: dict[int, object] = {}
+            for cell in element.iter(f"{_MAIN}c"):
+                kind = cell.get("t")
+                if kind == "inlineStr":
+                    value: object = "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+                else:
+                    v = cell.find(f"{_MAIN}v")
+                    if v is None or v.text is None:
+                        continue
+                    value = ("s", int(v.text)) if kind == "s" else v.text
+                cells[_column_index(cell.get("r"))] = value
+            element.clear()
+            yield [cells.get(j) for j in range(max(cells) + 1)] if cells else []
+
+
+def _shared(book: zipfile.ZipFile, row: list[object]) -> list[object]:
+    """Resolve the shared strings of one row, reading the table only as far as needed."""
+    wanted = {v[1] for v in row if isinstance(v, tuple)}
+    if not wanted:
+        return row
+    found: dict[int, str] = {}
+    with book.open("xl/sharedStrings.xml") as stream:
+        index = 0
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag != f"{_MAIN}si":
+                continue
+            if index in wanted:
+                found[index] = "".join(t.text or "" for t in element.iter(f"{_MAIN}t"))
+            element.clear()
+            index += 1
+            if index > max(wanted):
+                break
+    return [found.get(v[1], "") if isinstance(v, tuple) else v for v in row]
+
+
+def _column_values(book: zipfile.ZipFile, target: str, at: int) -> set[str]:
+    """Distinct values (numbers or cached formula results) of one column of a sheet.
+
+    A regular expression over the sheet's XML, much faster than parsing every cell.
+    """
+    letters, j = "", at + 1
+    while j:
+        j, rest = divmod(j - 1, 26)
+        letters = chr(65 + rest) + letters
+    cell = re.compile(rb'<c r="' + letters.encode() + rb'[0-9]+"(?![^>]*t="s")[^>]*>'
+                      rb'(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?(?:<v>([^<]*)</v>|<is><t[^>]*>([^<]*)</t>)')
+    values: set[str] = set()
+    tail = b""
+    with book.open(target) as stream:
+        while chunk := stream.read(1 << 22):
+            data = tail + chunk
+            last = 0
+            for match in cell.finditer(data):
+                values.add((match.group(1) or match.group(2) or b"").decode())
+                last = match.end()
+            tail = data[max(last, len(data) - 512):]
+    return values
+
+
+def _number(value: object) -> object:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
