@@ -15,7 +15,6 @@ import codecs
 import contextlib
 import csv
 import io
-import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -32,10 +31,23 @@ from indicators.loaders.base import LoadError, Rejected, check_size
 CHUNK = 8 << 20
 """Bytes read at a time."""
 SEPARATORS = (";", "\t", ",")
-_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_UTF8_PAIR = re.compile(rb"\xc3[\x80-\xbf]")
-_C1 = re.compile(rb"[\x80-\x9f]")
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+def _table(byte_values: list[int]) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[byte_values] = True
+    return table
+
+
+_CONTROL = _table([*range(1, 9), 11, 12, *range(14, 32), 127])
+"""Control characters that no text table holds."""
+_C1 = _table(list(range(0x80, 0xA0)))
+"""Bytes that are Windows-1252 letters, not latin-1 ones."""
+_CP1252_UNDEFINED = _table([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+_CONTINUATION = _table(list(range(0x80, 0xC0)))
+
+
+def _first(mask: np.ndarray) -> int | None:
+    return int(mask.argmax()) if mask.any() else None
 
 
 @dataclass
@@ -143,30 +155,33 @@ def scan(source: DataFile) -> Scan:
                 bom = chunk.startswith(b"\xef\xbb\xbf")
             if b"\x00" in chunk:
                 raise LoadError(file, "contains NUL bytes: binary, not a text file")
-            bad = _CONTROL.search(chunk)
-            if bad:
-                line = line_count + chunk.count(b"\n", 0, bad.start()) + 1
-                raise LoadError(file, f"control character {bad.group().decode()!r}: not a "
-                                      "text file", row=line)
+            array = np.frombuffer(chunk, dtype=np.uint8)
+            bad = _first(_CONTROL[array])
+            if bad is not None:
+                line = line_count + chunk.count(b"\n", 0, bad) + 1
+                raise LoadError(file, f"control character {chr(chunk[bad])!r}: not a text "
+                                      "file", row=line)
             if not header_done:
                 cut = chunk.find(b"\n")
                 header += chunk if cut < 0 else chunk[:cut]
                 header_done = cut >= 0
-            saw_pair = saw_pair or _UTF8_PAIR.search(chunk) is not None
-            saw_c1 = saw_c1 or _C1.search(chunk) is not None
-            if cp1252_bad_line is None:
-                undefined = _CP1252_UNDEFINED.search(chunk)
-                if undefined:
-                    cp1252_bad_line = (line_count + chunk.count(b"\n", 0, undefined.start())
-                                       + 1, undefined.group()[0])
-            if utf8_ok:
+            high = array >= 0x80
+            if high.any():
+                pairs = (np.concatenate([[last_byte], array[:-1]]) == 0xC3) & \
+                    _CONTINUATION[array]
+                saw_pair = saw_pair or bool(pairs.any())
+                saw_c1 = saw_c1 or bool(_C1[array].any())
+                undefined = _first(_CP1252_UNDEFINED[array])
+                if cp1252_bad_line is None and undefined is not None:
+                    cp1252_bad_line = (line_count + chunk.count(b"\n", 0, undefined) + 1,
+                                       chunk[undefined])
+            if utf8_ok and high.any():
                 try:
                     utf8.decode(chunk)
                 except UnicodeDecodeError as exc:
                     utf8_ok = False
                     at = max(exc.start, 0)
                     first_bad_line = (line_count + chunk.count(b"\n", 0, at) + 1, chunk[at])
-            array = np.frombuffer(chunk, dtype=np.uint8)
             ends = np.flatnonzero(array == 10)
             absolute = ends + offset
             previous = np.concatenate([[last_end], absolute[:-1]])
