@@ -205,3 +205,37 @@ def test_columns_used_give_the_same_values_as_a_full_read():
                                   full.table[list(columns)].to_numpy())
     with pytest.raises(VintageError, match="declares the year 2018"):
         load_insee_csv(path, columns=columns, year=2019)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=kinds, names=st.lists(st.text(alphabet="aéèçÀ€ 'x", min_size=1, max_size=5),
+                                  min_size=40, max_size=40),
+       crlf=st.booleans(), chunk=st.integers(1, 17), encoding=st.sampled_from(
+           ["utf-8", "utf-8-sig", "cp1252"]))
+def test_reading_in_small_chunks_changes_nothing(tmp_path, monkeypatch, rows, names, crlf,
+                                                 chunk, encoding):
+    from indicators.loaders import csv_columns
+
+    eol = "\r\n" if crlf else "\n"
+    lines = ["CODGEO;LIBGEO;X"]
+    for i, kind in enumerate(rows):
+        code = f"{1001 + i:05d}"
+        lines.append({"good": f"{code};{names[i]};{i},5", "blank": "",
+                      "short": f"{code};{names[i]}", "long": f"{code};a;1;2"}[kind])
+    path = tmp_path / "chunks.csv"
+    path.write_bytes((eol.join(lines) + eol).encode(encoding))
+    try:
+        whole = load_insee_csv(path)
+    except LoadError as error:
+        whole = str(error)
+    monkeypatch.setattr(csv_columns, "CHUNK", chunk)
+    try:
+        pieces = load_insee_csv(path)
+    except LoadError as error:
+        pieces = str(error)
+    if isinstance(whole, str):
+        assert pieces == whole
+        return
+    pd.testing.assert_frame_equal(pieces.table, whole.table)
+    assert pieces.rejected == whole.rejected and pieces.notes == whole.notes
