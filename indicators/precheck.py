@@ -113,7 +113,23 @@ def check_sources(raw: str | Path, catalogue: Catalogue | None = None) -> Report
     used = {i.source.id: i.source for i in catalogue.indicators}
     checks = [_check(raw, source, catalogue.columns_used(source.id))
               for source in used.values()]
+    for problem in (p for c in checks for p in c.problems if p.kind == "year"):
+        _say_which_file(problem, catalogue)
     return Report(str(raw), checks, time.perf_counter() - start)
+
+
+def _say_which_file(problem: Problem, catalogue: Catalogue) -> None:
+    """Add to a year problem the file ``--year`` would read, when it is another one."""
+    if catalogue.data is None or problem.declared is None:
+        return
+    try:
+        other = catalogue.with_years({problem.source: problem.declared})
+    except ValueError:
+        return
+    file = other.sources[problem.source].file
+    if not problem.file.endswith(file):
+        problem.message += (f" (which reads {file}; add --file {problem.source}="
+                            f"{problem.file} to read this very file)")
 
 
 def _check(raw: Path, source: Source, used: list[str]) -> SourceCheck:
