@@ -239,3 +239,15 @@ def test_reading_in_small_chunks_changes_nothing(tmp_path, monkeypatch, rows, na
         return
     pd.testing.assert_frame_equal(pieces.table, whole.table)
     assert pieces.rejected == whole.rejected and pieces.notes == whole.notes
+
+
+def test_a_bom_is_found_even_in_one_byte_reads(tmp_path, monkeypatch):
+    from indicators.loaders import csv_columns
+
+    path = tmp_path / "bom.csv"
+    path.write_bytes("CODGEO;LIBGEO;X\r\n01001;é;1\r\n".encode("utf-8-sig"))
+    monkeypatch.setattr(csv_columns, "CHUNK", 1)
+    result = load_insee_csv(path)
+    assert "encoding: UTF-8 with BOM" in result.notes
+    assert result.table.to_dict("records") == [{"code": "01001", "arm": False,
+                                                "LIBGEO": "é", "X": 1.0}]

@@ -146,7 +146,7 @@ def scan(source: DataFile) -> Scan:
     header_done = False
     with source.open() as stream:
         while True:
-            chunk = stream.read(CHUNK)
+            chunk = stream.read(max(CHUNK, 4) if offset == 0 else CHUNK)
             if not chunk:
                 break
             if offset == 0:
