@@ -6,13 +6,16 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indicators.loaders.apl import load_apl
 from indicators.loaders.arcep import load_arcep_ftth
 from indicators.loaders.base import VintageError
 from indicators.loaders.ips import load_ips
-from indicators.loaders.observatoire_xlsx import load_observatoire, table_columns
+from indicators.loaders.observatoire_xlsx import load_observatoire, sheet_frame, table_columns
 from indicators.loaders.ssmsi import load_ssmsi_communes
 
 RAW = Path(__file__).parent / "data" / "raw"
@@ -105,3 +108,36 @@ def test_observatoire_series_years():
 
 def test_arcep_latest_quarter_year():
     assert load_arcep_ftth(RAW / "ftthCommunes_T3-2017_T1-2018_extract.csv").declared_year == 2018
+
+
+cell_values = st.one_of(st.none(), st.integers(-10**9, 10**9),
+                        st.floats(allow_nan=False, allow_infinity=False, width=32),
+                        st.booleans(), st.sampled_from(["NA", "N/A", "", "s", "#N/A", "nd"]),
+                        st.text(alphabet="abcé '-", max_size=6))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(cell_values, min_size=1, max_size=5), min_size=1, max_size=8))
+def test_the_streamed_sheet_is_what_pandas_reads(tmp_path, rows):
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for row in rows:
+        book.active.append(row)
+    book.active.cell(row=len(rows) + 2, column=2, value="=1+1")  # a formula, no cache
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    expected = pd.read_excel(path, sheet_name="Data", header=None, dtype=object)
+    got = sheet_frame(path, "Data")
+    assert got.shape == expected.shape
+    for (_, a), (_, b) in zip(got.iterrows(), expected.iterrows(), strict=True):
+        for x, y in zip(a, b, strict=True):
+            assert (pd.isna(x) and pd.isna(y)) or (x == y and type(x) is type(y)), (x, y)
+
+
+def test_the_streamed_sheet_matches_pandas_on_the_extracts():
+    for path in sorted(RAW.glob("*.xlsx")):
+        for sheet in pd.ExcelFile(path, engine="openpyxl").sheet_names:
+            expected = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+            pd.testing.assert_frame_equal(sheet_frame(path, sheet), expected,
+                                          check_dtype=False)

@@ -22,6 +22,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
+from pandas._libs.parsers import STR_NA_VALUES
 
 from indicators.loaders.base import (
     SECRET_MARKERS,
@@ -215,23 +216,25 @@ def _select(table: pd.DataFrame, flagged: pd.DataFrame, wanted: dict[str, str], 
 
 def _read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, list[str]]:
     try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except (OSError, ValueError, KeyError) as error:
+        with zipfile.ZipFile(path) as book:
+            names = list(_sheets(book))
+    except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
         raise LoadError(path, f"cannot open as xlsx: {error}") from error
-    with book:
-        names = book.sheet_names
-        notes: list[str] = []
-        if sheet is None:
-            if "Data" in names:
-                sheet = "Data"
-            elif len(names) == 1:
-                sheet = names[0]
-                notes.append(f"no sheet 'Data': read the only sheet {sheet!r}")
-            else:
-                raise LoadError(path, f"no sheet 'Data' and several sheets {names}: say which")
-        elif sheet not in names:
-            raise LoadError(path, f"no sheet {sheet!r}; the sheets are {names}")
-        raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    notes: list[str] = []
+    if sheet is None:
+        if "Data" in names:
+            sheet = "Data"
+        elif len(names) == 1:
+            sheet = names[0]
+            notes.append(f"no sheet 'Data': read the only sheet {sheet!r}")
+        else:
+            raise LoadError(path, f"no sheet 'Data' and several sheets {names}: say which")
+    elif sheet not in names:
+        raise LoadError(path, f"no sheet {sheet!r}; the sheets are {names}")
+    try:
+        raw = sheet_frame(path, sheet)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as error:
+        raise LoadError(path, f"cannot read sheet {sheet!r} as xlsx: {error}") from error
     return raw, sheet, notes
 
 
@@ -419,9 +422,14 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-def _sheet_path(book: zipfile.ZipFile, sheet: str | None, path: Path) -> str:
+def _sheets(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → relationship id, in workbook order."""
     workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-    sheets = {s.get("name"): s.get(f"{_RELS}id") for s in workbook.iter(f"{_MAIN}sheet")}
+    return {s.get("name"): s.get(f"{_RELS}id") for s in workbook.iter(f"{_MAIN}sheet")}
+
+
+def _sheet_path(book: zipfile.ZipFile, sheet: str | None, path: Path) -> str:
+    sheets = _sheets(book)
     if sheet is None:
         sheet = "Data" if "Data" in sheets else (next(iter(sheets)) if len(sheets) == 1
                                                  else None)
@@ -447,7 +455,10 @@ def _xml_rows(book: zipfile.ZipFile, target: str):
             if element.tag != f"{_MAIN}row":
                 continue
             cells: dict[int, object] = {}
+            column = -1
             for cell in element.iter(f"{_MAIN}c"):
+                reference = cell.get("r")
+                column = _column_index(reference) if reference else column + 1
                 kind = cell.get("t")
                 if kind == "inlineStr":
                     value: object = "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
@@ -456,7 +467,7 @@ def _xml_rows(book: zipfile.ZipFile, target: str):
                     if v is None or v.text is None:
                         continue
                     value = ("s", int(v.text)) if kind == "s" else v.text
-                cells[_column_index(cell.get("r"))] = value
+                cells[column] = value
             element.clear()
             yield [cells.get(j) for j in range(max(cells) + 1)] if cells else []
 
@@ -510,3 +521,93 @@ def _number(value: object) -> object:
         return float(value)
     except (TypeError, ValueError):
         return value
+
+
+def sheet_frame(path: str | Path, sheet: str) -> pd.DataFrame:
+    """One sheet as ``pd.read_excel(header=None, dtype=object)`` gives it, streamed.
+
+    The sheet's XML is parsed row by row (openpyxl would build every cell object): numbers
+    are ``int`` when whole, else ``float``; text is ``str``; blank cells, Excel errors and
+    the texts pandas reads as missing (``NA``, ``N/A``, ``#N/A``…) are NaN; formulas give
+    their cached value. Row ``i`` of the frame is spreadsheet row ``i + 1``.
+    """
+    path = Path(path)
+    with zipfile.ZipFile(path) as book:
+        target = _sheet_path(book, sheet, path)
+        strings = _all_shared(book)
+        rows: dict[int, dict[int, object]] = {}
+        number = -1
+        with book.open(target) as stream:
+            for _, element in ElementTree.iterparse(stream):
+                if element.tag != f"{_MAIN}row":
+                    continue
+                number = int(element.get("r", number + 2)) - 1  # "r" is optional
+                cells, column = {}, -1
+                for cell in element.iter(f"{_MAIN}c"):
+                    reference = cell.get("r")
+                    column = _column_index(reference) if reference else column + 1
+                    value = _cell_value(cell, strings)
+                    if value is not None:
+                        cells[column] = value
+                if cells:
+                    rows[number] = cells
+                element.clear()
+    if not rows:
+        return pd.DataFrame(dtype=object)
+    width = max(max(cells) for cells in rows.values()) + 1
+    grid = [[rows.get(i, {}).get(j, _NAN) for j in range(width)]
+            for i in range(max(rows) + 1)]
+    return pd.DataFrame(grid, dtype=object)
+
+
+_NAN = float("nan")
+_PANDAS_NA = frozenset(STR_NA_VALUES)
+
+
+def _all_shared(book: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in book.namelist():
+        return []
+    strings = []
+    with book.open("xl/sharedStrings.xml") as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag == f"{_MAIN}si":
+                strings.append(_text(element))
+                element.clear()
+    return strings
+
+
+def _text(element: ElementTree.Element) -> str:
+    """Text of a string item, phonetic runs left out."""
+    parts = []
+    for child in element:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
+def _cell_value(cell: ElementTree.Element, strings: list[str]) -> object:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(f"{_MAIN}is")
+        value: object = None if inline is None else _text(inline)
+    else:
+        v = cell.find(f"{_MAIN}v")
+        if v is None or v.text is None:
+            return None
+        text = v.text
+        if kind == "s":
+            value = strings[int(text)]
+        elif kind == "n":
+            number = float(text)
+            return int(number) if number.is_integer() else number
+        elif kind == "b":
+            return text.strip() in ("1", "true")
+        elif kind == "e":
+            return _NAN
+        else:
+            value = text
+    if value is None or value == "":
+        return None  # blank: not counted in the sheet's extent, as pandas does
+    return _NAN if value in _PANDAS_NA else value
