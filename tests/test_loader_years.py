@@ -141,3 +141,11 @@ def test_the_streamed_sheet_matches_pandas_on_the_extracts():
             expected = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
             pd.testing.assert_frame_equal(sheet_frame(path, sheet), expected,
                                           check_dtype=False)
+
+
+def test_the_missing_texts_are_those_of_the_installed_pandas():
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    from indicators.loaders.observatoire_xlsx import _PANDAS_NA
+
+    assert set(STR_NA_VALUES) - {""} == set(_PANDAS_NA)

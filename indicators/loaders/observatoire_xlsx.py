@@ -22,7 +22,6 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pandas as pd
-from pandas._libs.parsers import STR_NA_VALUES
 
 from indicators.loaders.base import (
     SECRET_MARKERS,
@@ -561,7 +560,10 @@ def sheet_frame(path: str | Path, sheet: str) -> pd.DataFrame:
 
 
 _NAN = float("nan")
-_PANDAS_NA = frozenset(STR_NA_VALUES)
+_PANDAS_NA = frozenset({"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                        "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+                        "nan", "null"})
+"""Texts pandas reads as missing by default (``read_excel``'s ``na_values``)."""
 
 
 def _all_shared(book: zipfile.ZipFile) -> list[str]:
