@@ -55,7 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     build_ind.add_argument("--raw", type=Path, required=True, help="raw data folder")
     build_ind.add_argument("--out", type=Path, default=None, help="snapshot folder "
                            "(default: the package's indicators/snapshot)")
+    _source_options(build_ind)
     build_ind.set_defaults(run=_indicators_build)
+    check_ind = commands.add_parser("check", help="check every source file before a build: "
+                                    "present, columns used, declared year, size")
+    check_ind.add_argument("--raw", type=Path, required=True, help="raw data folder")
+    check_ind.add_argument("--json", action="store_true", help="print one JSON object")
+    _source_options(check_ind)
+    check_ind.set_defaults(run=_indicators_check)
     cover = commands.add_parser("coverage", help="indicators and coverage per domain")
     cover.add_argument("--json", action="store_true", help="print one JSON object")
     cover.add_argument("--dir", type=Path, default=None, help="snapshot folder")
@@ -115,11 +122,71 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    """Options choosing the year, file and size bound of sources."""
+    parser.add_argument("--year", action="append", default=[], metavar="SOURCE=YEAR",
+                        help="read SOURCE at another year (e.g. filosofi_2021=2019): its "
+                             "file, columns and vintage follow; repeatable")
+    parser.add_argument("--file", action="append", default=[], metavar="SOURCE=PATH",
+                        help="read SOURCE from PATH (absolute, or relative to --raw); "
+                             "repeatable")
+    parser.add_argument("--max-file-size", type=float, default=None, metavar="MB",
+                        help="size bound of one raw file in MB (default 1074, i.e. 1 GiB)")
+
+
+def _pairs(values: list[str], option: str, convert=str) -> dict:
+    out = {}
+    for value in values:
+        key, sep, item = value.partition("=")
+        if not sep or not key or not item:
+            raise ValueError(f"{option} {value!r}: expected SOURCE=VALUE")
+        try:
+            out[key.strip()] = convert(item.strip())
+        except ValueError:
+            raise ValueError(f"{option} {value!r}: {item!r} is not a year") from None
+    return out
+
+
+def _catalogue(args: argparse.Namespace):
+    """The catalogue at the years, files and size bound asked for."""
+    from indicators.catalogue import load_catalogue
+
+    years = _pairs(args.year, "--year", int)
+    paths = _pairs(args.file, "--file")
+    max_bytes = None if args.max_file_size is None else int(args.max_file_size * 1e6)
+    catalogue = load_catalogue()
+    if years or paths or max_bytes is not None:
+        catalogue = catalogue.with_years(years, paths, max_bytes)
+    return catalogue
+
+
+def _indicators_check(args: argparse.Namespace) -> int:
+    from indicators.precheck import check_sources
+
+    try:
+        report = check_sources(args.raw, _catalogue(args))
+    except ValueError as error:
+        print(f"atlas indicators check: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        for entry in report.sources:
+            year = "" if entry.expected_year is None else f"  year {entry.declared_year}"
+            state = "ok" if not entry.problems else f"{len(entry.problems)} problem(s)"
+            print(f"{entry.source:24} {state:14} {entry.columns_checked:3} columns{year}")
+        for problem in report.problems:
+            print(f"  - {problem}")
+        print(f"{len(report.sources)} sources checked in {report.seconds:.1f} s: "
+              + ("ok" if not report.problems else f"{len(report.problems)} problem(s)"))
+    return 1 if report.problems else 0
+
+
 def _indicators_build(args: argparse.Namespace) -> int:
     from indicators.build import build_snapshot
 
     try:
-        provenance = build_snapshot(args.raw, args.out)
+        provenance = build_snapshot(args.raw, args.out, catalogue=_catalogue(args))
     except (FileNotFoundError, KeyError, ValueError) as error:
         print(f"atlas indicators build: {error}", file=sys.stderr)
         return 1

@@ -29,6 +29,7 @@ from indicators.level_values import BELOW, from_official_below, resolve
 from indicators.levels import aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
 from indicators.official import load_source, official_values
+from indicators.precheck import require_sources
 from indicators.smoothing import small_numbers_marks, smoothed_values
 from indicators.status import COVERAGE_MIN, KEYS, Status
 
@@ -66,6 +67,7 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
     """
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     catalogue = catalogue or load_catalogue()
+    require_sources(raw, catalogue)  # every file, column and year, before loading any
     out = Path(out) if out is not None else snapshot_dir()
     raw = Path(raw)
     start = time.perf_counter()

@@ -3,19 +3,37 @@
 Each indicator says what it measures (French label and description), its domain (and so its
 dimension), unit and direction, how a higher level is computed (sums of a numerator and a
 denominator, or a weighted mean flagged as an approximation), its source (producer,
-dataset, vintage, licence, file), caveats, and how its commune values are guarded against
-small numbers (smoothing and « faible effectif » rule).
+dataset, vintage, licence, file), caveats, how its commune values are guarded against
+small numbers (smoothing and « faible effectif » rule), the official values of higher
+levels to show instead of recomputed ones, and whether it is comparable only within a
+région.
+
+A source whose files declare their year makes it a parameter: its entry has a ``year`` and
+writes its file path, texts and ``columns`` (the file columns its indicators use) with
+placeholders (``MED{yy}``, ``P{yy-5}_POP``, ``revenus {year}``, see
+:mod:`indicators.vintage`). :meth:`Catalogue.with_years` (``atlas indicators build --year
+SOURCE=YEAR``) resolves them at another year: the file read, the columns parsed, the
+vintage, and the years in the labels and descriptions of its indicators follow; indicator
+ids and the names of the loaded columns (those of the catalogue's year, e.g. ``MED21``)
+are identifiers and stay.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import yaml
 
 from indicators.domains import DOMAIN_BY_ID
+from indicators.vintage import has_placeholder, offsets, resolve, shift_years
 
 CATALOGUE_FILE = "catalogue.yaml"
 DIRECTIONS = {"higher_is_more_fragile": 1, "higher_is_less_fragile": -1}
@@ -28,6 +46,14 @@ SMALL_NUMBERS = ("none", "empirical_bayes", "denominator")
 département; marked « faible effectif » when fewer than 20 events are expected),
 ``denominator`` (not smoothed; marked when its own denominator or weight is below 200 units)
 or ``none``."""
+SPECIAL_COLUMNS = ("commune_population", "commune_population_2021", "commune_population_2022",
+                   "commune_population_2023", "commune_area")
+"""Column names the build supplies itself (see :mod:`indicators.build`)."""
+OFFICIAL_LEVELS = ("epci", "departements", "regions", "france")
+"""Levels for which an indicator may name an official value."""
+COMPARISONS = ("france", "region")
+TEMPLATED = ("dataset", "vintage", "file", "caveats")
+"""Source fields that may hold year placeholders."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +77,19 @@ class Source:
     caveats: str = ""
     absent_means_zero: bool = False
     """A complete register: a commune absent from the file has a count of 0."""
+    year: int | None = None
+    """The year read (the catalogue's, or the one asked for); ``None`` when the source's
+    files declare no year."""
+    catalogue_year: int | None = None
+    """The catalogue's own year for the source: the loaded columns keep its names."""
+    columns: tuple[str, ...] = ()
+    """File columns the indicators use, as patterns (``MED{yy}``); empty when the loader
+    decides (a fixed layout)."""
+
+    def column_names(self) -> dict[str, str]:
+        """Name of each loaded column (at the catalogue's year) → its file column pattern."""
+        return {(resolve(p, self.catalogue_year) if self.catalogue_year else p): p
+                for p in self.columns}
 
 
 @dataclass(frozen=True)
@@ -75,11 +114,6 @@ class Aggregation:
     def approximate(self) -> bool:
         """Whether higher levels are an approximation (weighted mean of commune values)."""
         return self.method == "weighted_mean" and not self.exact
-
-
-OFFICIAL_LEVELS = ("epci", "departements", "regions", "france")
-"""Levels for which an indicator may name an official value."""
-COMPARISONS = ("france", "region")
 
 
 @dataclass(frozen=True)
@@ -140,6 +174,38 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     official_sources: dict[str, Source] = field(default_factory=dict)
     """Files of official values of higher levels (départements, régions, EPCI)."""
+    data: dict | None = field(default=None, repr=False)
+    """The parsed YAML, to resolve the catalogue again (:meth:`with_years`)."""
+
+    def with_years(self, years: Mapping[str, int] | None = None,
+                   paths: Mapping[str, str] | None = None,
+                   max_bytes: int | None = None) -> Catalogue:
+        """The catalogue with other years, files or size bound for some sources.
+
+        Parameters
+        ----------
+        years
+            Source id → year (``{"filosofi_2021": 2019}``).
+        paths
+            Source id → file to read instead (absolute, or relative to the raw folder).
+        max_bytes
+            Size bound passed to every loader that takes ``max_bytes``.
+        """
+        if self.data is None:
+            raise CatalogueError("this catalogue was not parsed from YAML data")
+        return parse_catalogue(self.data, years=years, paths=paths, max_bytes=max_bytes)
+
+    def columns_used(self, source_id: str) -> list[str]:
+        """Loaded columns the indicators of a source use (the build's own excluded)."""
+        used: dict[str, None] = {}
+        for indicator in self.indicators:
+            if indicator.source.id != source_id:
+                continue
+            agg = indicator.aggregation
+            for name in (agg.numerator, agg.denominator, agg.value, agg.weight):
+                if name and name not in SPECIAL_COLUMNS:
+                    used[name] = None
+        return list(used)
 
     def by_id(self, indicator_id: str) -> Indicator:
         """Return one indicator; unknown ids raise a ``ValueError``."""
@@ -164,10 +230,37 @@ def load_catalogue() -> Catalogue:
     return parse_catalogue(yaml.safe_load(text))
 
 
-def parse_catalogue(data: dict) -> Catalogue:
-    """Build a :class:`Catalogue` from parsed YAML, validating every field."""
-    sources = _sources(data.get("sources"), "source")
-    official_sources = _sources(data.get("official_sources"), "official source")
+def parse_catalogue(data: dict, years: Mapping[str, int] | None = None,
+                    paths: Mapping[str, str] | None = None,
+                    max_bytes: int | None = None) -> Catalogue:
+    """Build a :class:`Catalogue` from parsed YAML, validating every field.
+
+    ``years``, ``paths`` and ``max_bytes`` are those of :meth:`Catalogue.with_years`.
+    """
+    years, paths = dict(years or {}), dict(paths or {})
+    entries = data.get("sources") or {}
+    unknown = sorted((set(years) | set(paths)) - set(entries))
+    if unknown:
+        raise CatalogueError(f"unknown source {unknown[0]!r}; sources: {sorted(entries)}")
+    sources = {}
+    for source_id, entry in entries.items():
+        where = f"source {source_id!r}"
+        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
+                         "raw_level"], where)
+        if entry["loader"].split(".")[0] not in LOADERS:
+            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
+                                 f"modules: {list(LOADERS)}")
+        sources[source_id] = _source(source_id, entry, years.get(source_id),
+                                     paths.get(source_id), max_bytes)
+    official_sources = {}
+    for source_id, entry in (data.get("official_sources") or {}).items():
+        where = f"official source {source_id!r}"
+        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
+                         "raw_level"], where)
+        if entry["loader"].split(".")[0] not in LOADERS:
+            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
+                                 f"modules: {list(LOADERS)}")
+        official_sources[source_id] = _source(source_id, entry, None, None, max_bytes)
     indicators = []
     seen = set()
     for entry in data.get("indicators") or []:
@@ -184,35 +277,133 @@ def parse_catalogue(data: dict) -> Catalogue:
             raise CatalogueError(f"{where}: direction must be one of {list(DIRECTIONS)}")
         if entry["source"] not in sources:
             raise CatalogueError(f"{where}: unknown source {entry['source']!r}")
+        source = sources[entry["source"]]
         aggregation = _aggregation(entry["aggregation"], where)
+        _check_columns(source, aggregation, where)
         comparison = entry.get("comparison", "france")
         if comparison not in COMPARISONS:
             raise CatalogueError(f"{where}: comparison must be one of {list(COMPARISONS)}")
+        texts = {k: _shifted(entries[source.id], source, entry.get(k, ""))
+                 for k in ("label", "description", "caveats")}
         indicators.append(Indicator(
-            id=entry["id"], label=entry["label"], description=entry["description"],
+            id=entry["id"], label=texts["label"], description=texts["description"],
             domain=entry["domain"], unit=entry["unit"],
-            direction=DIRECTIONS[entry["direction"]], source=sources[entry["source"]],
-            aggregation=aggregation, caveats=entry.get("caveats", ""),
+            direction=DIRECTIONS[entry["direction"]], source=source,
+            aggregation=aggregation, caveats=texts["caveats"],
             small_numbers=_small_numbers(entry.get("small_numbers", "none"), aggregation,
                                          where),
             official=_official(entry.get("official") or {},
                                {**sources, **official_sources}, where),
             comparison=comparison))
     return Catalogue(sources=sources, indicators=tuple(indicators),
-                     official_sources=official_sources)
+                     official_sources=official_sources, data=data)
 
 
-def _sources(entries: dict | None, kind: str) -> dict[str, Source]:
-    sources = {}
-    for source_id, entry in (entries or {}).items():
-        where = f"{kind} {source_id!r}"
-        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
-                         "raw_level"], where)
-        if entry["loader"].split(".")[0] not in LOADERS:
-            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
-                                 f"modules: {list(LOADERS)}")
-        sources[source_id] = Source(id=source_id, **entry)
-    return sources
+def _source(source_id: str, entry: dict, year: int | None, path: str | None,
+            max_bytes: int | None) -> Source:
+    """One source, its placeholders resolved at ``year`` (default: its own)."""
+    where = f"source {source_id!r}"
+    entry = dict(entry)
+    own = entry.pop("year", None)
+    patterns = tuple(entry.pop("columns", None) or ())
+    if own is not None and not isinstance(own, int):
+        raise CatalogueError(f"{where}: year must be a whole number, not {own!r}")
+    if year is not None and own is None:
+        raise CatalogueError(f"{where}: its files declare no year, so no other year can be "
+                             "asked for; point at another file instead")
+    used = year if year is not None else own
+    templated = [f for f in TEMPLATED if has_placeholder(str(entry.get(f, "")))]
+    if (templated or any(has_placeholder(p) for p in patterns)) and used is None:
+        raise CatalogueError(f"{where}: year placeholders in {templated or 'columns'} but no "
+                             "year")
+    for name in templated:
+        entry[name] = resolve(entry[name], used)
+    if path is not None:
+        entry["file"] = str(path)
+    options = dict(entry.pop("options", None) or {})
+    takes = _parameters(entry["loader"]) if (own is not None or patterns
+                                             or max_bytes is not None) else set()
+    if patterns:
+        if "columns" not in takes:
+            raise CatalogueError(f"{where}: loader {entry['loader']} takes no columns=")
+        options["columns"] = {(resolve(p, own) if own is not None else p): p
+                              for p in patterns}
+    if own is not None:
+        if "year" not in takes:
+            raise CatalogueError(f"{where}: loader {entry['loader']} takes no year=, so the "
+                                 "year of its file cannot be checked")
+        options["year"] = used
+    if max_bytes is not None and "max_bytes" in takes:
+        options["max_bytes"] = max_bytes
+    return Source(id=source_id, **entry, options=options, year=used, catalogue_year=own,
+                  columns=patterns)
+
+
+def _parameters(loader: str) -> set[str]:
+    module, function = loader.split(".")
+    target = getattr(importlib.import_module(f"indicators.loaders.{module}"), function)
+    return set(inspect.signature(target).parameters)
+
+
+def _check_columns(source: Source, aggregation: Aggregation, where: str) -> None:
+    """A source that lists its columns must list every column its indicators use."""
+    if not source.columns:
+        return
+    names = source.column_names()
+    for name in (aggregation.numerator, aggregation.denominator, aggregation.value,
+                 aggregation.weight):
+        if name and name not in SPECIAL_COLUMNS and name not in names:
+            raise CatalogueError(f"{where}: column {name!r} is not among the columns of "
+                                 f"source {source.id!r} ({sorted(names)})")
+
+
+def _shifted(entry: dict, source: Source, text: str) -> str:
+    """An indicator text with the years of its source moved to the year read."""
+    if not text or source.year == source.catalogue_year or source.catalogue_year is None:
+        return text
+    used = offsets([*source.columns, *(str(entry.get(f, "")) for f in TEMPLATED)])
+    return shift_years(text, source.catalogue_year, source.year, used)
+
+
+def catalogue_of_snapshot(directory: Path | None = None) -> Catalogue:
+    """The catalogue at the years a snapshot was built with (its ``provenance.json``).
+
+    A source's year is the record's ``year`` when present, else the year whose vintage
+    text is the one recorded; its file is the one recorded. Without a provenance file,
+    the catalogue as written.
+    """
+    catalogue = load_catalogue()
+    folder = Path(directory) if directory else Path(str(files("indicators") / "snapshot"))
+    path = folder / "provenance.json"
+    if not path.exists():
+        return catalogue
+    records = json.loads(path.read_text(encoding="utf-8")).get("sources", [])
+    years, paths = {}, {}
+    for record in records:
+        source = catalogue.sources.get(record.get("id"))
+        if source is None or source.catalogue_year is None:
+            continue
+        year = record.get("year") or _year_of_vintage(catalogue, source, record)
+        if year is not None and year != source.year:
+            years[source.id] = int(year)
+        if year is not None and record.get("file"):
+            expected = resolve((catalogue.data or {})["sources"][source.id]["file"], year)
+            if record["file"] != expected:
+                paths[source.id] = record["file"]
+    return catalogue.with_years(years, paths) if years or paths else catalogue
+
+
+def _year_of_vintage(catalogue: Catalogue, source: Source, record: dict) -> int | None:
+    template = str((catalogue.data or {})["sources"][source.id]["vintage"])
+    recorded = str(record.get("vintage", ""))
+    if recorded == source.vintage:
+        return source.year
+    for candidate in re.findall(r"(?:19|20)[0-9]{2}", recorded):
+        for offset in sorted(offsets([template])):
+            year = int(candidate) - offset
+            if resolve(template, year) == recorded:
+                return year
+    return None
 
 
 def _official(entry: dict, official_sources: dict[str, Source],
@@ -231,6 +422,17 @@ def _official(entry: dict, official_sources: dict[str, Source],
     return tuple(out)
 
 
+def _small_numbers(value: object, aggregation: Aggregation, where: str) -> str:
+    if value not in SMALL_NUMBERS:
+        raise CatalogueError(f"{where}: small_numbers must be one of {list(SMALL_NUMBERS)}, "
+                             f"not {value!r}")
+    if value == "empirical_bayes" and aggregation.method != "ratio":
+        raise CatalogueError(f"{where}: small_numbers 'empirical_bayes' needs a ratio "
+                             f"aggregation (a count of events over a population at risk), "
+                             f"not {aggregation.method!r}")
+    return str(value)
+
+
 def _aggregation(entry: dict, where: str) -> Aggregation:
     method = entry.get("method")
     if method == "ratio":
@@ -241,17 +443,6 @@ def _aggregation(entry: dict, where: str) -> Aggregation:
         raise CatalogueError(f"{where}: aggregation method must be 'ratio' or "
                              f"'weighted_mean', not {method!r}")
     return Aggregation(**entry)
-
-
-def _small_numbers(value: object, aggregation: Aggregation, where: str) -> str:
-    if value not in SMALL_NUMBERS:
-        raise CatalogueError(f"{where}: small_numbers must be one of {list(SMALL_NUMBERS)}, "
-                             f"not {value!r}")
-    if value == "empirical_bayes" and aggregation.method != "ratio":
-        raise CatalogueError(f"{where}: small_numbers 'empirical_bayes' needs a ratio "
-                             f"aggregation (a count of events over a population at risk), "
-                             f"not {aggregation.method!r}")
-    return str(value)
 
 
 def _require(entry: dict, keys: list[str], where: str) -> None:

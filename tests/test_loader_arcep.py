@@ -83,7 +83,13 @@ def test_bad_rows_are_rejected(tmp_path):
     assert [(r.row, r.reason.split(" (")[0]) for r in result.rejected] == [
         (6, "not a commune code"), (7, "unknown field"),
         (9, "second locaux_raccordables row for this commune")]
-    assert result.table["locaux_raccordables_2018T1"].tolist() == [1]
+    # rows 8 and 9 disagree on every quarter: missing, not the first one picked
+    assert result.table["locaux_raccordables_2018T1"].isna().all()
+    assert [(c.code, c.rows, c.column, c.values) for c in result.conflicts][-1] == (
+        "01001", (8, 9), "locaux_raccordables_2018T1", ("1", "5"))
+    agree = load_arcep_ftth(write(tmp_path, "01001,Locaux Raccordables,0,0,1\n"
+                                            "01001,Locaux Raccordables,0,0,1\n"))
+    assert agree.table["locaux_raccordables_2018T1"].tolist() == [1] and not agree.conflicts
 
 
 @settings(max_examples=40, deadline=None)

@@ -95,8 +95,20 @@ def test_non_numeric_ips_and_duplicate_uai(tmp_path):
     result = load_ips(path)
     assert [(r.row, r.column, r.value, r.reason) for r in result.rejected] == [
         (3, "IPS", "cent", "not a number"), (4, "UAI", "0010001A", "duplicate UAI")]
-    assert result.table.to_dict("records") == [
-        {"code": "01004", "ips_colleges": 100.0, "n_colleges": 1.0}]
+    # the two rows of 0010001A disagree (100 and 80): its IPS is missing, not one at random
+    assert result.table[["code", "n_colleges"]].to_dict("records") == [
+        {"code": "01004", "n_colleges": 1.0}]
+    assert math.isnan(result.table.loc[0, "ips_colleges"])
+    assert [(c.code, c.rows, c.column, c.values) for c in result.conflicts] == [
+        ("0010001A", (2, 4), "IPS", ("100.0", "80.0"))]
+
+
+def test_duplicate_uai_that_agree_count_once(tmp_path):
+    path = write(tmp_path, [line("001", "0010001A", "01004", "100.0"),
+                            line("001", "0010001A", "01004", "100.0")])
+    result = load_ips(path)
+    assert not result.conflicts and result.table.loc[0, "ips_colleges"] == 100.0
+    assert [r.reason for r in result.rejected] == ["duplicate UAI"]
 
 
 def test_column_of_garbage_is_rejected_row_by_row(tmp_path):

@@ -147,7 +147,10 @@ def test_bad_rows_are_rejected_with_reasons(tmp_path):
     assert reasons == {(5, "not a valid commune code"), (6, "unknown scale"),
                        (7, "duplicate code")}
     t = result.table.set_index("code")
-    assert list(t.index) == ["01001", "02001"] and t.loc["01001", "Taux"] == 1.0
+    # the two rows of 01001 disagree (1.0 and 4.0): missing, not the first one picked
+    assert list(t.index) == ["01001", "02001"] and math.isnan(t.loc["01001", "Taux"])
+    assert [(c.code, c.rows, c.column, c.values) for c in result.conflicts] == [
+        ("01001", (4, 7), "Taux", ("1.0", "4.0"))]
     assert result.secret_cells == {"Taux": 1} and "1 empty rows ignored" in result.notes
 
 
@@ -204,7 +207,9 @@ def test_full_securite_secrets_and_levels():
     path = DATA / "observatoire" / "ot_indicateurs" / "securite.xlsx"
     result = load_observatoire(path)
     assert result.secret_cells[COUPS] == 22585 and result.secret_cells[STUPS] == 15930
-    assert result.notes == ["kept 34945 commune rows; left out: 101 departement, 18 region"]
+    assert result.notes == ["kept 34945 commune rows; left out: 101 departement, 18 region",
+                            "year declared by the column names: 2022"]
+    assert result.declared_year == 2022
     deps = load_observatoire(path, scale="departement").table
     assert len(deps) == 101 and {"01", "2A", "2B", "976"} <= set(deps["code"])
     assert sorted(load_observatoire(path, scale="region").table["code"])[:5] == [

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.loaders.base import LoadError, LoadResult, Rejected
+from indicators.loaders.base import Conflict, LoadError, LoadResult, Rejected
 from indicators.loaders.commune_codes import COMMUNE_PATTERN, as_code, matches
 
 TITLE_LINES = 4
@@ -56,7 +56,9 @@ def load_arcep_ftth(path: str | Path) -> LoadResult:
     -------
     LoadResult
         ``code``, ``locaux_raccordables_<quarter>`` from the latest quarter to the oldest,
-        then ``categorie_<quarter>``. The notes name the latest quarter.
+        then ``categorie_<quarter>``. The notes name the latest quarter, whose year is
+        ``declared_year``. Where two rows of a commune and field disagree, the value is
+        missing and listed in ``conflicts``.
 
     Raises
     ------
@@ -84,7 +86,7 @@ def load_arcep_ftth(path: str | Path) -> LoadResult:
             raise LoadError(path, str(error), row=at + 1, column=label) from error
     notes = [f"header on line {at + 1}" + (" (as distributed)" if at == TITLE_LINES
                                             else f", not {TITLE_LINES + 1}")]
-    long, rejected = _long(lines, at, header, quarters, path)
+    long, rejected, conflicts = _long(lines, at, header, quarters, path)
     order = sorted(quarters, reverse=True)
     wide = long.pivot(index="code", columns="field", values=order)
     columns = [(q, f) for f in FIELDS.values() for q in order if (q, f) in wide.columns]
@@ -103,11 +105,15 @@ def load_arcep_ftth(path: str | Path) -> LoadResult:
         fell = int((table[latest] < table[f"locaux_raccordables_{order[-1]}"]).sum())
         notes.append(f"{fell} communes with fewer premises connectable in {order[0]} than in "
                      f"{order[-1]} (as published)")
-    return LoadResult(table=table, file=str(path), rejected=rejected, notes=notes)
+    if conflicts:
+        notes.append(f"{len(conflicts)} values on which two rows of a commune disagree are "
+                     "left missing (listed in conflicts)")
+    return LoadResult(table=table, file=str(path), rejected=rejected, notes=notes,
+                      declared_year=int(order[0][:4]), conflicts=conflicts)
 
 
 def _long(lines: list[list[str]], at: int, header: list[str], quarters: list[str],
-          path: Path) -> tuple[pd.DataFrame, list[Rejected]]:
+          path: Path) -> tuple[pd.DataFrame, list[Rejected], list[Conflict]]:
     numbers, rows = [], []
     for number, row in enumerate(lines[at + 1:], start=at + 2):
         if not any(cell.strip() for cell in row):
@@ -133,7 +139,16 @@ def _long(lines: list[list[str]], at: int, header: list[str], quarters: list[str
     rejected += [Rejected(str(path), int(n), CODE, codes[n],
                           f"second {fields[n]} row for this commune (the first is kept)")
                  for n in long.index[duplicated]]
-    return long[keep & ~duplicated], rejected
+    conflicts = []
+    repeated = long[keep & long.duplicated(["code", "field"], keep=False)]
+    for (code, field), rows in repeated.groupby(["code", "field"], sort=False):
+        for label, quarter in zip(header[2:], quarters, strict=True):
+            if rows[quarter].nunique(dropna=False) > 1:
+                conflicts.append(Conflict(str(path), code, tuple(int(n) for n in rows.index),
+                                          f"{field}_{quarter}",
+                                          tuple(raw.loc[rows.index, label].str.strip())))
+                long.loc[rows.index[0], quarter] = float("nan")
+    return long[keep & ~duplicated], rejected, conflicts
 
 
 def _counts(column: pd.Series, path: Path, label: str) -> pd.Series:

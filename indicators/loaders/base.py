@@ -1,4 +1,4 @@
-"""Shared types of the loaders: results, rejected rows and load errors."""
+"""Shared types of the loaders: results, rejected rows, conflicts and load errors."""
 
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ import pandas as pd
 
 SECRET_MARKERS = ("s", "nd", "n.d.", "N/A - résultat non disponible", "secret")
 """Cell contents that mean "not published" (statistical secret); read as missing."""
+
+MAX_FILE_BYTES = 1 << 30
+"""Default size bound of one raw file (1 GiB; for a zip, of its data member once
+decompressed). The largest file of the catalogue is 8 MB; INSEE's national *Dossier
+complet* is about 350 MB. A loader refuses a larger file unless given a larger
+``max_bytes`` (``atlas indicators build --max-file-size MB``)."""
 
 
 class LoadError(ValueError):
@@ -27,6 +33,40 @@ class LoadError(ValueError):
         if column is not None:
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {message}")
+
+
+class VintageError(LoadError):
+    """A file declares another year than the one expected of it."""
+
+    def __init__(self, file: str | Path, declared: int, expected: int, evidence: str,
+                 column: str | None = None):
+        self.declared, self.expected = declared, expected
+        super().__init__(file, f"the file declares the year {declared} ({evidence}) but "
+                               f"{expected} is expected. To use this file, say its year: "
+                               f"year={declared} (command line: atlas indicators build "
+                               f"--year SOURCE={declared}); to keep {expected}, point at "
+                               f"the file of {expected}", column=column)
+
+
+def check_size(path: str | Path, size: int, max_bytes: int | None, what: str = "file"
+               ) -> None:
+    """Refuse a ``size`` above ``max_bytes`` (``None``: :data:`MAX_FILE_BYTES`)."""
+    bound = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if size > bound:
+        raise LoadError(path, f"{what} of {size / 1e6:,.0f} MB is above the size bound of "
+                              f"{bound / 1e6:,.0f} MB; raise it with max_bytes= (command "
+                              "line: --max-file-size MB) if the file is meant to be that big")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Rows of one code that disagree on a column: the code's value is left missing."""
+
+    file: str
+    code: str
+    rows: tuple[int, ...]
+    column: str
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -65,6 +105,11 @@ class LoadResult:
         covers: True where the publisher withholds the value (a secret marker, or its
         publication rule for small counts). Such a value is missing and shown as « non
         publié », never as 0 nor as "absent from the source".
+    declared_year
+        The year the file declares for what was read (SSMSI's ``year``, INSEE column
+        suffixes, a year column…), ``None`` when it declares none.
+    conflicts
+        Duplicate codes whose rows disagree on a column; that value is left missing.
     """
 
     table: pd.DataFrame
@@ -74,3 +119,5 @@ class LoadResult:
     secret_cells: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     withheld: pd.DataFrame | None = None
+    declared_year: int | None = None
+    conflicts: list[Conflict] = field(default_factory=list)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from indicators.loaders.base import LoadError, LoadResult
 from indicators.loaders.insee_csv import decode, load_insee_csv, read_bytes, read_rows
+from indicators.vintage import resolve_columns
 
 DICTIONARY_COLUMNS = {"COD_VAR": "variable", "LIB_VAR": "label", "LIB_VAR_LONG": "label_long",
                       "THEME": "theme", "SOURCE": "source", "TYPE_VAR": "type"}
@@ -57,7 +58,8 @@ def variables_of_theme(dictionary: pd.DataFrame, theme: str) -> list[str]:
 
 
 def load_dossier_complet(path: str | Path, variables: Sequence[str] | None = None, *,
-                         dictionary: pd.DataFrame | None = None) -> LoadResult:
+                         dictionary: pd.DataFrame | None = None, year: int | None = None,
+                         max_bytes: int | None = None) -> LoadResult:
     """Load selected variables of the *Dossier complet* (commune level).
 
     Parameters
@@ -69,6 +71,12 @@ def load_dossier_complet(path: str | Path, variables: Sequence[str] | None = Non
     dictionary
         From :func:`read_dictionary`; when given, unknown variables are refused and data
         columns absent from the dictionary are noted.
+    year
+        The census year expected; variables may hold placeholders (``P{yy}_POP``) and the
+        file must declare that year (see :func:`~indicators.loaders.insee_csv.load_insee_csv`).
+    max_bytes
+        Size bound (default :data:`~indicators.loaders.base.MAX_FILE_BYTES`; the national
+        file is about 350 MB).
 
     Returns
     -------
@@ -77,13 +85,14 @@ def load_dossier_complet(path: str | Path, variables: Sequence[str] | None = Non
         (NaN where blank or secret ``s``).
     """
     if dictionary is not None and variables is not None:
-        unknown = [v for v in variables if v not in dictionary.index]
+        names = resolve_columns(variables, year).values()
+        unknown = [v for v in names if v not in dictionary.index]
         if unknown:
             close = difflib.get_close_matches(unknown[0], dictionary.index, n=3)
             raise LoadError(path, "variable not in the dictionary"
                             + (f" (close: {close})" if close else ""), column=unknown[0])
-    result = load_insee_csv(path, columns=variables, text_columns=(), level="commune",
-                            detect_text=False)
+    result = load_insee_csv(path, columns=variables, year=year, text_columns=(),
+                            level="commune", detect_text=False, max_bytes=max_bytes)
     if dictionary is not None:
         undocumented = [c for c in result.table.columns[2:] if c not in dictionary.index]
         if undocumented:

@@ -13,13 +13,27 @@ Codes lose their leading zero where the exporter stored them as numbers (départ
 
 from __future__ import annotations
 
+import difflib
+import re
 import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
-from indicators.loaders.base import SECRET_MARKERS, LoadError, LoadResult, Rejected
+from indicators.loaders.base import (
+    SECRET_MARKERS,
+    Conflict,
+    LoadError,
+    LoadResult,
+    Rejected,
+    VintageError,
+    check_size,
+)
 from indicators.loaders.commune_codes import COMMUNE_PATTERN, IRIS_PATTERN, as_code, matches
+from indicators.vintage import declared_year, has_placeholder, resolve_columns
 
 LEVELS = ("iris", "commune", "departement", "region")
 """The scales a caller can select."""
@@ -40,7 +54,9 @@ _PATTERN = {"iris": IRIS_PATTERN, "commune": COMMUNE_PATTERN,
 
 
 def load_observatoire(path: str | Path, scale: str = "commune", *,
-                      sheet: str | None = None) -> LoadResult:
+                      sheet: str | None = None,
+                      columns: Sequence[str] | Mapping[str, str] | None = None,
+                      year: int | None = None, max_bytes: int | None = None) -> LoadResult:
     """Read one *Observatoire des territoires* export at one scale.
 
     Parameters
@@ -52,23 +68,41 @@ def load_observatoire(path: str | Path, scale: str = "commune", *,
         notes, per level, not returned.
     sheet
         The sheet to read. By default ``Data``, or the workbook's only sheet.
+    columns
+        Indicator columns to keep (default: all), by their names in the table (header text,
+        or ``<indicator>_<year>`` for a series). Names may hold year placeholders
+        (``Cambriolages de logement (taux) {yyyy}``) resolved with ``year``; a mapping gives
+        the output name of each.
+    year
+        The year expected. Column names ending with a year (``…, 2021``, ``… 2022``,
+        ``…_2021``) declare the file's year: a file without ``year`` among them is refused.
+    max_bytes
+        Size bound (default :data:`~indicators.loaders.base.MAX_FILE_BYTES`).
 
     Returns
     -------
     LoadResult
         ``code`` then one float column per indicator (the header text, whitespace
         collapsed). A historical series (an ``an`` column) gives one column per year,
-        ``<indicator>_<year>``.
+        ``<indicator>_<year>``. A code on several rows is kept once; where its rows
+        disagree, the value is missing and listed in ``conflicts``.
 
     Raises
     ------
     LoadError
-        Missing sheet or header, no indicator column, a value that is neither a number nor a
-        known "not available" marker.
+        Missing sheet or header, no indicator column, a column asked for that is absent, a
+        value that is neither a number nor a known "not available" marker;
+        :class:`~indicators.loaders.base.VintageError` for a file of another year.
     """
     if scale not in LEVELS:
         raise ValueError(f"unknown scale {scale!r}; valid scales: {', '.join(LEVELS)}")
     path = Path(path)
+    try:
+        check_size(path, path.stat().st_size, max_bytes)
+    except OSError as exc:
+        raise LoadError(path, f"cannot be opened ({exc.strerror or exc})") from exc
+    wanted = None if columns is None else (
+        dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns})
     raw, sheet_name, notes = _read_sheet(path, sheet)
     at = _header_row(raw, path, sheet_name)
     if at > 0:
@@ -101,36 +135,105 @@ def load_observatoire(path: str | Path, scale: str = "commune", *,
     kept, codes = kept[~bad], codes[~bad]
     values, flagged = _values(kept, columns["indicators"], header, path, notes)
     values.insert(0, "code", codes)
+    conflicts: list[Conflict] = []
     if "year" in columns:
-        table, flagged = _wide_by_year(values, flagged, kept[columns["year"]], path, rejected)
+        table, flagged = _wide_by_year(values, flagged, kept[columns["year"]], path, rejected,
+                                       conflicts)
     else:
         table, flagged = _first_of_duplicates(values, flagged, path, header[columns["code"]],
-                                              rejected)
-    secret = {name: int(n) for name, n in flagged.sum().items()}
+                                              rejected, conflicts)
+    if conflicts:
+        notes.append(f"{len(conflicts)} values of duplicated codes disagree between their "
+                     "rows and are left missing (listed in conflicts)")
     table = table.reset_index(drop=True)
+    flagged = flagged.reset_index(drop=True)
+    declared = names_year(wanted_patterns(wanted), list(table.columns[1:]), year, path)
+    if wanted is not None:
+        table, flagged = _select(table, flagged, resolve_columns(wanted, year), path)
+    secret = {name: int(n) for name, n in flagged.sum().items()}
+    if declared is not None:
+        notes.append(f"year declared by the column names: {declared}")
     return LoadResult(table=table, file=str(path), level=scale, rejected=rejected,
-                      secret_cells=secret, notes=notes)
+                      secret_cells=secret, notes=notes, declared_year=declared,
+                      conflicts=conflicts)
+
+
+_NAME_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})$")
+
+
+def wanted_patterns(columns: Sequence[str] | Mapping[str, str] | None) -> list[str]:
+    """The column patterns asked for (the values of a mapping)."""
+    if columns is None:
+        return []
+    return list(columns.values() if isinstance(columns, Mapping) else columns)
+
+
+def names_year(patterns: list[str], names: list[str], year: int | None, path: str | Path
+               ) -> int | None:
+    """The year column names declare (``…, 2021``, ``…_2021``); refuse one without ``year``.
+
+    ``patterns`` are the columns asked for (with placeholders, they decide); ``names``
+    the table's column names.
+    """
+    with_year = [p for p in patterns if has_placeholder(p)]
+    if with_year:
+        found = declared_year(with_year, names, expected=year)
+        if year is not None and found.year is not None and found.year != year:
+            raise VintageError(path, found.year, year,
+                               f"columns {', '.join(found.evidence[:3])}")
+        return found.year if found.complete else None
+    looked = patterns or names
+    years: dict[int, list[str]] = {}
+    for name in looked:
+        match = _NAME_YEAR.search(name)
+        if match:
+            years.setdefault(int(match.group(1)), []).append(name)
+    if not years:
+        return None
+    if year is not None and year not in years:
+        latest = max(years)
+        raise VintageError(path, latest, year, f"columns {', '.join(years[latest][:3])}")
+    return year if year is not None else max(years, key=lambda y: (len(years[y]), y))
+
+
+def _select(table: pd.DataFrame, flagged: pd.DataFrame, wanted: dict[str, str], path: Path
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the columns ``wanted`` (output name → table column), renamed."""
+    names = list(table.columns[1:])
+    for column in wanted.values():
+        if column not in names:
+            close = difflib.get_close_matches(column, names, n=3)
+            raise LoadError(path, "column not found" + (f" (close: {close})" if close else ""),
+                            column=column)
+    out = pd.DataFrame({"code": table["code"]})
+    marks = pd.DataFrame(index=flagged.index)
+    for name, column in wanted.items():
+        out[name] = table[column]
+        marks[name] = flagged[column]
+    return out, marks
 
 
 def _read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, list[str]]:
     try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except (OSError, ValueError, KeyError) as error:
+        with zipfile.ZipFile(path) as book:
+            names = list(_sheets(book))
+    except (OSError, zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
         raise LoadError(path, f"cannot open as xlsx: {error}") from error
-    with book:
-        names = book.sheet_names
-        notes: list[str] = []
-        if sheet is None:
-            if "Data" in names:
-                sheet = "Data"
-            elif len(names) == 1:
-                sheet = names[0]
-                notes.append(f"no sheet 'Data': read the only sheet {sheet!r}")
-            else:
-                raise LoadError(path, f"no sheet 'Data' and several sheets {names}: say which")
-        elif sheet not in names:
-            raise LoadError(path, f"no sheet {sheet!r}; the sheets are {names}")
-        raw = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    notes: list[str] = []
+    if sheet is None:
+        if "Data" in names:
+            sheet = "Data"
+        elif len(names) == 1:
+            sheet = names[0]
+            notes.append(f"no sheet 'Data': read the only sheet {sheet!r}")
+        else:
+            raise LoadError(path, f"no sheet 'Data' and several sheets {names}: say which")
+    elif sheet not in names:
+        raise LoadError(path, f"no sheet {sheet!r}; the sheets are {names}")
+    try:
+        raw = sheet_frame(path, sheet)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as error:
+        raise LoadError(path, f"cannot read sheet {sheet!r} as xlsx: {error}") from error
     return raw, sheet, notes
 
 
@@ -223,23 +326,44 @@ def _values(kept: pd.DataFrame, indicators: list[int], header: list[str], path: 
 
 
 def _first_of_duplicates(values: pd.DataFrame, flagged: pd.DataFrame, path: Path,
-                         code_header: str, rejected: list[Rejected]
-                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                         code_header: str, rejected: list[Rejected],
+                         conflicts: list[Conflict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     duplicated = values["code"].duplicated()
     for row in values.index[duplicated]:
         rejected.append(Rejected(str(path), int(row), code_header, values.at[row, "code"],
                                  "duplicate code (the first row is kept)"))
+    values = _blank_conflicts(values, values["code"], path, conflicts)
     return values[~duplicated], flagged[~duplicated]
 
 
+def _blank_conflicts(values: pd.DataFrame, key: pd.Series, path: Path,
+                     conflicts: list[Conflict]) -> pd.DataFrame:
+    """Leave missing (and record) the values on which rows sharing a ``key`` disagree."""
+    repeated = key.duplicated(keep=False)
+    if not repeated.any():
+        return values
+    values = values.copy()
+    block = values[repeated]
+    for column in [c for c in values.columns if c != "code"]:
+        distinct = block[column].groupby(key[repeated], sort=False).nunique(dropna=False)
+        for value in distinct.index[distinct > 1]:
+            rows = block.index[key[repeated] == value]
+            conflicts.append(Conflict(str(path), str(value), tuple(int(r) for r in rows),
+                                      column, tuple(str(block.at[r, column]) for r in rows)))
+            values.at[rows[0], column] = float("nan")
+    return values
+
+
 def _wide_by_year(values: pd.DataFrame, flagged: pd.DataFrame, years: pd.Series, path: Path,
-                  rejected: list[Rejected]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  rejected: list[Rejected], conflicts: list[Conflict]
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     year = years.map(_year)
     key = values["code"] + "/" + year
     duplicated = key.duplicated()
     for row in values.index[duplicated]:
         rejected.append(Rejected(str(path), int(row), "an", year[row],
                                  f"duplicate code and year {key[row]} (the first is kept)"))
+    values = _blank_conflicts(values, key, path, conflicts)
     keep = ~duplicated
     order = pd.unique(values["code"][keep])
 
@@ -252,3 +376,240 @@ def _wide_by_year(values: pd.DataFrame, flagged: pd.DataFrame, years: pd.Series,
 
     table = wide(values.drop(columns="code")).astype(float).reset_index()
     return table, wide(flagged).fillna(False).astype(bool)
+
+
+def table_columns(path: str | Path, sheet: str | None = None) -> list[str]:
+    """The indicator column names :func:`load_observatoire` would give, header only.
+
+    Streams the sheet's XML and stops after the header row (openpyxl would parse the
+    whole workbook); for a historical series, it reads on through the year column, since
+    the names are ``<indicator>_<year>``. Formulas are read as their cached values.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as book:
+            target = _sheet_path(book, sheet, path)
+            rows = _xml_rows(book, target)
+            header: list[object] | None = None
+            for _ in range(HEADER_SEARCH_ROWS):
+                row = next(rows, None)
+                if row is None:
+                    break
+                texts = _shared(book, row)
+                if texts and _plain(_label(texts[0])) in CODE_HEADERS:
+                    header = texts
+                    break
+            if header is None:
+                raise LoadError(path, f"sheet {target!r}: no header row starting with one of "
+                                f"{CODE_HEADERS} in the first {HEADER_SEARCH_ROWS} rows")
+            labels = [_label(h) for h in header]
+            roles = (*NAME_HEADERS, *SCALE_HEADERS, *YEAR_HEADERS)
+            kept = [h for h in labels[1:] if h and _plain(h) not in roles]
+            at = next((j for j, h in enumerate(labels) if _plain(h) in YEAR_HEADERS), None)
+            if at is None:
+                return kept
+            found = _column_values(book, target, at) - {""}
+            if not found:  # e.g. years stored as shared strings: parse every row
+                found = {v for r in rows if len(r) > at and (v := _shared(book, [r[at]])[0])}
+            years = sorted({_year(_number(v)) for v in found} - {_label(labels[at])})
+            return [f"{label}_{y}" for label in kept for y in years]
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as error:
+        raise LoadError(path, f"cannot open as xlsx: {error}") from error
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheets(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → relationship id, in workbook order."""
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    return {s.get("name"): s.get(f"{_RELS}id") for s in workbook.iter(f"{_MAIN}sheet")}
+
+
+def _sheet_path(book: zipfile.ZipFile, sheet: str | None, path: Path) -> str:
+    sheets = _sheets(book)
+    if sheet is None:
+        sheet = "Data" if "Data" in sheets else (next(iter(sheets)) if len(sheets) == 1
+                                                 else None)
+    if sheet not in sheets:
+        raise LoadError(path, f"no sheet {sheet or 'Data'!r}; the sheets are {list(sheets)}")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target") for r in rels if r.get("Id") == sheets[sheet])
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _column_index(reference: str) -> int:
+    letters = re.match(r"[A-Z]+", reference).group()
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _xml_rows(book: zipfile.ZipFile, target: str):
+    """Rows of a sheet as lists (``("s", index)`` for a shared string), streaming."""
+    with book.open(target) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag != f"{_MAIN}row":
+                continue
+            cells: dict[int, object] = {}
+            column = -1
+            for cell in element.iter(f"{_MAIN}c"):
+                reference = cell.get("r")
+                column = _column_index(reference) if reference else column + 1
+                kind = cell.get("t")
+                if kind == "inlineStr":
+                    value: object = "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+                else:
+                    v = cell.find(f"{_MAIN}v")
+                    if v is None or v.text is None:
+                        continue
+                    value = ("s", int(v.text)) if kind == "s" else v.text
+                cells[column] = value
+            element.clear()
+            yield [cells.get(j) for j in range(max(cells) + 1)] if cells else []
+
+
+def _shared(book: zipfile.ZipFile, row: list[object]) -> list[object]:
+    """Resolve the shared strings of one row, reading the table only as far as needed."""
+    wanted = {v[1] for v in row if isinstance(v, tuple)}
+    if not wanted:
+        return row
+    found: dict[int, str] = {}
+    with book.open("xl/sharedStrings.xml") as stream:
+        index = 0
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag != f"{_MAIN}si":
+                continue
+            if index in wanted:
+                found[index] = "".join(t.text or "" for t in element.iter(f"{_MAIN}t"))
+            element.clear()
+            index += 1
+            if index > max(wanted):
+                break
+    return [found.get(v[1], "") if isinstance(v, tuple) else v for v in row]
+
+
+def _column_values(book: zipfile.ZipFile, target: str, at: int) -> set[str]:
+    """Distinct values (numbers or cached formula results) of one column of a sheet.
+
+    A regular expression over the sheet's XML, much faster than parsing every cell.
+    """
+    letters, j = "", at + 1
+    while j:
+        j, rest = divmod(j - 1, 26)
+        letters = chr(65 + rest) + letters
+    cell = re.compile(rb'<c r="' + letters.encode() + rb'[0-9]+"(?![^>]*t="s")[^>]*>'
+                      rb'(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?(?:<v>([^<]*)</v>|<is><t[^>]*>([^<]*)</t>)')
+    values: set[str] = set()
+    tail = b""
+    with book.open(target) as stream:
+        while chunk := stream.read(1 << 22):
+            data = tail + chunk
+            last = 0
+            for match in cell.finditer(data):
+                values.add((match.group(1) or match.group(2) or b"").decode())
+                last = match.end()
+            tail = data[max(last, len(data) - 512):]
+    return values
+
+
+def _number(value: object) -> object:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def sheet_frame(path: str | Path, sheet: str) -> pd.DataFrame:
+    """One sheet as ``pd.read_excel(header=None, dtype=object)`` gives it, streamed.
+
+    The sheet's XML is parsed row by row (openpyxl would build every cell object): numbers
+    are ``int`` when whole, else ``float``; text is ``str``; blank cells, Excel errors and
+    the texts pandas reads as missing (``NA``, ``N/A``, ``#N/A``…) are NaN; formulas give
+    their cached value. Row ``i`` of the frame is spreadsheet row ``i + 1``.
+    """
+    path = Path(path)
+    with zipfile.ZipFile(path) as book:
+        target = _sheet_path(book, sheet, path)
+        strings = _all_shared(book)
+        rows: dict[int, dict[int, object]] = {}
+        number = -1
+        with book.open(target) as stream:
+            for _, element in ElementTree.iterparse(stream):
+                if element.tag != f"{_MAIN}row":
+                    continue
+                number = int(element.get("r", number + 2)) - 1  # "r" is optional
+                cells, column = {}, -1
+                for cell in element.iter(f"{_MAIN}c"):
+                    reference = cell.get("r")
+                    column = _column_index(reference) if reference else column + 1
+                    value = _cell_value(cell, strings)
+                    if value is not None:
+                        cells[column] = value
+                if cells:
+                    rows[number] = cells
+                element.clear()
+    if not rows:
+        return pd.DataFrame(dtype=object)
+    width = max(max(cells) for cells in rows.values()) + 1
+    grid = [[rows.get(i, {}).get(j, _NAN) for j in range(width)]
+            for i in range(max(rows) + 1)]
+    return pd.DataFrame(grid, dtype=object)
+
+
+_NAN = float("nan")
+_PANDAS_NA = frozenset({"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                        "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+                        "nan", "null"})
+"""Texts pandas reads as missing by default (``read_excel``'s ``na_values``)."""
+
+
+def _all_shared(book: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in book.namelist():
+        return []
+    strings = []
+    with book.open("xl/sharedStrings.xml") as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag == f"{_MAIN}si":
+                strings.append(_text(element))
+                element.clear()
+    return strings
+
+
+def _text(element: ElementTree.Element) -> str:
+    """Text of a string item, phonetic runs left out."""
+    parts = []
+    for child in element:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
+def _cell_value(cell: ElementTree.Element, strings: list[str]) -> object:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(f"{_MAIN}is")
+        value: object = None if inline is None else _text(inline)
+    else:
+        v = cell.find(f"{_MAIN}v")
+        if v is None or v.text is None:
+            return None
+        text = v.text
+        if kind == "s":
+            value = strings[int(text)]
+        elif kind == "n":
+            number = float(text)
+            return int(number) if number.is_integer() else number
+        elif kind == "b":
+            return text.strip() in ("1", "true")
+        elif kind == "e":
+            return _NAN
+        else:
+            value = text
+    if value is None or value == "":
+        return None  # blank: not counted in the sheet's extent, as pandas does
+    return _NAN if value in _PANDAS_NA else value

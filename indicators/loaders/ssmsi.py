@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.loaders.base import LoadError, LoadResult, Rejected
+from indicators.loaders.base import LoadError, LoadResult, Rejected, VintageError
 from indicators.loaders.insee_csv import (
     CODE_PATTERNS,
     check_codes,
@@ -45,8 +45,18 @@ DEP_REG_COLUMNS = {"classe": "category", "annee": "year", "unité.de.compte": "u
 _CODE_COLUMNS = {"departement": "Code.département", "region": "Code.région"}
 
 
-def load_ssmsi_communes(path: str | Path) -> LoadResult:
+def load_ssmsi_communes(path: str | Path, *, year: int | None = None,
+                        max_bytes: int | None = None) -> LoadResult:
     """Load one year of the SSMSI commune JSON.
+
+    Parameters
+    ----------
+    path
+        The JSON file.
+    year
+        The year expected: the file's ``"year"`` must be it.
+    max_bytes
+        Size bound (default :data:`~indicators.loaders.base.MAX_FILE_BYTES`).
 
     Returns
     -------
@@ -54,15 +64,18 @@ def load_ssmsi_communes(path: str | Path) -> LoadResult:
         ``code``, ``population``, the three rates per 1,000 (``violences_personnes_p1000``,
         ``securite_biens_p1000``, ``tranquillite_p1000``; NaN where null) and
         ``data_completeness``. The third party's ``indexGlobal`` and ``level`` are left
-        out. ``notes`` give the year, and the method of ``meta.json`` when it sits beside.
+        out. ``notes`` and ``declared_year`` give the year, and ``notes`` the method of
+        ``meta.json`` when it sits beside.
 
     Raises
     ------
     LoadError
         Not JSON, no ``columns``/``rows``, a required column missing, or a row whose length
         differs from ``columns``. Rows are numbered from 1 in the order of ``rows``.
+        :class:`~indicators.loaders.base.VintageError` when the file's ``"year"`` is not
+        ``year``.
     """
-    text, _ = decode(*read_bytes(path))
+    text, _ = decode(*read_bytes(path, max_bytes=max_bytes))
     file = str(path)
     try:
         doc = json.loads(text)
@@ -70,6 +83,9 @@ def load_ssmsi_communes(path: str | Path) -> LoadResult:
         raise LoadError(file, f"not valid JSON: {exc.msg} (line {exc.lineno})") from exc
     if not isinstance(doc, dict) or not {"columns", "rows"} <= doc.keys():
         raise LoadError(file, 'expected an object with "columns" and "rows"')
+    declared = json_year(doc, file)
+    if year is not None and declared is not None and declared != year:
+        raise VintageError(file, declared, year, 'its "year" key')
     header = doc["columns"]
     for column in COMMUNE_COLUMNS:
         if column not in header:
@@ -84,7 +100,20 @@ def load_ssmsi_communes(path: str | Path) -> LoadResult:
         lines.append(i)
     frame = pd.DataFrame(cells, columns=list(COMMUNE_COLUMNS.values()),
                          index=pd.Index(lines, name="row"), dtype=object)
-    return _commune_result(frame, file, doc.get("year"), Path(path).with_name("meta.json"))
+    result = _commune_result(frame, file, doc.get("year"), Path(path).with_name("meta.json"))
+    result.declared_year = declared
+    return result
+
+
+def json_year(doc: dict, file: str) -> int | None:
+    """The ``"year"`` an SSMSI commune JSON declares (``None`` when absent)."""
+    value = doc.get("year")
+    if value is None:
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise LoadError(file, f'"year" is not a year: {value!r}') from None
 
 
 def _commune_result(frame: pd.DataFrame, file: str, year: object, meta: Path) -> LoadResult:
@@ -168,7 +197,13 @@ def load_ssmsi_dep_reg(path: str | Path, year: int | None = None) -> LoadResult:
         ``rate_p1000`` (per 1,000 inhabitants; per 1,000 dwellings for burglaries): one row
         per territory, category and year. Wide: ``code``,
         ``population``, then ``faits_<category>`` for each of the 16 categories. Rows
-        without a territory code (``NA``) are rejected.
+        without a territory code (``NA``) are rejected. ``declared_year``: ``year``, or the
+        latest year of the file.
+
+    Raises
+    ------
+    VintageError
+        When the file has no row for ``year``.
     """
     text, _ = decode(*read_bytes(path))
     file = str(path)
@@ -201,14 +236,18 @@ def load_ssmsi_dep_reg(path: str | Path, year: int | None = None) -> LoadResult:
     table = long.reset_index(drop=True) if year is None else _wide(long, year, file)
     return LoadResult(table=table, file=file, level=level,
                       rejected=sorted(rows.rejected + rejected, key=lambda r: r.row),
-                      secret_cells=secrets, notes=notes)
+                      secret_cells=secrets, notes=notes,
+                      declared_year=year if year is not None else (
+                          int(long["year"].max()) if len(long) else None))
 
 
 def _wide(long: pd.DataFrame, year: int, file: str) -> pd.DataFrame:
     one = long[long["year"] == year]
     if one.empty:
-        raise LoadError(file, f"no rows for year {year}; years: {sorted(long['year'].unique())}",
-                        column="annee")
+        years = sorted(int(y) for y in long["year"].unique())
+        raise VintageError(file, years[-1] if years else 0, year,
+                           f"no rows for year {year}; column annee holds the years {years}",
+                           column="annee")
     faits = one.pivot_table(index="code", columns="category", values="faits", aggfunc="sum",
                             sort=False)
     faits.columns = [f"faits_{slug(c)}" for c in faits.columns]
