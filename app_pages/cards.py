@@ -9,7 +9,7 @@ from atlas import mapped
 from atlas.composite import Method
 from atlas.explain import explain
 from geodata import populations
-from indicators.catalogue import load_catalogue
+from indicators.snapshot import snapshot_catalogue
 
 
 def _name(level: str, code: str) -> str:
@@ -203,7 +203,7 @@ def sources(key: str) -> None:
 
 def domain_lines(items: list, fragile: bool) -> str:
     """Markdown list of the most (``fragile``) or least fragile domains and their drivers."""
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     lines = []
     for item in (i for i in items if i.fragile is fragile):
         drivers = " ; ".join(

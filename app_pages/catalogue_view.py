@@ -10,8 +10,9 @@ import pandas as pd
 
 from app_pages.fmt import MISSING
 from geodata.search import normalise
-from indicators.catalogue import Catalogue, load_catalogue
+from indicators.catalogue import Catalogue
 from indicators.domains import DIMENSION_BY_ID, DOMAIN_BY_ID, DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 SEARCHED = ("Indicateur", "Domaine", "Dimension", "Source", "Identifiant")
 """Columns the free-text filter looks into."""
@@ -23,7 +24,7 @@ def with_ids(table: pd.DataFrame, catalogue: Catalogue | None = None) -> pd.Data
     ``table`` has one row per indicator in catalogue order (as
     ``app_pages.data.indicator_table`` builds it).
     """
-    indicators = (catalogue or load_catalogue()).indicators
+    indicators = (catalogue or snapshot_catalogue()).indicators
     if len(table) != len(indicators):
         raise ValueError(f"the table has {len(table)} rows for {len(indicators)} indicators")
     out = table.copy()
@@ -63,7 +64,7 @@ def filter_table(table: pd.DataFrame, query: str = "", domains: tuple[str, ...] 
 
 def sources_table(catalogue: Catalogue | None = None) -> pd.DataFrame:
     """One row per source: producer, dataset, vintage, licence, URL, indicators, caveats."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     counts = pd.Series([i.source.id for i in catalogue.indicators]).value_counts()
     rows = [{"Producteur": s.producer, "Jeu de données": s.dataset, "Millésime": s.vintage,
              "Licence": s.licence, "Adresse": s.url or MISSING,
@@ -92,7 +93,7 @@ def coverage_table(coverage: dict) -> pd.DataFrame:
 
 def caveats_table(catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Known defects of the data: every caveat of a source or an indicator, once each."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     rows = []
     for source in catalogue.sources.values():
         if source.caveats:

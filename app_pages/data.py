@@ -23,7 +23,7 @@ from atlas.data_export import write_level
 from atlas.indices import level_indices
 from atlas.territory_data import territory_record
 from geodata import build, search, store
-from indicators.catalogue import load_catalogue
+from indicators.snapshot import snapshot_catalogue
 
 
 def ensure_artifacts() -> None:
@@ -178,7 +178,7 @@ def indicator_table() -> pd.DataFrame:
     shares = {i: v for d in coverage()["domains"].values()
               for i, v in d["by_indicator"].items()}
     rows = []
-    for indicator in load_catalogue().indicators:
+    for indicator in snapshot_catalogue().indicators:
         source = indicator.source
         rows.append({
             "Indicateur": indicator.label, "Domaine": DOMAIN_BY_ID[indicator.domain].label,
@@ -331,7 +331,7 @@ def outlier_table() -> pd.DataFrame:
     from atlas.normalize import outlier_treatments
     from indicators import snapshot
 
-    labels = {i.id: i.label for i in load_catalogue().indicators}
+    labels = {i.id: i.label for i in snapshot_catalogue().indicators}
     table = outlier_treatments(snapshot.values("communes"))
     table = table[table["treatment"] != "none"]
     return pd.DataFrame({

@@ -12,8 +12,8 @@ import streamlit as st
 from atlas.cli_export import ORIGIN_INDICATORS
 from atlas.composite import Method
 from atlas.normalize import BOUNDED
-from indicators.catalogue import load_catalogue
 from indicators.domains import DIMENSIONS, DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 DEFAULT = Method()
 NORMALISATIONS = {
@@ -83,7 +83,7 @@ def describe(method: Method | None = None) -> str:
     if method.aggregation != DEFAULT.aggregation:
         parts.append("moyenne géométrique")
     labels = {d.id: d.label for d in (*DIMENSIONS, *DOMAINS)}
-    labels.update({i.id: i.label for i in load_catalogue().indicators})
+    labels.update({i.id: i.label for i in snapshot_catalogue().indicators})
     if origin:
         parts.append("parts des immigrés et des étrangers exclues de l'indice")
     for ident, weight in method.weights or ():

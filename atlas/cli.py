@@ -154,7 +154,7 @@ def _catalogue(args: argparse.Namespace):
     years = _pairs(args.year, "--year", int)
     paths = _pairs(args.file, "--file")
     max_bytes = None if args.max_file_size is None else int(args.max_file_size * 1e6)
-    catalogue = load_catalogue()
+    catalogue = load_catalogue()  # the catalogue file's years, unless --year says otherwise
     if years or paths or max_bytes is not None:
         catalogue = catalogue.with_years(years, paths, max_bytes)
     return catalogue

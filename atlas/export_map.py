@@ -34,8 +34,8 @@ from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
 from atlas.composite import Method  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
-from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.domains import DIMENSIONS, DOMAINS  # noqa: E402
+from indicators.snapshot import snapshot_catalogue  # noqa: E402
 
 LEVELS = ("regions", "departements", "epci", "communes")
 LEVEL_LABELS = {"regions": "Régions", "departements": "Départements", "epci": "EPCI",
@@ -198,7 +198,7 @@ def method_text(method: Method | None = None) -> str:
     """
     method = method or Method()
     labels = {d.id: d.label for d in (*DIMENSIONS, *DOMAINS)}
-    labels.update({i.id: i.label for i in load_catalogue().indicators})
+    labels.update({i.id: i.label for i in snapshot_catalogue().indicators})
     weights = "poids égaux"
     if method.weights:
         weights = "poids : " + ", ".join(

@@ -14,14 +14,15 @@ import pandas as pd
 from atlas.composite import IndexResult, Method, compute_indices
 from geodata import store
 from indicators import snapshot
-from indicators.catalogue import Catalogue, load_catalogue
+from indicators.catalogue import Catalogue
+from indicators.snapshot import snapshot_catalogue
 
 LEVELS = ("communes", "epci", "departements", "regions")
 
 
 def indicator_meta(catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Indicator id → ``domain``, ``dimension``, ``direction``, ``comparison`` (``meta``)."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     return pd.DataFrame(
         {"domain": [i.domain for i in catalogue.indicators],
          "dimension": [i.dimension for i in catalogue.indicators],
@@ -63,7 +64,7 @@ def level_indices(level: str, method: Method | None = None,
 
 @lru_cache(maxsize=8)  # 4 levels x 2 methods; a communes result holds about 60 MB
 def _level_indices(level: str, method: Method, directory: Path | None) -> IndexResult:
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     values = snapshot.values(level, directory, catalogue)
     national = snapshot.values("france", directory, catalogue).iloc[0]
     return compute_indices(values, indicator_meta(catalogue), method,

@@ -19,8 +19,8 @@ from atlas.indices import level_indices, region_of
 from atlas.normalize import fragility_rank
 from geodata import store
 from indicators import snapshot
-from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 NO_SOURCE_VALUE = "aucune valeur dans la source pour ce territoire"
 NO_AREA = "superficie inconnue (pas de géométrie)"
@@ -74,7 +74,7 @@ def map_view(key: str, level: str, method: Method | None = None) -> MapView:
         result = level_indices(level, method)
         _add_score_columns(table, key, result)
         return MapView(key, level, table, 2, "score de 0 à 1")
-    indicator = load_catalogue().by_id(key.partition(":")[2])
+    indicator = snapshot_catalogue().by_id(key.partition(":")[2])
     oriented = (values * indicator.direction).to_frame("v")
     if indicator.comparison == "region":  # a score relative to its région: ranked there
         table["rank"] = fragility_rank(oriented, regions)["v"]

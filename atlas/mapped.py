@@ -9,8 +9,9 @@ import pandas as pd
 from atlas.composite import Method
 from atlas.indices import level_indices
 from indicators import snapshot
-from indicators.catalogue import Catalogue, Indicator, load_catalogue
+from indicators.catalogue import Catalogue, Indicator
 from indicators.domains import DIMENSIONS, DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 DENSITY = "density"
 OVERALL = "overall"
@@ -32,7 +33,7 @@ class Choice:
 
 def choices(catalogue: Catalogue | None = None) -> list[Choice]:
     """Every choice, in the order of the menu (French labels)."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     out = [Choice(DENSITY, "Densité de population", "Territoire"),
            Choice(OVERALL, "Indice global de fragilité", "Indice")]
     out += [Choice(f"dimension:{d.id}", f"Dimension {d.label.lower()}", "Dimensions")
@@ -74,7 +75,7 @@ def values(key: str, level: str, method: Method | None = None) -> pd.Series:
 
 def indicators_of(key: str, catalogue: Catalogue | None = None) -> tuple[Indicator, ...]:
     """The indicators a choice rests on (all of them for the overall index)."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     kind, _, ident = key.partition(":")
     if key == OVERALL:
         return catalogue.indicators

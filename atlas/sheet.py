@@ -136,10 +136,10 @@ def indicator_rows(level: str, code: str) -> pd.DataFrame:
     ``vintage``.
     """
     from atlas import value_notes
-    from indicators.catalogue import load_catalogue
+    from indicators.snapshot import snapshot_catalogue
     from indicators.status import Status
 
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     found = snapshot.details(level, catalogue=catalogue)
     france = snapshot.values("france").iloc[0]
     rows = []

@@ -29,8 +29,9 @@ from atlas.territory_view import frame_size, rank_interval, rank_intervals
 from atlas.uncertainty import Uncertainty
 from geodata import store
 from indicators import snapshot
-from indicators.catalogue import Catalogue, Indicator, load_catalogue
+from indicators.catalogue import Catalogue, Indicator
 from indicators.domains import DIMENSIONS, DOMAINS
+from indicators.snapshot import snapshot_catalogue
 from indicators.status import KEYS, Status
 
 POPULATION_YEAR = 2017
@@ -50,7 +51,7 @@ def territory_record(level: str, code: str, method: Method | None = None,
     territory = describe(level, code)
     method = method or Method()
     result = level_indices(level, method)
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     found = snapshot.details(level, catalogue=catalogue)
     uncertainty = rank_intervals(level, method) if intervals else None
     attributes = store.attributes(level).set_index("code").loc[code]
@@ -130,7 +131,7 @@ def level_rows(level: str, method: Method | None = None,
     ``overall_partial``, ``overall_rank``, ``overall_rank_low``, ``overall_rank_high``.
     """
     method = method or Method()
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     result = level_indices(level, method)
     found = snapshot.details(level, catalogue=catalogue)
     attributes = store.attributes(level).set_index("code")
@@ -171,7 +172,7 @@ def level_rows(level: str, method: Method | None = None,
 
 def sources_table(catalogue: Catalogue | None = None) -> pd.DataFrame:
     """One row per indicator: label, unit, domain, direction, source, vintage, licence, URL."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     return pd.DataFrame([{
         "id": i.id, "label": i.label, "unit": i.unit, "domain": i.domain,
         "dimension": i.dimension,

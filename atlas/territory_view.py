@@ -27,8 +27,8 @@ from atlas.mapped import source_line
 from atlas.sheet_parts import Territory
 from atlas.uncertainty import Uncertainty, Variation, simulate
 from indicators import snapshot
-from indicators.catalogue import load_catalogue
 from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 N_VARIANTS = 200
 """Method variants of the page's Monte Carlo (the full analysis draws 1,000)."""
@@ -185,7 +185,7 @@ def indicator_table(level: str, code: str, region: str | None) -> pd.DataFrame:
     ``source`` (« producteur, jeu de données (millésime) » with caveats).
     """
     rows = sheet.indicator_rows(level, code)
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     regional = np.nan
     if level != "regions" and region is not None:
         regions = snapshot.values("regions")
@@ -207,7 +207,7 @@ def rank_intervals(level: str, method: Method | None = None,
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
-    catalogue = load_catalogue()
+    catalogue = snapshot_catalogue()
     values = snapshot.values(level, catalogue=catalogue)
     national = snapshot.values("france", catalogue=catalogue).iloc[0]
     return simulate(values, indicator_meta(catalogue), method or Method(),

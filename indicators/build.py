@@ -443,6 +443,9 @@ def _source_record(raw: Path, source: Source, result: LoadResult, report) -> dic
         "rejected": [{"row": r.row, "column": r.column, "value": r.value, "reason": r.reason}
                      for r in result.rejected[:MAX_LISTED]],
         "secret_cells": result.secret_cells, "notes": result.notes,
+        "year": source.year, "declared_year": result.declared_year,
+        "conflicts": [{"code": c.code, "rows": list(c.rows), "column": c.column,
+                       "values": list(c.values)} for c in result.conflicts[:MAX_LISTED]],
         "harmonisation": report.to_dict(),
     }
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from indicators import snapshot
-from indicators.catalogue import Catalogue, load_catalogue
+from indicators.catalogue import Catalogue
 from indicators.domains import DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 
 def coverage(directory: Path | None = None,
@@ -17,7 +18,7 @@ def coverage(directory: Path | None = None,
     per-indicator shares are given too. The shape is the one printed by
     ``atlas indicators coverage --json``.
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     table = snapshot.level_table("communes", directory, catalogue)
     population = table["population"]
     total = population.sum()

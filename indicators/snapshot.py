@@ -10,9 +10,19 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.build import PROVENANCE, SNAPSHOT_LEVELS, STATUS_SUFFIX, snapshot_dir
-from indicators.catalogue import Catalogue, load_catalogue
+from indicators.catalogue import Catalogue, catalogue_of_snapshot
 from indicators.levels import parts, value_from_parts
 from indicators.status import Status
+
+
+@cache
+def snapshot_catalogue(directory: Path | None = None) -> Catalogue:
+    """The catalogue at the years the snapshot was built with (see ``--year``).
+
+    What the atlas shows (vintages, labels) follows the snapshot it reads, not only the
+    catalogue file: a snapshot built with another year of a source says that year.
+    """
+    return catalogue_of_snapshot(directory)
 
 
 class SnapshotMissingError(FileNotFoundError):
@@ -35,7 +45,7 @@ def level_table(level: str, directory: Path | None = None,
     Commune values are recomputed from the stored parts (numerator and denominator, or
     weighted value and weight), exactly as higher levels were.
     """
-    return _level_table(level, directory, catalogue or load_catalogue()).copy()
+    return _level_table(level, directory, catalogue or snapshot_catalogue(directory)).copy()
 
 
 @cache
@@ -95,7 +105,7 @@ class Details:
 def details(level: str, directory: Path | None = None,
             catalogue: Catalogue | None = None) -> Details:
     """The :class:`Details` of every territory of ``level``."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue(directory)
     return _details(level, directory, catalogue)
 
 
@@ -130,7 +140,7 @@ def values(level: str, directory: Path | None = None,
     Missing (NaN) wherever the value's status is missing: withheld, resting on too little
     of the population, absent or meaningless at that level (:class:`Details`).
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue(directory)
     return details(level, directory, catalogue).value.copy()
 
 

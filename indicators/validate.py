@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from indicators import snapshot
-from indicators.catalogue import Catalogue, Source, load_catalogue
+from indicators.catalogue import Catalogue, Source
 from indicators.official import load_source
+from indicators.snapshot import snapshot_catalogue
 
 LEVEL_SCALE = {"departements": "departement", "regions": "region"}
 OTHER_VINTAGES: tuple[tuple[str, str, str], ...] = (
@@ -67,7 +68,7 @@ def references(catalogue: Catalogue) -> list[Reference]:
 def validate(directory: Path | None = None, raw: Path | None = None,
              catalogue: Catalogue | None = None) -> dict:
     """The comparison table (see the module docstring), as a JSON-ready dict."""
-    catalogue = catalogue or load_catalogue()
+    catalogue = catalogue or snapshot_catalogue()
     rows = []
     loaded: dict[tuple[str, str], pd.DataFrame] = {}
     for ref in references(catalogue):
