@@ -242,25 +242,12 @@ def parse_catalogue(data: dict, years: Mapping[str, int] | None = None,
     unknown = sorted((set(years) | set(paths)) - set(entries))
     if unknown:
         raise CatalogueError(f"unknown source {unknown[0]!r}; sources: {sorted(entries)}")
-    sources = {}
-    for source_id, entry in entries.items():
-        where = f"source {source_id!r}"
-        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
-                         "raw_level"], where)
-        if entry["loader"].split(".")[0] not in LOADERS:
-            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
-                                 f"modules: {list(LOADERS)}")
-        sources[source_id] = _source(source_id, entry, years.get(source_id),
-                                     paths.get(source_id), max_bytes)
-    official_sources = {}
-    for source_id, entry in (data.get("official_sources") or {}).items():
-        where = f"official source {source_id!r}"
-        _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
-                         "raw_level"], where)
-        if entry["loader"].split(".")[0] not in LOADERS:
-            raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
-                                 f"modules: {list(LOADERS)}")
-        official_sources[source_id] = _source(source_id, entry, None, None, max_bytes)
+    sources = {source_id: _checked_source("source", source_id, entry, years.get(source_id),
+                                          paths.get(source_id), max_bytes)
+               for source_id, entry in entries.items()}
+    official_sources = {
+        source_id: _checked_source("official source", source_id, entry, None, None, max_bytes)
+        for source_id, entry in (data.get("official_sources") or {}).items()}
     indicators = []
     seen = set()
     for entry in data.get("indicators") or []:
@@ -297,6 +284,18 @@ def parse_catalogue(data: dict, years: Mapping[str, int] | None = None,
             comparison=comparison))
     return Catalogue(sources=sources, indicators=tuple(indicators),
                      official_sources=official_sources, data=data)
+
+
+def _checked_source(kind: str, source_id: str, entry: dict, year: int | None,
+                    path: str | None, max_bytes: int | None) -> Source:
+    """One source entry, its required fields and loader checked (:func:`_source`)."""
+    where = f"{kind} {source_id!r}"
+    _require(entry, ["producer", "dataset", "vintage", "licence", "file", "loader",
+                     "raw_level"], where)
+    if entry["loader"].split(".")[0] not in LOADERS:
+        raise CatalogueError(f"{where}: unknown loader {entry['loader']!r}; valid "
+                             f"modules: {list(LOADERS)}")
+    return _source(source_id, entry, year, path, max_bytes)
 
 
 def _source(source_id: str, entry: dict, year: int | None, path: str | None,

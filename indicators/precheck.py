@@ -309,6 +309,14 @@ def _plain_csv(path: Path, source: Source, used: list[str]) -> Found:
     return Found(header, used)
 
 
+def _caf(path: Path, source: Source, used: list[str]) -> Found:
+    """CAF counts, and the columns the loader derives from each (``A_for_<C>``…)."""
+    header, _ = _head_rows(path, limit=0)
+    derived = [f"{prefix}{name}" for name in header
+               for prefix in ("A_for_", "pop_for_", "coverage_")]
+    return Found([*header, *derived], used)
+
+
 def _france_services(path: Path, source: Source, used: list[str]) -> Found:
     from indicators.loaders.france_services import SITE_COLUMNS
 
@@ -335,7 +343,7 @@ READERS: dict[str, Callable[[Path, Source, list[str]], Found]] = {
     "observatoire_xlsx.load_observatoire": _observatoire,
     "iris_parquet.load_iris": _iris,
     "ifn.load_ifn": _ifn,
-    "caf.load_caf_iris": _plain_csv,
+    "caf.load_caf_iris": _caf,
     "ntd.load_ntd": _plain_csv,
     "france_services.load_france_services": _france_services,
     "france_services.load_conseillers_numeriques": _cnum,

@@ -48,7 +48,6 @@ REGION_CODES = frozenset({"01", "02", "03", "04", "06", "11", "24", "27", "28", 
                           "52", "53", "75", "76", "84", "93", "94"})
 _NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
 _MARKERS = frozenset(m.casefold() for m in SECRET_MARKERS)
-_SEPARATORS = (";", "\t", ",")
 _LEVEL_TOKENS = {"COM": "commune", "DEP": "departement", "REG": "region"}
 
 
@@ -135,22 +134,9 @@ def read_rows(text: str, file: str, sep: str | None = None,
     the header. Blank lines are skipped. A row whose field count differs from the header's
     is rejected; when most rows do, the separator is wrong and a ``LoadError`` is raised.
     """
-    first = text.split("\n", 1)[0]
-    if sep is None:
-        counts = {s: first.count(s) for s in _SEPARATORS}
-        sep = max(counts, key=counts.get)
-        if counts[sep] == 0:
-            raise LoadError(file, f"header {first[:80]!r} has a single column: separator "
-                                  "is none of ';', tab, ','", row=1)
+    header, sep = split_header(text.split("\n", 1)[0].rstrip("\r"), file, sep)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header = [h.strip() for h in next(reader, [])]
-    if len(header) < 2:
-        found = [s for s in _SEPARATORS if s in first]
-        raise LoadError(file, f"header has a single column with separator {sep!r}"
-                        + (f" (found {found})" if found else ""), row=1)
-    dup = sorted({h for h in header if header.count(h) > 1})
-    if dup:
-        raise LoadError(file, f"duplicated column names {dup}", row=1)
+    next(reader, [])  # the header, split above
     keep = header if columns is None else list(columns)
     missing = [c for c in keep if c not in header]
     if missing:
