@@ -150,7 +150,7 @@ def indicator_rows(level: str, code: str) -> pd.DataFrame:
         coverage = float(found.coverage.loc[code, ident])
         small = bool(found.small.loc[code, ident])
         smoothed = (level == "communes" and indicator.smoothed and not status.missing
-                    and not np.isclose(value, published, equal_nan=True))
+                    and not np.isclose(value, published, rtol=1e-3, equal_nan=True))
         low, high = found.low.loc[code, ident], found.high.loc[code, ident]
         rows.append({
             "id": ident, "domain": indicator.domain, "label": indicator.label,

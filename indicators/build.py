@@ -118,8 +118,8 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
                                small_numbers(commune_table, catalogue)], axis=1)
     say("Small-area estimates of the values Filosofi withholds…")
     estimated, estimation = filosofi_estimates(raw, commune_table, catalogue, communes)
-    for column in estimated.columns:
-        commune_table[column] = estimated[column]
+    commune_table = pd.concat([commune_table.drop(columns=estimated.columns, errors="ignore"),
+                               estimated], axis=1)
 
     computed = {level: aggregate(commune_table, catalogue.indicators, level)
                 for level in SNAPSHOT_LEVELS[1:]}
@@ -134,7 +134,7 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
                                 official.get(level), below)
     out.mkdir(parents=True, exist_ok=True)
     for level, table in tables.items():
-        table = table.copy()
+        table = compact_communes(table, catalogue) if level == "communes" else table.copy()
         number_columns = [c for c in table.select_dtypes("number").columns
                           if not c.endswith(STATUS_SUFFIX)]
         table[number_columns] = table[number_columns].astype("float32")
@@ -219,9 +219,40 @@ def small_numbers(communes: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """
     smoothed = smoothed_values(communes, catalogue)
     marks = small_numbers_marks(communes, catalogue)
-    out = {f"{i}__used": smoothed[i].to_numpy() for i in smoothed.columns}
+    out = {f"{i}__used": significant(smoothed[i]).to_numpy() for i in smoothed.columns}
     out.update({f"{i}__small": marks[i].to_numpy() for i in marks.columns})
     return pd.DataFrame(out, index=communes.index)
+
+
+def compact_communes(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The commune table as stored: a weighted mean's value ``<id>__v`` beside its weight.
+
+    The value itself (a published share, a score) compresses far better than the product
+    ``value * weight``; :mod:`indicators.snapshot` multiplies them back on reading.
+    """
+    table = table.copy()
+    for indicator in catalogue.indicators:
+        if indicator.aggregation.method == "weighted_mean":
+            first, second = parts(indicator)
+            table[first] = table[first] / table[second].where(table[second] != 0)
+    return table.rename(columns={f"{i.id}__vw": f"{i.id}__v" for i in catalogue.indicators
+                                 if i.aggregation.method == "weighted_mean"})
+
+
+def significant(values: pd.Series, digits: int = 4) -> pd.Series:
+    """``values`` rounded to ``digits`` significant digits (estimates, smoothed rates).
+
+    A smoothed rate or an estimate's bound means nothing beyond a few digits; rounding
+    them lets the committed snapshot compress.
+
+    >>> significant(pd.Series([12345.678, 0.0012345, float("nan"), 0.0])).tolist()
+    [12350.0, 0.001234, nan, 0.0]
+    """
+    a = values.to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.where((a != 0) & np.isfinite(a), np.floor(np.log10(np.abs(a))), 0)
+    factor = 10.0 ** (digits - 1 - magnitude)
+    return pd.Series(np.round(a * factor) / factor, index=values.index)
 
 
 def filosofi_estimates(raw: Path, communes: pd.DataFrame, catalogue: Catalogue,
@@ -241,21 +272,19 @@ def filosofi_estimates(raw: Path, communes: pd.DataFrame, catalogue: Catalogue,
     out: dict[str, pd.Series] = {}
     counts = {}
     for ident, column in indicator_columns(catalogue).items():
-        indicator = catalogue.by_id(ident)
         status = communes[f"{ident}{STATUS_SUFFIX}"]
         value = est.values[column].reindex(codes).to_numpy()
         use = (status.isin([Status.WITHHELD, Status.ABSENT]).to_numpy()
                & est.estimated[column].reindex(codes).fillna(False).to_numpy(bool)
                & ~np.isnan(value))
-        first, second = parts(indicator)
-        scale = indicator.aggregation.scale if indicator.aggregation.method == "ratio" else 1
-        published = value_from_parts(communes[first], communes[second], scale).to_numpy()
-        out[f"{ident}__used"] = pd.Series(np.where(use, value, published), index=codes.index)
-        out[f"{ident}__low"] = pd.Series(
-            np.where(use, est.low[column].reindex(codes).to_numpy(), np.nan), index=codes.index)
-        out[f"{ident}__high"] = pd.Series(
+        out[f"{ident}__used"] = significant(pd.Series(np.where(use, value, np.nan),
+                                                      index=codes.index))
+        out[f"{ident}__low"] = significant(pd.Series(
+            np.where(use, est.low[column].reindex(codes).to_numpy(), np.nan),
+            index=codes.index), 3)
+        out[f"{ident}__high"] = significant(pd.Series(
             np.where(use, est.high[column].reindex(codes).to_numpy(), np.nan),
-            index=codes.index)
+            index=codes.index), 3)
         out[f"{ident}{STATUS_SUFFIX}"] = status.where(~use, Status.ESTIMATED).astype("int8")
         counts[ident] = int(use.sum())
     validation = est.validation.round(4)

@@ -55,6 +55,10 @@ def _level_table(level: str, directory: Path | None, catalogue: Catalogue) -> pd
                if not c.endswith(STATUS_SUFFIX)]
     table[numeric] = table[numeric].astype("float64")
     if level == "communes":
+        stored = [c for c in table.columns if c.endswith("__v")]  # see build.compact_communes
+        for column in stored:
+            table[column] = table[column] * table[f"{column[:-3]}__w"]
+        table = table.rename(columns={c: f"{c[:-3]}__vw" for c in stored})
         values = {}
         for indicator in catalogue.indicators:
             first, second = parts(indicator)
@@ -62,8 +66,8 @@ def _level_table(level: str, directory: Path | None, catalogue: Catalogue) -> pd
                      else 1)
             published = value_from_parts(table[first], table[second], scale)
             values[f"{indicator.id}__published"] = published
-            used = table.get(f"{indicator.id}__used")
-            values[indicator.id] = published if used is None else used
+            used = table.get(f"{indicator.id}__used")  # smoothed or estimated, where it is
+            values[indicator.id] = published if used is None else used.fillna(published)
         table = pd.concat([table, pd.DataFrame(values, index=table.index)], axis=1)
     return table
 
