@@ -7,9 +7,9 @@ status, coverage, reliability, estimate), with source and vintage, and the domai
 and overall scores with rank and 90 % rank interval.
 
 Stable keys of the record: ``code``, ``name``, ``level``, ``population`` {``value``,
-``year``}, ``indicators`` {id: {``value``, ``published``, ``computed``, ``unit``,
-``source``, ``vintage``, ``coverage``, ``reliability``, ``estimated``, ``interval``,
-``status``}}, ``domains`` {id: score or null}, ``dimensions``, ``overall`` {``score``,
+``year``}, ``indicators`` {id: {``value``, ``published``, ``smoothed``, ``computed``,
+``unit``, ``source``, ``vintage``, ``coverage``, ``reliability``, ``estimated``,
+``interval``, ``status``}}, ``domains`` {id: score or null}, ``dimensions``, ``overall`` {``score``,
 ``domains_count``, ``domains_total``, ``partial``, ``rank``, ``rank_low``, ``rank_high``,
 ``frame_size``}, ``flags`` (domain ids), ``method``. Missing is ``null``, never 0.
 """
@@ -75,9 +75,14 @@ def indicator_entry(indicator: Indicator, found: snapshot.Details, code: str) ->
     ident = indicator.id
     status = Status(int(found.status.loc[code, ident]))
     low, high = _stored(found.low.loc[code, ident]), _stored(found.high.loc[code, ident])
+    value, published = _stored(found.value.loc[code, ident]), _stored(
+        found.published.loc[code, ident])
+    smoothed = (indicator.smoothed and value is not None and published is not None
+                and not math.isclose(value, published, rel_tol=1e-3))
     return {
-        "value": _stored(found.value.loc[code, ident]),
-        "published": _stored(found.published.loc[code, ident]),
+        "value": value,
+        "published": published,
+        "smoothed": smoothed,
         "computed": _stored(found.computed.loc[code, ident]),
         "unit": indicator.unit,
         "status": KEYS[status],

@@ -18,8 +18,8 @@ from atlas.territory_data import level_rows, territory_record
 from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
 
-INDICATOR_KEYS = {"value", "published", "computed", "unit", "source", "vintage", "coverage",
-                  "reliability", "estimated", "interval", "status"}
+INDICATOR_KEYS = {"value", "published", "smoothed", "computed", "unit", "source", "vintage",
+                  "coverage", "reliability", "estimated", "interval", "status"}
 
 
 def test_record_has_the_documented_keys():
@@ -52,6 +52,22 @@ def test_record_of_paris_with_intervals_and_official_values_above():
     poverty = creuse["indicators"]["poverty_rate_2021"]
     assert poverty["status"] == "official" and poverty["value"] == pytest.approx(19.2)
     assert poverty["coverage"] == 1.0
+
+
+def test_estimated_and_smoothed_values_say_so():
+    record = territory_record("communes", "25390", intervals=False)
+    poverty = record["indicators"]["poverty_rate_2021"]
+    assert poverty["estimated"] and poverty["status"] == "estimated"
+    assert poverty["published"] is None  # INSEE withholds it
+    low, high = poverty["interval"]
+    assert low <= poverty["value"] <= high
+    facilities = record["indicators"]["health_facilities_per_1000"]
+    assert facilities["smoothed"] and facilities["value"] != facilities["published"]
+    assert facilities["reliability"] == "faible effectif"
+    # population-weighted over its five former communes (issue: 40 % with equal weights)
+    far = record["indicators"]["far_from_everyday_services"]
+    assert far["value"] == pytest.approx(17.97, abs=0.01)
+    assert record["population"] == {"value": 1923.0, "year": 2023}
 
 
 def test_missing_is_null_never_zero():
