@@ -64,8 +64,24 @@ def level_indices(level: str, method: Method | None = None,
 
 @lru_cache(maxsize=8)  # 4 levels x 2 methods; a communes result holds about 60 MB
 def _level_indices(level: str, method: Method, directory: Path | None) -> IndexResult:
+    values, meta, region, national = level_inputs(level, directory)
+    return compute_indices(values, meta, method, region=region, reference=national)
+
+
+def level_inputs(level: str, directory: Path | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """What the index of ``level`` is computed from: values, meta, région, national values.
+
+    An indicator comparable only within a région (a score relative to its région's mean)
+    is not part of the index of the régions: it has no value there by construction, and
+    is not counted as missing in its domain (the domain's recipe at that level is made of
+    the other indicators).
+    """
     catalogue = snapshot_catalogue()
     values = snapshot.values(level, directory, catalogue)
     national = snapshot.values("france", directory, catalogue).iloc[0]
-    return compute_indices(values, indicator_meta(catalogue), method,
-                           region=region_of(level), reference=national)
+    meta = indicator_meta(catalogue)
+    if level == "regions":
+        meta = meta[meta["comparison"] != "region"]
+        values = values[list(meta.index)]
+    return values, meta, region_of(level), national

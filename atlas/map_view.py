@@ -66,6 +66,7 @@ def map_view(key: str, level: str, method: Method | None = None) -> MapView:
         table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["frame_size"] = pd.NA
         table["flagged"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["scored"] = table["flagged"]
         table["reason"] = pd.Series(NO_AREA, index=table.index).where(table["value"].isna())
         return MapView(key, level, table, 0, "hab./km²")
     values = mapped.values(key, level, method).reindex(table.index).astype("float64")

@@ -17,12 +17,11 @@ import pandas as pd
 
 from atlas import compare
 from atlas.composite import Method
-from atlas.indices import indicator_meta, level_indices, region_of
+from atlas.indices import level_indices, level_inputs
 from atlas.survey.estimates import priority_scores
 from atlas.survey.model import Survey
 from atlas.uncertainty import Variation, simulate
 from geodata import store
-from indicators import snapshot
 
 LEVELS = {"region": "regions", "departement": "departements"}
 """Survey level → index level."""
@@ -68,9 +67,9 @@ def run(survey: Survey, level: str = "region", actor: str = "citoyen",
 
 @lru_cache(maxsize=8)
 def _uncertainty(level: str, n_variants: int, method: Method | None = None):
-    return simulate(snapshot.values(level), indicator_meta(), method,
-                    variation=Variation(n_variants=n_variants, seed=0),
-                    region=region_of(level), reference=snapshot.values("france").iloc[0])
+    values, meta, region, national = level_inputs(level)
+    return simulate(values, meta, method, variation=Variation(n_variants=n_variants, seed=0),
+                    region=region, reference=national)
 
 
 def gap_clusters(comparison: GapComparison, domain: str, k: int = 5,

@@ -22,7 +22,7 @@ import pandas as pd
 from atlas import sheet
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.flags import flag_scores
-from atlas.indices import LEVELS, indicator_meta, region_of
+from atlas.indices import LEVELS, level_inputs
 from atlas.mapped import source_line
 from atlas.sheet_parts import Territory
 from atlas.uncertainty import Uncertainty, Variation, simulate
@@ -207,9 +207,7 @@ def rank_intervals(level: str, method: Method | None = None,
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
-    catalogue = snapshot_catalogue()
-    values = snapshot.values(level, catalogue=catalogue)
-    national = snapshot.values("france", catalogue=catalogue).iloc[0]
-    return simulate(values, indicator_meta(catalogue), method or Method(),
-                    Variation(n_variants=n_variants, seed=seed), region=region_of(level),
+    values, meta, region, national = level_inputs(level)
+    return simulate(values, meta, method or Method(),
+                    Variation(n_variants=n_variants, seed=seed), region=region,
                     reference=national, dimensions=True)

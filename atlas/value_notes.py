@@ -26,6 +26,8 @@ def qualifier(status: int, coverage: float = float("nan"), low: float = float("n
     'estimé (entre 12,0 et 18,5)'
     >>> qualifier(Status.PUBLISHED, small=True)
     'faible effectif'
+    >>> qualifier(Status.PUBLISHED, 0.91).replace(french.NBSP, " ")
+    'couverture 91 %'
     """
     status = Status(int(status))
     if status.missing:
@@ -34,10 +36,12 @@ def qualifier(status: int, coverage: float = float("nan"), low: float = float("n
     if status is Status.OFFICIAL:
         parts.append("valeur officielle")
     elif status in (Status.COMPUTED, Status.FROM_OFFICIAL):
-        basis = ("des valeurs officielles des départements" if status is Status.FROM_OFFICIAL
-                 else "des communes")
+        basis = ("des valeurs officielles de ses départements ou EPCI"
+                 if status is Status.FROM_OFFICIAL else "des communes")
         share = "" if np.isnan(coverage) else f" (couverture {percent(coverage)})"
         parts.append(f"recalculé à partir {basis}{share}")
+    elif status is Status.PUBLISHED and not np.isnan(coverage) and coverage < 1:
+        parts.append(f"couverture {percent(coverage)}")  # summed over part of the commune
     elif status is Status.ESTIMATED:
         interval = ("" if np.isnan(low) or np.isnan(high) else
                     f" (entre {french.number(low, decimals)} et {french.number(high, decimals)})")

@@ -14,13 +14,13 @@ import time
 import pandas as pd
 from bench_indices import main
 
-from atlas.indices import indicator_meta, region_of
-from indicators import snapshot
+from atlas.indices import level_inputs
 
 
 def real(level: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Values, indicator table and région of every territory of ``level``."""
-    return snapshot.values(level), indicator_meta(), region_of(level)
+    values, meta, region, _ = level_inputs(level)
+    return values, meta, region
 
 
 if __name__ == "__main__":

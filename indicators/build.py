@@ -26,7 +26,7 @@ from indicators.catalogue import Catalogue, Indicator, Source, load_catalogue
 from indicators.crosswalk import crosswalk
 from indicators.harmonise import HarmoniseReport, PartWeight, Rule, harmonise
 from indicators.level_values import BELOW, from_official_below, resolve
-from indicators.levels import aggregate, parts, value_from_parts
+from indicators.levels import LEVEL_KEYS, aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
 from indicators.official import load_source, official_values
 from indicators.precheck import require_sources
@@ -300,20 +300,36 @@ def filosofi_estimates(raw: Path, communes: pd.DataFrame, catalogue: Catalogue,
 def _from_below(level: str, communes: pd.DataFrame, computed: dict[str, pd.DataFrame],
                 official: dict[str, pd.DataFrame], weights: dict[str, pd.Series],
                 indicators: tuple[Indicator, ...]):
-    """Values of ``level`` recomputed from the départements' official values, if any."""
-    below = BELOW.get(level)
-    if below is None or official.get(below) is None or official[below].empty:
+    """Values of ``level`` recomputed from official values of finer levels, if any.
+
+    Each commune takes the official value of its département (or EPCI); the level's value
+    is the mean of those weighted by the communes' weights of the indicator (persons,
+    households, population…), exact where the finer territories lie wholly inside, and its
+    coverage the share of the population with such a value. The départements' values are
+    preferred; the EPCI's serve where the départements' do not reach
+    :data:`COVERAGE_MIN`.
+    """
+    options = [b for b in BELOW.get(level, ()) if official.get(b) is not None
+               and not official[b].empty]
+    if not options:
         return None
-    deps = computed[below].set_index("code")
-    key = {"regions": "region", "france": "france"}[level]
-    mapping = (communes.drop_duplicates("departement").set_index("departement")["region"]
-               if key == "region" else pd.Series("FR", index=deps.index))
-    dep_weights = pd.DataFrame({i.id: weights[i.id].groupby(communes["departement"])
-                                .sum(min_count=1) for i in indicators}).reindex(deps.index)
+    ids = [i.id for i in indicators]
+    commune_weights = pd.DataFrame({i: weights[i] for i in ids}, index=communes.index)
+    group = (pd.Series("FR", index=communes.index) if level == "france"
+             else communes[LEVEL_KEYS[level]])
     group_population = computed[level].set_index("code")["population"]
-    return from_official_below(official[below].reindex(deps.index), dep_weights,
-                               deps["population"], mapping.reindex(deps.index),
-                               group_population)
+    best = None
+    for below in options:
+        spread = official[below].reindex(columns=ids).reindex(
+            communes[LEVEL_KEYS[below]].to_numpy()).set_axis(communes.index)
+        found = from_official_below(spread, commune_weights, communes["population"], group,
+                                    group_population)
+        if best is None:
+            best = found
+            continue
+        take = (~(best[1] >= COVERAGE_MIN) | best[0].isna()) & (found[1] >= COVERAGE_MIN)
+        best = (best[0].mask(take, found[0]), best[1].mask(take, found[1]))
+    return best
 
 
 def _status_counts(tables: dict[str, pd.DataFrame],

@@ -5,10 +5,10 @@ For each indicator and territory of a higher level, in this order of preference:
 1. the **official** value of that level, read from the publisher's own file of that level
    (SSMSI départements and régions, INSEE Filosofi départements, EPCI, Observatoire des
    territoires…), as the catalogue declares (``official:``);
-2. a value **recomputed from the official values** of the départements (or régions) it is
-   made of, weighted by their counts (a région's poverty rate from its départements' official
-   rates weighted by their persons), when those cover at least :data:`COVERAGE_MIN` of its
-   population;
+2. a value **recomputed from the official values** of the départements (else the EPCI) it
+   is made of, weighted by their counts (a région's poverty rate from its départements'
+   official rates weighted by their persons; a département's share of minimum benefits from
+   its EPCI's), when those cover at least :data:`COVERAGE_MIN` of its population;
 3. a value **recomputed from its communes' counts** (:func:`indicators.levels.aggregate`),
    when the communes with a published value hold at least :data:`COVERAGE_MIN` of its
    population;
@@ -31,8 +31,9 @@ from indicators.status import COVERAGE_MIN, Status
 REGISTERS = ("établissement", "site", "structure")
 """Raw levels of registers of establishments: a territory's value covers all of them, so
 communes without an establishment do not lower its coverage."""
-BELOW = {"regions": "departements", "france": "departements"}
-"""Level whose official values a level may be recomputed from."""
+BELOW = {"departements": ("epci",), "regions": ("departements", "epci"),
+         "france": ("departements", "epci")}
+"""Finer levels whose official values a level may be recomputed from, preferred first."""
 
 
 def from_official_below(values: pd.DataFrame, weights: pd.DataFrame, population: pd.Series,

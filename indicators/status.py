@@ -25,7 +25,7 @@ class Status(IntEnum):
     OFFICIAL = 1
     """The official value of this level, from the publisher's file of that level."""
     FROM_OFFICIAL = 2
-    """Recomputed from the official values of the départements (or régions) it is made of,
+    """Recomputed from the official values of the départements (or EPCI) it is made of,
     weighted by their counts (coverage at least :data:`COVERAGE_MIN`)."""
     COMPUTED = 3
     """Recomputed from the counts of its communes (coverage at least :data:`COVERAGE_MIN`)."""

@@ -78,7 +78,7 @@ def test_choosing_a_region_shows_its_communes_and_departements(app):
     assert len(layer_features(args)) == 4446
     departements = table_with(app, "area_km2")
     assert len(departements) == 13 and "Haute-Garonne" in set(departements["name"])
-    assert f"5{NNBSP}845{NNBSP}102{NNBSP}hab." in card_text(app)
+    assert f"6{NNBSP}124{NNBSP}653{NNBSP}hab." in card_text(app)  # populations légales 2023
 
     app.button(key="back_to_france").click().run()
     assert app.session_state["atlas_region"] == ""
