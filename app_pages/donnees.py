@@ -138,7 +138,7 @@ st.dataframe(statuses, hide_index=True, width="stretch")
 st.subheader("Petits effectifs et valeurs extrêmes")
 st.markdown(
     "- **Lissage bayésien empirique.** Les taux fondés sur des comptes (équipements, "
-    "associations, France services, conseillers numériques, établissements, allocataires…) "
+    "associations, France services, conseillers numériques, établissements…) "
     "sont, pour les communes, ramenés vers le taux de leur département d'autant plus que la "
     "commune est petite (estimateur des moments de Marshall, 1991). L'indice utilise la "
     "valeur lissée ; la valeur publiée reste affichée à côté (« Valeur publiée »).\n"

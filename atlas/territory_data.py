@@ -216,7 +216,7 @@ def _number(value: object) -> float | None:
 def _stored(value: object) -> float | None:
     """A value stored in float32, written with the digits float32 holds (``49.12``).
 
-    >>> _stored(49.12000215382206), _stored(float("nan"))
+    >>> _stored(float(np.float32(49.12))), _stored(float("nan"))
     (49.12, None)
     """
     number = _number(value)

@@ -117,7 +117,7 @@ def test_search_finds_saint_etienne_and_shows_its_card(app):
     assert app.selectbox(key="region_select").value == "84"
     assert app.subheader[0].value == "Saint-Étienne"
     text = card_text(app)
-    assert "Loire (42)" in text and f"172{NNBSP}565{NNBSP}hab." in text
+    assert "Loire (42)" in text and f"173{NNBSP}136{NNBSP}hab." in text  # PL 2023
     assert f"80,2{NNBSP}km²" in text
     args = map_args(app)
     assert args["highlight"] == "42218"
@@ -264,7 +264,8 @@ def test_data_page_lists_every_indicator_with_its_coverage(app):
 
     app.switch_page("app_pages/donnees.py").run()
     assert not app.exception
-    (table,) = [d for d in app.dataframe if "Indicateur" in d.value.columns]
+    (table,) = [d for d in app.dataframe if "Communes couvertes" in d.value.columns
+                and "Indicateur" in d.value.columns]
     assert len(table.value) == len(load_catalogue().indicators)
     assert table.value["Communes couvertes"].between(0, 1).all()
     assert (table.value["Millésime"].str.len() > 0).all()

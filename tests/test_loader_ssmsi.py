@@ -39,20 +39,28 @@ def test_commune_extract():
     assert t.loc["01004", list(RATES)].tolist() == [10.9, 25.8, 9.8]
     assert t.loc["01004", "population"] == 14_081 and t.loc["01004", "data_completeness"] == 1
     assert math.isnan(t.loc["01001", "tranquillite_p1000"])  # null
-    assert t.loc["01001", "violences_personnes_p1000"] == 0  # kept as published, but noted
+    # written 0 in the file: every count of the group withheld by the SSMSI, not "no crime"
+    assert math.isnan(t.loc["01001", "violences_personnes_p1000"])
+    withheld = result.withheld.set_index(result.table["code"])
+    assert withheld.loc["01001", "violences_personnes_p1000"]
+    assert not withheld.loc["01004"].any()
     assert t.loc["55039"].isna().drop("data_completeness").all()
     assert "2A004" in t.index and "97424" in t.index
     assert result.secret_cells["population"] == 2 and result.secret_cells["tranquillite_p1000"] == 7
     notes = " | ".join(result.notes)
-    assert "year 2019" in notes and "unpublished count" in notes
+    assert "year 2019" in notes and "withheld (SSMSI publication rule" in notes
     assert "method (meta.json)" in notes and "55039" in notes
 
 
-def test_completeness_is_the_share_of_published_rates():
+def test_completeness_counts_the_rates_written_published_or_withheld():
     for year in (2019, 2024):
-        t = load_ssmsi_communes(RAW / f"ssmsi_communes_{year}_extract.json").table
-        share = t[list(RATES)].notna().sum(axis=1) / 3
-        np.testing.assert_allclose(t["data_completeness"], share)
+        result = load_ssmsi_communes(RAW / f"ssmsi_communes_{year}_extract.json")
+        t = result.table
+        published = t[list(RATES)].notna()
+        # the file's completeness counts its non-null rates, 0 included: a 0 is a rate
+        # whose counts were withheld, so published rates are at most that share
+        assert (published.sum(axis=1) / 3 <= t["data_completeness"] + 1e-9).all()
+        assert not (published & result.withheld).any().any()
 
 
 def test_without_meta(tmp_path):
@@ -111,6 +119,10 @@ def test_round_trip(tmp_path, rows):
     t = load_ssmsi_communes(write_json(tmp_path, doc)).table
     expected = pd.DataFrame([[np.nan if x is None else x for x in r] for r in rows],
                             columns=["population", *RATES], dtype=float)
+    # a rate of 0 hides withheld counts, and a rate without population is absent: missing
+    counted = expected["population"] > 0
+    expected[list(RATES)] = expected[list(RATES)].mask(expected[list(RATES)] == 0).where(
+        counted, axis=0)
     pd.testing.assert_frame_equal(t[["population", *RATES]], expected)
 
 

@@ -45,7 +45,9 @@ def test_commune_map_counts_flags_out_of_the_domains_scored():
     code = partial.index[0]
     tip = tooltips(map_view.MapView("overall", "communes", table.loc[[code]], 2, ""))[code]
     scored = int(table.loc[code, "scored"])
-    assert tip.endswith(f"sur {scored} domaines renseignés")
+    # a partial index says how many domains it is made of once, then counts its flags
+    assert f"(indice partiel : {scored} domaines sur 16)" in tip
+    assert tip.count("domaines") == 1 and "signalé" in tip
     dimension = map_view.map_view("dimension:social", "communes").table
     assert (dimension["scored"].dropna() <= 5).all()
     assert map_view.map_view("domain:health", "communes").table["scored"].isna().all()

@@ -14,6 +14,7 @@ from indicators import snapshot
 from indicators.build import SNAPSHOT_LEVELS, build_snapshot, snapshot_dir
 from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
+from indicators.status import Status
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -41,10 +42,18 @@ def test_provenance_names_sources_checksums_and_unmatched_codes():
 
 
 def test_missing_values_stay_missing():
-    values = snapshot.values("communes")
-    # poverty rates are secret below 1,000 households: most communes have none, never 0
-    assert values["poverty_rate_2021"].isna().mean() > 0.8
-    assert (values["poverty_rate_2021"].dropna() > 0).all()
+    found = snapshot.details("communes")
+    status = found.status["poverty_rate_2021"]
+    # poverty rates are secret below about 1,000 households: INSEE publishes few, never 0
+    assert (status == Status.PUBLISHED).mean() < 0.2
+    assert found.published["poverty_rate_2021"].isna().mean() > 0.8
+    # the others are estimated (with an interval) or missing, never 0 in place of a value
+    estimated = status == Status.ESTIMATED
+    assert estimated.mean() > 0.8
+    assert (found.low["poverty_rate_2021"][estimated] <= found.value["poverty_rate_2021"][
+        estimated]).all()
+    assert (found.value["poverty_rate_2021"].dropna() > 0).all()
+    assert found.value["poverty_rate_2021"][status.map(lambda s: Status(s).missing)].isna().all()
 
 
 def test_shares_stay_within_bounds():
