@@ -150,7 +150,7 @@ def test_validate_command_reads_the_official_files(tmp_path):
     # Filosofi 2019 medians of départements: another vintage, close in rank
     median = rows[("median_income_2021", "departements", "Q219")]
     assert not median["reference"]["same_vintage"]
-    assert median["shown"]["spearman"] > 0.95
+    assert median["shown"]["spearman"] > 0.9
 
 
 @settings(max_examples=80)
