@@ -107,7 +107,8 @@ def overall_entry(result: IndexResult, code: str, uncertainty: Uncertainty | Non
         "domains_total": result.domains_total,
         "partial": bool(result.partial.loc[code]),
         "rank": None if pd.isna(rank) else int(rank),
-        "rank_low": _number(low), "rank_high": _number(high),
+        "rank_low": None if low is None or np.isnan(low) else math.floor(low),
+        "rank_high": None if high is None or np.isnan(high) else math.ceil(high),
         "frame_size": frame_size(result, code, result.overall),
         "reason": None if pd.isna(result.overall_reason.loc[code])
         else str(result.overall_reason.loc[code]),
@@ -168,8 +169,9 @@ def level_rows(level: str, method: Method | None = None,
         low = uncertainty.rank_low[OVERALL].reindex(codes)
         high = uncertainty.rank_high[OVERALL].reindex(codes)
         shown = rank.astype("float64")
-        columns["overall_rank_low"] = np.fmin(low, shown).where(low.notna())
-        columns["overall_rank_high"] = np.fmax(high, shown).where(high.notna())
+        known = low.notna() & high.notna()
+        columns["overall_rank_low"] = np.floor(np.fmin(low, shown)).where(known).astype("Int64")
+        columns["overall_rank_high"] = np.ceil(np.fmax(high, shown)).where(known).astype("Int64")
     out = pd.DataFrame(columns, index=codes)
     out.index.name = "code"
     return out.reset_index()
