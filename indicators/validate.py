@@ -8,7 +8,9 @@ and maximum absolute difference between the official value and
 - the value the atlas **shows** (the official value itself where one exists, so the
   difference measures only storage rounding; else what it was recomputed from), and
 - the value **recomputed from the communes' counts** (what the atlas would show without
-  the official file, and what it shows where none exists), with the median coverage.
+  the official file, and what it shows where none exists), with the median share of each
+  territory's population living in a commune whose value is published (not withheld,
+  estimated or absent): what that recomputation rests on.
 
 Without ``--raw``, the official values stored in the snapshot are used; with it, the
 publishers' files are read again (so that the snapshot's copies are checked too), and
@@ -29,8 +31,10 @@ from indicators import snapshot
 from indicators.catalogue import Catalogue, Source
 from indicators.official import load_source
 from indicators.snapshot import snapshot_catalogue
+from indicators.status import Status
 
-LEVEL_SCALE = {"departements": "departement", "regions": "region"}
+MEMBER_COLUMN = {"departements": "departement", "regions": "region", "epci": "epci"}
+"""Column of the commune table naming the territory of each level a commune belongs to."""
 OTHER_VINTAGES: tuple[tuple[str, str, str], ...] = (
     ("median_income_2021", "Q219", "filosofi_disp_2019"),
     ("first_decile_income_2021", "D119", "filosofi_disp_2019"),
@@ -70,6 +74,8 @@ def validate(directory: Path | None = None, raw: Path | None = None,
     """The comparison table (see the module docstring), as a JSON-ready dict."""
     catalogue = catalogue or snapshot_catalogue()
     rows = []
+    communes = snapshot.level_table("communes", directory, catalogue).set_index("code")
+    commune_status = snapshot.details("communes", directory, catalogue).status
     loaded: dict[tuple[str, str], pd.DataFrame] = {}
     for ref in references(catalogue):
         if raw is None and not ref.same_vintage:
@@ -92,9 +98,8 @@ def validate(directory: Path | None = None, raw: Path | None = None,
             "shown": compare(found.value[ref.indicator], official),
             "computed_from_communes": {
                 **compare(found.computed[ref.indicator], official),
-                "median_coverage": _median(snapshot.level_table(
-                    ref.level, directory, catalogue).set_index("code")
-                    .get(f"{ref.indicator}__coverage"))},
+                "median_coverage": _median(published_share(
+                    communes, commune_status[ref.indicator], ref.level))},
         })
     return {"comparisons": rows,
             "raw_files_read": raw is not None,
@@ -116,6 +121,26 @@ def compare(values: pd.Series, official: pd.Series) -> dict:
             "spearman": None if pd.isna(rho) else round(float(rho), 4),
             "median_abs_diff": round(float(gap.median()), 4),
             "max_abs_diff": round(float(gap.max()), 4)}
+
+
+def published_share(communes: pd.DataFrame, status: pd.Series, level: str) -> pd.Series:
+    """Share of each territory's population in communes whose value is published or counted.
+
+    >>> communes = pd.DataFrame({"population": [100, 300, 600],
+    ...                          "departement": ["01", "01", "02"]}, index=["a", "b", "c"])
+    >>> published_share(communes, pd.Series([0, 5, 4], index=communes.index), "departements")
+    departement
+    01    0.25
+    02    0.00
+    Name: population, dtype: float64
+    """
+    counted = status.reindex(communes.index).isin([int(Status.PUBLISHED), int(Status.COMPUTED)])
+    population = communes["population"].astype("float64")
+    if level == "france":
+        return pd.Series([population[counted].sum() / population.sum()], index=["FR"])
+    key = MEMBER_COLUMN[level]
+    total = population.groupby(communes[key]).sum()
+    return population.where(counted, 0.0).groupby(communes[key]).sum() / total
 
 
 def _median(column: pd.Series | None) -> float | None:

@@ -123,6 +123,10 @@ def test_validate_without_raw_files_on_the_snapshot():
     # recomputing from communes whose small counts were withheld is far from the SSMSI
     violence = rows[("violence_rate", "departements")]["computed_from_communes"]
     assert violence["spearman"] < 0.85 and violence["median_abs_diff"] > 1
+    # ... because it would rest on the communes whose value is published: about 60 %
+    assert 0.4 < violence["median_coverage"] < 0.8
+    assert rows[("far_from_everyday_services", "departements")][
+        "computed_from_communes"]["median_coverage"] == 1.0
 
 
 @needs_data
