@@ -6,6 +6,7 @@ from app_pages import data, fmt, method
 from atlas import autodiagnostic as auto
 from atlas.compare import FRAGILE_STANDING, SOLID_STANDING
 from atlas.survey.model import SIMULATED_LABEL
+from geodata.levels import level as level_of
 from indicators.domains import DOMAIN_BY_ID, DOMAINS
 
 
@@ -20,7 +21,6 @@ def ranked_table(table, rank: str, value: str, title: str, hint: str | None = No
                                     help=hint)})
 
 
-LEVEL_LABELS = {"regions": "Région", "departements": "Département"}
 RANK_KEY = "auto_rank_"
 
 
@@ -37,8 +37,8 @@ st.caption("Vous êtes élu·e : classez les domaines selon vos priorités pour 
            f"Perception des citoyens : {SIMULATED_LABEL}.")
 
 left, right = st.columns([1, 2])
-level = left.radio("Niveau", list(LEVEL_LABELS), key="auto_level", horizontal=True,
-                   format_func=LEVEL_LABELS.get)
+level = left.radio("Niveau", ["regions", "departements"], key="auto_level", horizontal=True,
+                   format_func=lambda lv: level_of(lv).title)
 territories = data.table(level).sort_values("name")
 names = dict(zip(territories["code"], territories["name"], strict=True))
 code = right.selectbox("Votre territoire", list(names), key=f"auto_territory_{level}",

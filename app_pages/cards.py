@@ -9,6 +9,7 @@ from atlas import mapped
 from atlas.composite import Method
 from atlas.explain import explain
 from geodata import populations
+from geodata.levels import level as level_of
 from indicators.snapshot import snapshot_catalogue
 
 
@@ -126,7 +127,7 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
     rows = map_views.in_region(view, region)
     label = mapped.choices_by_key()[key].label
     scope = "France entière" if region is None else _name("regions", region)
-    st.subheader(f"Tableau de la carte — {label}, {fmt.LEVEL_LABELS[level].lower()}, {scope}")
+    st.subheader(f"Tableau de la carte — {label}, {level_of(level).plural}, {scope}")
     columns = ["code", "name", "value", "note", "rank", "frame_size", "flagged", "scored",
                "coverage", "reason"]
     shown = rows.reset_index()[[c for c in columns if c in rows.columns or c == "code"]]
@@ -175,7 +176,7 @@ def download_level(level: str, current: Method) -> None:
     fmt_key = left.selectbox("Format", list(choices), format_func=lambda k: choices[k][0],
                              key=f"download_format_{level}")
     right.download_button(
-        f"Télécharger les données des {fmt.LEVEL_LABELS[level].lower()}",
+        f"Télécharger les données des {level_of(level).plural}",
         data=lambda: data.level_file(level, fmt_key, current),
         file_name=f"atlas_{level}.{choices[fmt_key][2]}", mime=choices[fmt_key][1],
         on_click="ignore", icon=":material/download:", key=f"download_level_{level}",

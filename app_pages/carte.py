@@ -10,12 +10,11 @@ from app_pages.leaflet_map import Layer, Legend, leaflet_map
 from app_pages.map_click import FRANCE, after_click
 from atlas import mapped, palettes, rank_change
 from atlas.classify import SCHEME_LABELS
-from atlas.indices import LEVELS
+from geodata.levels import LEVELS
+from geodata.levels import level as level_of
 from geodata.search import normalise
 
 MAP_KEY = "carte_clic"
-LEVEL_LABELS = {"regions": "Régions", "departements": "Départements", "epci": "EPCI",
-                "communes": "Communes"}
 PALETTES = {"auto": "Automatique", **{k: v[0] for k, v in palettes.SEQUENTIAL.items()}}
 CHOICES = mapped.choices_by_key()
 
@@ -120,8 +119,8 @@ st.title("Carte des territoires", help=(
     "dans des encarts, à l'ouest de la Bretagne."))
 
 level_col, what_col, region_col = st.columns([5, 4, 3])
-level = level_col.segmented_control("Niveau", list(LEVEL_LABELS), key="map_level",
-                                    required=True, format_func=LEVEL_LABELS.get,
+level = level_col.segmented_control("Niveau", LEVELS[::-1], key="map_level",
+                                    required=True, format_func=lambda lv: level_of(lv).plural_title,
                                     on_change=on_level_pick)
 what = what_col.selectbox(
     "Colorer la carte par", list(CHOICES), key="map_what",

@@ -23,6 +23,8 @@ from atlas.data_export import write_level
 from atlas.indices import level_indices
 from atlas.territory_data import territory_record
 from geodata import build, search, store
+from geodata.hierarchy import departement_of
+from geodata.levels import TERRITORY_LEVELS, level_id
 from indicators.snapshot import snapshot_catalogue
 
 
@@ -246,8 +248,7 @@ def national_shapes(level: str):
 
     shapes = store.web_geometries(level, webmap.NATIONAL_VIEW).merge(
         table(level)[["code", "name"]], on="code", how="left")
-    departement = (shapes["code"].map(webmap.overseas_departement_of_region())
-                   if level == "regions" else shapes["code"])
+    departement = shapes["code"].map(departement_of(level))
     return insets.apply_insets(shapes, departement, target="web")
 
 
@@ -261,7 +262,7 @@ def gap_payload(level: str, actor: str, domain: str, method: Method | None = Non
     cls = pd.Series(np.digitize(rows["gap"].to_numpy(dtype="float64"), GAP_CUTS),
                     index=rows.index).where(rows["gap"].notna())
     cls = rows["category"].map(GAP_GREY).fillna(cls)  # a class index, not an indicator
-    shapes = national_shapes(f"{level}s")
+    shapes = national_shapes(level_id(level))
     labels = rows["gap"].map(lambda g: "écart non disponible" if pd.isna(g)
                              else f"écart {int(g):+d}") + ", " + rows["category"]
     out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
@@ -282,7 +283,7 @@ def spearman_payload(level: str, actor: str, method: Method | None = None) -> st
     text = [("corrélation non calculable" if pd.isna(r) else
              f"ρ = {r:.2f}".replace(".", ",")) + f", n effectif {n:.0f}"
             for r, n in zip(rho, summary["n_effective"], strict=True)]
-    shapes = national_shapes(f"{level}s")
+    shapes = national_shapes(level_id(level))
     out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
                         name=shapes["name"] + " — " + shapes["code"].map(
                             pd.Series(text, index=summary.index)).fillna("aucun répondant"))
@@ -318,8 +319,9 @@ def status_table() -> pd.DataFrame:
     from indicators.status import LABELS, Status
 
     rows = []
-    for level, label in fmt.LEVEL_LABELS.items():
-        counts = snapshot.details(level).status.stack().value_counts()
+    for level in TERRITORY_LEVELS:
+        label = level.plural_title
+        counts = snapshot.details(level.id).status.stack().value_counts()
         rows.append({"Niveau": label, **{LABELS[Status(int(k))]: int(v)
                                          for k, v in counts.sort_index().items()}})
     return pd.DataFrame(rows).fillna(0)

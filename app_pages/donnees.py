@@ -13,6 +13,7 @@ from atlas.composite import GEOMETRIC_OFFSET, Method
 from atlas.flags import THRESHOLD
 from atlas.uncertainty import QUANTILES, Variation
 from geodata import populations, simplify
+from geodata.levels import level as level_of
 from indicators.domains import DIMENSIONS, DOMAINS
 from indicators.status import COVERAGE_MIN
 
@@ -283,7 +284,7 @@ st.subheader("Territoires")
 counts = report["counts"]
 columns = st.columns(len(counts))
 for column, (level, count) in zip(columns, counts.items(), strict=True):
-    column.metric(fmt.LEVEL_LABELS.get(level, level), fmt.integer(count))
+    column.metric(level_of(level).plural_title, fmt.integer(count))
 
 st.subheader("Communes sans géométrie")
 missing = pd.DataFrame(repair["without_geometry"], columns=["code", "name", "departement"])

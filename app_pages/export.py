@@ -14,9 +14,10 @@ from app_pages import data, method, selection
 from atlas import export_options as options
 from atlas import mapped
 from atlas.classify import SCHEME_LABELS, SCHEMES
-from atlas.export_map import LEVEL_LABELS, LEVELS, texts
-from atlas.sheet import LEVEL_LABELS as SHEET_LEVEL_LABELS
+from atlas.export_map import texts
 from geodata import search
+from geodata.levels import LEVELS
+from geodata.levels import level as level_of
 
 FRANCE = ""
 CHOICES = mapped.choices_by_key()
@@ -31,6 +32,10 @@ region_names = dict(zip(regions["code"], regions["name"], strict=True))
 def map_texts(level: str, what: str, region: str | None, chosen) -> tuple[str, str, str]:
     """Title, subtitle and source line of the map (:func:`atlas.export_map.texts`)."""
     return texts(level, what, region or None, method=chosen)
+
+
+def _plural_title(level: str) -> str:
+    return level_of(level).plural_title
 
 
 def territory_name(level: str, code: str) -> str:
@@ -57,8 +62,8 @@ chosen_method = method.current()
 st.header("Carte pour un rapport")
 left, right = st.columns(2)
 with left:
-    level = st.selectbox("Niveau", LEVELS, index=LEVELS.index("departements"),
-                         format_func=LEVEL_LABELS.get, key="export_level")
+    level = st.selectbox("Niveau", LEVELS[::-1], index=LEVELS[::-1].index("departements"),
+                         format_func=_plural_title, key="export_level")
     what = st.selectbox("Carte de", list(CHOICES), index=list(CHOICES).index(mapped.OVERALL),
                         format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
                         key="export_what",
@@ -107,7 +112,7 @@ st.caption("Deux pages A4 en PDF : identité du territoire, profil sur les 16 do
 current = selection.selected()
 other = True
 if current:
-    current_label = (f"{territory_name(*current)} ({SHEET_LEVEL_LABELS[current[0]].lower()}, "
+    current_label = (f"{territory_name(*current)} ({level_of(current[0]).label}, "
                      f"code {current[1]}), le territoire sélectionné")
     other = st.radio("Fiche de", ["selected", "other"], key="export_sheet_mode",
                      format_func={"selected": current_label,
@@ -115,8 +120,8 @@ if current:
 target = None if other else current
 if other:
     level_col, query_col = st.columns([1, 3])
-    sheet_level = level_col.selectbox("Niveau du territoire", LEVELS[::-1],
-                                      format_func=LEVEL_LABELS.get, key="export_sheet_level")
+    sheet_level = level_col.selectbox("Niveau du territoire", LEVELS,
+                                      format_func=_plural_title, key="export_sheet_level")
     query = query_col.text_input("Rechercher un territoire", key="export_sheet_search",
                                  placeholder="Nom ou code, par exemple « saint etienne » "
                                              "ou « 42218 »",

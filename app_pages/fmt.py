@@ -16,8 +16,6 @@ MISSING = "non disponible"
 NNBSP = "\u202f"
 """Narrow no-break space: the French thousands separator."""
 
-LEVEL_LABELS = {"communes": "Communes", "epci": "EPCI", "departements": "Départements",
-                "regions": "Régions"}
 SOURCE_LABELS = {"geometry": "Géométries des communes",
                  "population": "Population (source principale)",
                  "population_supplement": "Population (complément)",

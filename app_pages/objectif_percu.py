@@ -5,13 +5,14 @@ import streamlit as st
 
 from app_pages import data, fmt, method
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
+from atlas import perception_gap
 from atlas.compare import CATEGORIES
 from atlas.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
 from atlas.survey.model import ACTORS, SIMULATED_LABEL
+from geodata.levels import level as level_of
 from indicators.domains import DOMAIN_BY_ID
 
 ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
-LEVEL_LABELS = {"region": "Régions", "departement": "Départements"}
 GAP_COLOURS = ("#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020", "#e0e0e0", "#8c8c8c")
 GAP_LABELS = ("−6 ou moins : priorité bien plus perçue que la fragilité",
               "−5 à −2", "−1 à +1 : rangs proches", "+2 à +5",
@@ -34,8 +35,9 @@ st.title("Objectif vs perçu")
 controls = st.columns(3)
 actor = controls[0].selectbox("Acteurs interrogés", list(ACTOR_LABELS), key="gap_actor",
                               format_func=ACTOR_LABELS.get)
-level = controls[1].radio("Niveau", list(LEVEL_LABELS), key="gap_level", horizontal=True,
-                          format_func=LEVEL_LABELS.get)
+level = controls[1].radio("Niveau", [lv.singular for lv in perception_gap.LEVELS],
+                          key="gap_level", horizontal=True,
+                          format_func=lambda lv: level_of(lv).plural_title)
 domain = controls[2].selectbox("Domaine de la carte des écarts", list(DOMAIN_BY_ID),
                                key="gap_domain", format_func=lambda d: DOMAIN_BY_ID[d].label)
 current = method.current()
@@ -59,7 +61,7 @@ st.caption(
     f"efficace (n eff.) inférieur à {fmt.integer(FRAGILE_N_EFF)} = estimation fragile ; "
     f"inférieur à {fmt.integer(SUPPRESSED_N_EFF)} = supprimée (« données insuffisantes »).")
 
-names = data.table(f"{level}s").set_index("code")["name"]
+names = data.table(level_of(level).id).set_index("code")["name"]
 summary = comparison.summary
 territories = sorted(summary.index, key=lambda c: str(names.get(c, c)))
 

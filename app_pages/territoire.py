@@ -15,15 +15,16 @@ from atlas import twins as twins_module
 from atlas.composite import Method
 from atlas.explain import explain
 from atlas.flags import count_text
-from atlas.indices import LEVELS, region_of
 from atlas.survey.model import SIMULATED_LABEL
 from atlas.uncertainty import Uncertainty
+from geodata.hierarchy import parent_of
+from geodata.levels import LEVELS
+from geodata.levels import level as level_of
 from geodata.search import find, normalise
 from indicators.domains import DOMAIN_BY_ID
 
 SEARCH_KEY = "territoire_search"
 HIT_KEY = "territoire_search_hit"
-LEVEL_NAMES = sheet.LEVEL_LABELS
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
 # Vega locale: decimal comma on the chart's axis and tooltips.
@@ -51,7 +52,7 @@ def structure(level: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def regions_of(level: str) -> pd.Series:
     """Région of every territory of ``level``."""
-    return region_of(level)
+    return parent_of(level, "regions")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -104,7 +105,7 @@ def search() -> None:
     if hits.empty:
         st.info(f"Aucun territoire ne correspond à « {query.strip()} ».")
         return
-    labels = {f"{lv}:{c}": f"{n} ({c}) – {LEVEL_NAMES[lv].lower()}"
+    labels = {f"{lv}:{c}": f"{n} ({c}) – {level_of(lv).label}"
               for lv, c, n in zip(hits["level"], hits["code"], hits["name"], strict=True)}
     st.selectbox(f"Territoires trouvés ({len(hits)})", list(labels), index=None,
                  format_func=labels.get, key=HIT_KEY, on_change=on_pick,
@@ -116,7 +117,7 @@ def search() -> None:
 def header(territory: sheet.Territory) -> None:
     """Name, level, code, parents, population and area."""
     st.header(territory.name)
-    lines = [f"**{LEVEL_NAMES[territory.level]}** · code {territory.code}"]
+    lines = [f"**{level_of(territory.level).title}** · code {territory.code}"]
     if territory.departement and territory.level != "departements":
         lines.append(f"**Département** : {territory.departement_name} "
                      f"({territory.departement})")
@@ -401,7 +402,7 @@ level, code = current
 try:
     territory = sheet.describe(level, code)
 except ValueError:
-    st.error(f"Territoire inconnu : {LEVEL_NAMES.get(level, level)} {code}.")
+    st.error(f"Territoire inconnu : {level} {code}.")
     st.stop()
 chosen = method.current()
 result = data.indices(level, chosen)

@@ -7,6 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from atlas.cli_export import level_argument
+from geodata.levels import DEPARTEMENTS, REGIONS
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``atlas`` command line and return its exit code."""
@@ -77,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     check_values.set_defaults(run=_indicators_validate)
 
     comp = groups.add_parser("compare", help="objective versus perceived fragility")
-    comp.add_argument("--level", choices=["region", "departement"], default="region")
+    comp.add_argument("--level", type=level_argument((REGIONS, DEPARTEMENTS)), default="regions",
+                      help="regions or departements (or their singular)")
     comp.add_argument("--actor", default="citoyen",
                       help="citoyen, elu, entreprise, association or tous")
     comp.add_argument("--survey", type=Path, default=None, help="survey file (CSV, XLSX or "

@@ -7,26 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from atlas.cli_export import _method_options, method_from_args
-
-LEVELS = ("communes", "epci", "departements", "regions")
-ALIASES = {"commune": "communes", "departement": "departements", "département": "departements",
-           "départements": "departements", "region": "regions", "région": "regions",
-           "régions": "regions"}
-"""Other spellings of a level accepted on the command line."""
-
-
-def level_name(text: str) -> str:
-    """The atlas's name of a level, from any accepted spelling.
-
-    >>> level_name("commune"), level_name("regions")
-    ('communes', 'regions')
-    """
-    name = ALIASES.get(text.strip().lower(), text.strip().lower())
-    if name not in LEVELS:
-        raise ValueError(f"unknown level {text!r}; valid levels: {list(LEVELS)} (or "
-                         "their singular)")
-    return name
+from atlas.cli_export import _method_options, level_argument, method_from_args, parse_territory
+from geodata.levels import LEVELS, TERRITORY_LEVELS
 
 
 def add_data_commands(groups: argparse._SubParsersAction) -> None:
@@ -43,7 +25,8 @@ def add_data_commands(groups: argparse._SubParsersAction) -> None:
     data = groups.add_parser("data", help="data of every territory of a level")
     commands = data.add_subparsers(title="data commands")
     export = commands.add_parser("export", help="one row per territory, with its sources")
-    export.add_argument("--level", required=True, help=f"one of {list(LEVELS)}")
+    export.add_argument("--level", required=True, type=level_argument(TERRITORY_LEVELS),
+                        help=f"one of {', '.join(LEVELS)} (or their singular)")
     export.add_argument("--format", dest="fmt", required=True,
                         choices=("csv", "xlsx", "parquet", "gpkg"))
     export.add_argument("--out", type=Path, required=True, help="file to write")
@@ -56,12 +39,9 @@ def add_data_commands(groups: argparse._SubParsersAction) -> None:
 def _territory(args: argparse.Namespace) -> int:
     from atlas.territory_data import territory_record
 
-    level, _, code = args.territory.partition(":")
     try:
-        if not code.strip():
-            raise ValueError(f"territory {args.territory!r} is not LEVEL:CODE "
-                             "(e.g. communes:25390)")
-        record = territory_record(level_name(level), code.strip(), method_from_args(args),
+        level, code = parse_territory(args.territory)
+        record = territory_record(level, code, method_from_args(args),
                                   intervals=not args.no_intervals)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -91,7 +71,7 @@ def _export(args: argparse.Namespace) -> int:
     from atlas.data_export import write_level
 
     try:
-        paths = write_level(level_name(args.level), args.fmt, args.out, method_from_args(args),
+        paths = write_level(args.level, args.fmt, args.out, method_from_args(args),
                             intervals=not args.no_intervals)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -6,26 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
-SHEET_LEVELS = ("regions", "departements", "epci", "communes")
+from geodata.levels import LEVELS, TERRITORY_LEVELS, Level, territory_level
+from geodata.levels import level as get_level
+
 ORIGIN_INDICATORS = ("immigrant_share", "foreigner_share")
 """Indicators the app's « Exclure de l'indice les parts d'immigrés et d'étrangers » sets to 0."""
 
 
 def add_export_commands(groups: argparse._SubParsersAction) -> None:
     """Register ``atlas export map``, ``atlas export maps`` and ``atlas export sheet``."""
-    from atlas.export_map import FORMATS, LEVELS, SIZES
+    from atlas.export_map import FORMATS, SIZES
 
     export = groups.add_parser("export", help="static maps and territory sheets")
     commands = export.add_subparsers(title="export commands")
 
     one = commands.add_parser("map", help="one static map (national, or one région)")
-    _map_options(one, LEVELS, FORMATS, SIZES)
+    _map_options(one, FORMATS, SIZES)
     one.add_argument("--region", default=None, help="région code: map only that région")
     one.add_argument("--out", type=Path, required=True, help="file to write")
     one.set_defaults(run=_map)
 
     batch = commands.add_parser("maps", help="one map per région, into a folder")
-    _map_options(batch, LEVELS, FORMATS, SIZES)
+    _map_options(batch, FORMATS, SIZES)
     batch.add_argument("--out-dir", type=Path, required=True, help="folder to write into")
     batch.set_defaults(run=_maps)
 
@@ -81,8 +83,30 @@ def method_from_args(args: argparse.Namespace):
                   aggregation=args.aggregation, weights=weights or None)
 
 
-def _map_options(parser: argparse.ArgumentParser, levels, formats, sizes) -> None:
-    parser.add_argument("--level", choices=levels, required=True)
+def level_argument(allowed: tuple[Level, ...]):
+    """An argparse ``type`` reading a level in either spelling and giving its identifier.
+
+    >>> level_argument(TERRITORY_LEVELS)("region")
+    'regions'
+    """
+    def read(text: str) -> str:
+        try:
+            found = get_level(text)
+        except ValueError:
+            found = None
+        if found not in allowed:
+            raise argparse.ArgumentTypeError(
+                f"unknown level {text!r}; valid levels: "
+                f"{', '.join(lv.id for lv in allowed)} (or their singular)")
+        return found.id
+
+    read.__name__ = "level"
+    return read
+
+
+def _map_options(parser: argparse.ArgumentParser, formats, sizes) -> None:
+    parser.add_argument("--level", type=level_argument(TERRITORY_LEVELS), required=True,
+                        help=f"one of {', '.join(LEVELS)} (or their singular)")
     parser.add_argument("--what", required=True, help="overall, density, dimension:<id>, "
                         "domain:<id> or indicator:<id>")
     parser.add_argument("--format", dest="fmt", choices=formats, default="png")
@@ -140,10 +164,12 @@ def parse_territory(text: str) -> tuple[str, str]:
     level, sep, code = text.partition(":")
     if not sep or not code.strip():
         raise ValueError(f"territory {text!r} is not LEVEL:CODE (e.g. communes:35238)")
-    if level not in SHEET_LEVELS:
+    try:
+        found = territory_level(level)
+    except ValueError:
         raise ValueError(f"unknown level {level!r} in {text!r}; valid levels: "
-                         f"{list(SHEET_LEVELS)}")
-    return level, code.strip()
+                         f"{', '.join(LEVELS)} (or their singular)") from None
+    return found.id, code.strip()
 
 
 def _sheet(args: argparse.Namespace) -> int:

@@ -34,12 +34,11 @@ from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
 from atlas.composite import Method  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
+from geodata.hierarchy import departement_of, members  # noqa: E402
+from geodata.levels import territory_level  # noqa: E402
 from indicators.domains import DIMENSIONS, DOMAINS  # noqa: E402
 from indicators.snapshot import snapshot_catalogue  # noqa: E402
 
-LEVELS = ("regions", "departements", "epci", "communes")
-LEVEL_LABELS = {"regions": "Régions", "departements": "Départements", "epci": "EPCI",
-                "communes": "Communes"}
 FORMATS = ("png", "svg", "pdf")
 SIZES = {"page": (17 / 2.54, 20 / 2.54), "slide": (25.4 / 2.54, 14.2875 / 2.54)}
 """Figure sizes in inches: an A4 report page (17 × 20 cm) and a 16:9 slide (25,4 × 14,3 cm)."""
@@ -177,14 +176,14 @@ def texts(level: str, what: str, region: str | None = None, root: Path | None = 
     ValueError
         Unknown level, map choice or région.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
+    level = territory_level(level).id
     choice = mapped.choices_by_key().get(what)
     if choice is None:
         raise ValueError(f"unknown map choice {what!r}; valid: density, overall, "
                          "dimension:<id>, domain:<id>, indicator:<id>")
     where = "France entière" if region is None else f"région {_region_name(region, root)}"
-    return (choice.label, f"{LEVEL_LABELS[level]}, {where} — {_method(what, method)}",
+    title = territory_level(level).plural_title
+    return (choice.label, f"{title}, {where} — {_method(what, method)}",
             sources(what))
 
 
@@ -289,13 +288,13 @@ def _style() -> Iterator[None]:
 def _territories(level: str, region: str | None, root: Path | None) -> gpd.GeoDataFrame:
     """Territories of ``level`` (all, or one région's) with names, in their drawing CRS."""
     table = store.attributes(level, root)
-    departement = _departement_of(level, table, root)
+    departement = departement_of(level, root)
     if region is None:
         shapes = store.web_geometries(level, "france", root)
     else:
-        members = _members(level, region, table, root)
+        inside = members(level, "regions", region, root)
         shapes = store.web_geometries(level, "region", root)
-        shapes = shapes[shapes["code"].isin(members)]
+        shapes = shapes[shapes["code"].isin(inside)]
     frame = gpd.GeoDataFrame(shapes.merge(table[["code", "name"]], on="code", how="left"),
                              geometry="geometry", crs=shapes.crs)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
@@ -315,33 +314,6 @@ def _outlines(level: str, region: str | None, crs, root: Path | None
     if region is not None and level in ("epci", "communes"):
         return _territories("departements", region, root).to_crs(crs)
     return None
-
-
-def _departement_of(level: str, table: pd.DataFrame, root: Path | None) -> pd.Series:
-    """Département code of each territory, by code (to place the overseas ones)."""
-    if level == "communes":
-        return table.set_index("code")["departement"]
-    if level == "departements":
-        return pd.Series(table["code"].to_numpy(), index=table["code"].to_numpy())
-    if level == "regions":
-        deps = store.attributes("departements", root)
-        overseas = deps[deps["code"].isin(list(OVERSEAS_CRS))]
-        return pd.Series(overseas["code"].to_numpy(), index=overseas["region"].to_numpy())
-    communes = store.attributes("communes", root)
-    return communes.dropna(subset=["epci"]).groupby("epci")["departement"].first()
-
-
-def _members(level: str, region: str, table: pd.DataFrame, root: Path | None) -> pd.Series:
-    """Codes of the territories of ``level`` in ``region``."""
-    codes = store.attributes("regions", root)["code"].tolist()
-    if region not in codes:
-        raise ValueError(f"unknown région {region!r}; valid codes: {sorted(codes)}")
-    if level == "regions":
-        return pd.Series([region])
-    if level in ("departements", "communes"):
-        return table.loc[table["region"] == region, "code"]
-    communes = store.attributes("communes", root)
-    return communes.loc[communes["region"] == region, "epci"].dropna().drop_duplicates()
 
 
 def _region_name(region: str, root: Path | None) -> str:

@@ -12,12 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from atlas.composite import IndexResult, Method, compute_indices
-from geodata import store
+from geodata.hierarchy import parent_of
+from geodata.levels import territory_level
 from indicators import snapshot
 from indicators.catalogue import Catalogue
 from indicators.snapshot import snapshot_catalogue
-
-LEVELS = ("communes", "epci", "departements", "regions")
 
 
 def indicator_meta(catalogue: Catalogue | None = None) -> pd.DataFrame:
@@ -31,27 +30,6 @@ def indicator_meta(catalogue: Catalogue | None = None) -> pd.DataFrame:
         index=pd.Index([i.id for i in catalogue.indicators], name="indicator"))
 
 
-def region_of(level: str) -> pd.Series:
-    """Région code of each territory of ``level`` (for the regional reference frame).
-
-    An EPCI spanning two régions is placed in the région of most of its inhabitants.
-    """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
-    if level == "regions":
-        codes = store.attributes("regions")["code"]
-        return pd.Series(codes.to_numpy(), index=codes.to_numpy())
-    if level == "departements":
-        table = store.attributes("departements")
-        return pd.Series(table["region"].to_numpy(), index=table["code"].to_numpy())
-    communes = store.attributes("communes")
-    if level == "communes":
-        return pd.Series(communes["region"].to_numpy(), index=communes["code"].to_numpy())
-    people = communes.groupby(["epci", "region"])["population"].sum().reset_index()
-    main = people.sort_values("population").drop_duplicates("epci", keep="last")
-    return pd.Series(main["region"].to_numpy(), index=main["epci"].to_numpy())
-
-
 def level_indices(level: str, method: Method | None = None,
                   directory: Path | None = None) -> IndexResult:
     """Compute the indices of every territory of ``level`` with ``method``.
@@ -59,7 +37,7 @@ def level_indices(level: str, method: Method | None = None,
     The ``distance`` normalisation measures each value against the national value of
     the indicator, recomputed from counts for France as a whole.
     """
-    return _level_indices(level, method or Method(), directory)
+    return _level_indices(territory_level(level).id, method or Method(), directory)
 
 
 @lru_cache(maxsize=8)  # 4 levels x 2 methods; a communes result holds about 60 MB
@@ -84,4 +62,4 @@ def level_inputs(level: str, directory: Path | None = None
     if level == "regions":
         meta = meta[meta["comparison"] != "region"]
         values = values[list(meta.index)]
-    return values, meta, region_of(level), national
+    return values, meta, parent_of(level, "regions"), national

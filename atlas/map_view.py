@@ -15,9 +15,10 @@ import pandas as pd
 from atlas import french, mapped, value_notes
 from atlas.composite import IndexResult, Method
 from atlas.flags import count_text, flags
-from atlas.indices import level_indices, region_of
+from atlas.indices import level_indices
 from atlas.normalize import fragility_rank
 from geodata import store
+from geodata.hierarchy import parent_of
 from indicators import snapshot
 from indicators.domains import DOMAINS
 from indicators.snapshot import snapshot_catalogue
@@ -58,7 +59,7 @@ class MapView:
 def map_view(key: str, level: str, method: Method | None = None) -> MapView:
     """Build the :class:`MapView` of ``key`` at ``level`` with ``method`` (default method)."""
     attributes = store.attributes(level).set_index("code")
-    regions = region_of(level).reindex(attributes.index)
+    regions = parent_of(level, "regions").reindex(attributes.index)
     table = pd.DataFrame({"name": attributes["name"], "region": regions})
     if key == mapped.DENSITY:
         area = attributes["area_km2"].astype("float64")

@@ -22,9 +22,12 @@ from atlas.survey.estimates import priority_scores
 from atlas.survey.model import Survey
 from atlas.uncertainty import Variation, simulate
 from geodata import store
+from geodata.hierarchy import overseas_codes
+from geodata.levels import DEPARTEMENTS, REGIONS, level_id
+from geodata.levels import level as get_level
 
-LEVELS = {"region": "regions", "departement": "departements"}
-"""Survey level → index level."""
+LEVELS = (REGIONS, DEPARTEMENTS)
+"""Levels at which perceptions are compared (survey files name them in the singular)."""
 FDR_ALPHA = 0.05
 N_VARIANTS = 200
 """Monte Carlo variants for the index's rank intervals (cheap at these levels)."""
@@ -51,9 +54,11 @@ def run(survey: Survey, level: str = "region", actor: str = "citoyen",
     The objective profile is computed with ``method`` (default: the atlas's default),
     and its uncertainty from variants around that method.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; valid levels: {sorted(LEVELS)}")
-    index_level = LEVELS[level]
+    found = get_level(level)
+    if found not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; valid levels: "
+                         f"{[lv.singular for lv in LEVELS]}")
+    level, index_level = found.singular, found.id
     profile = compare.objective_profile(level_indices(index_level, method),
                                         _uncertainty(index_level, n_variants, method))
     perceived = compare.perceived_profile(priority_scores(survey.respondents, level), actor)
@@ -84,9 +89,9 @@ def gap_clusters(comparison: GapComparison, domain: str, k: int = 5,
     """
     rows = comparison.table[comparison.table["domain"] == domain]
     gaps = rows.set_index("territory_code")["gap"].dropna()
-    shapes = store.territories(LEVELS[comparison.level])
-    shapes = shapes[shapes["code"].isin(gaps.index) & ~shapes["code"].isin(
-        ["01", "02", "03", "04", "06", "971", "972", "973", "974", "976"])]
+    shapes = store.territories(level_id(comparison.level))
+    shapes = shapes[shapes["code"].isin(gaps.index)
+                    & ~shapes["code"].isin(list(overseas_codes()))]
     shapes = shapes.set_index("code").to_crs("EPSG:3035")
     if len(shapes) <= k + 1:
         raise ValueError(f"too few territories ({len(shapes)}) for {k} neighbours")
@@ -106,7 +111,7 @@ def gap_clusters(comparison: GapComparison, domain: str, k: int = 5,
 
 def summary_json(comparison: GapComparison) -> dict:
     """The object printed by ``atlas compare --json``."""
-    names = store.attributes(LEVELS[comparison.level]).set_index("code")["name"]
+    names = store.attributes(level_id(comparison.level)).set_index("code")["name"]
     territories = []
     for code, row in comparison.summary.iterrows():
         territories.append({

@@ -21,17 +21,13 @@ import pandas as pd
 from atlas import sheet_parts
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.explain import explain
-from atlas.indices import LEVELS, level_indices, region_of
+from atlas.indices import level_indices
 from atlas.sheet_parts import Reference, Territory
 from geodata import store
+from geodata.hierarchy import parent_of
+from geodata.levels import territory_level
 from indicators import snapshot
 from indicators.domains import DIMENSIONS
-
-LEVEL_LABELS = {"communes": "Commune", "epci": "EPCI", "departements": "Département",
-                "regions": "Région"}
-"""French name of one territory of each level."""
-LEVEL_PLURALS = {"communes": "communes", "epci": "EPCI", "departements": "départements",
-                 "regions": "régions"}
 
 
 def build_sheet(level: str, code: str, out: Path, method: Method | None = None) -> Path:
@@ -66,11 +62,11 @@ def sheet_content(level: str, code: str,
                   method: Method | None = None) -> sheet_parts.SheetContent:
     """Gather everything the sheet of ``code`` shows (see :func:`build_sheet`)."""
     territory = describe(level, code)
-    result = level_indices(level, method)
+    result = level_indices(territory.level, method)
     return sheet_parts.SheetContent(
         territory=territory,
-        level_label=LEVEL_LABELS[level],
-        level_plural=LEVEL_PLURALS[level],
+        level_label=territory_level(territory.level).title,
+        level_plural=territory_level(territory.level).plural,
         produced=date.today(),
         result=result,
         scores=score_lines(result, code),
@@ -84,8 +80,7 @@ def sheet_content(level: str, code: str,
 
 def describe(level: str, code: str) -> Territory:
     """Identity of territory ``code`` of ``level``; unknown ones raise a ``ValueError``."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
+    level = territory_level(level).id
     table = _attributes(level)
     if code not in table.index:
         examples = ", ".join(repr(c) for c in table.index[:3])
@@ -117,7 +112,8 @@ def references(territory: Territory, method: Method | None = None
         scores = level_indices("regions", method).domain_scores.loc[territory.region]
         refs.append(Reference(f"Région ({territory.region_name})", scores))
     median = level_indices(territory.level, method).domain_scores.median()
-    refs.append(Reference(f"Médiane des {LEVEL_PLURALS[territory.level]} de France", median))
+    plural = territory_level(territory.level).plural
+    refs.append(Reference(f"Médiane des {plural} de France", median))
     return tuple(refs)
 
 
@@ -209,14 +205,6 @@ def _level_table(level: str) -> pd.DataFrame:
     return snapshot.level_table(level).set_index("code")
 
 
-@cache
-def _epci_departement() -> pd.Series:
-    communes = store.attributes("communes")
-    people = communes.groupby(["epci", "departement"])["population"].sum().reset_index()
-    main = people.sort_values("population").drop_duplicates("epci", keep="last")
-    return pd.Series(main["departement"].to_numpy(), index=main["epci"].to_numpy())
-
-
 def _parents(level: str, code: str, row: pd.Series) -> tuple[str | None, str | None]:
     """Département and région codes of a territory (None where they do not apply)."""
     if level == "communes":
@@ -224,8 +212,8 @@ def _parents(level: str, code: str, row: pd.Series) -> tuple[str | None, str | N
     if level == "departements":
         return None, str(row["region"])
     if level == "epci":
-        departement = _epci_departement().get(code)
-        region = region_of("epci").get(code)
+        departement = parent_of("epci", "departements").get(code)
+        region = parent_of("epci", "regions").get(code)
         return (None if departement is None else str(departement),
                 None if region is None else str(region))
     return None, code

@@ -33,6 +33,7 @@ from atlas.explain import DomainExplanation  # noqa: E402
 from atlas.survey.model import SIMULATED_LABEL  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
+from geodata.hierarchy import departement_of  # noqa: E402
 from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS  # noqa: E402
 from indicators.status import Status  # noqa: E402
 
@@ -63,7 +64,7 @@ class Territory:
     Attributes
     ----------
     level, code, name
-        Its level (a key of :data:`LEVEL_LABELS`), code and name.
+        Its level (a :mod:`geodata.levels` identifier), code and name.
     departement, region
         Code of its département and région (for an EPCI, those of most of its
         inhabitants); None where they do not apply (a région has no département).
@@ -353,8 +354,7 @@ def frame_and_shape(territory: Territory) -> tuple[gpd.GeoDataFrame, gpd.GeoData
     """
     if territory.level == "regions":
         regions = _web("regions", "france")
-        overseas = {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
-        placed = insets.apply_insets(regions, regions["code"].map(overseas).fillna(""),
+        placed = insets.apply_insets(regions, regions["code"].map(departement_of("regions")),
                                      target="static")
         return (placed, placed[placed["code"] == territory.code], None,
                 "Localisation en France\n(outre-mer en encarts)")

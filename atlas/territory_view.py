@@ -22,17 +22,17 @@ import pandas as pd
 from atlas import sheet
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.flags import flag_scores
-from atlas.indices import LEVELS, level_inputs
+from atlas.indices import level_inputs
 from atlas.mapped import source_line
 from atlas.sheet_parts import Territory
 from atlas.uncertainty import Uncertainty, Variation, simulate
+from geodata.levels import territory_level
 from indicators import snapshot
 from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS
 from indicators.snapshot import snapshot_catalogue
 
 N_VARIANTS = 200
 """Method variants of the page's Monte Carlo (the full analysis draws 1,000)."""
-PLURALS = sheet.LEVEL_PLURALS
 
 
 def peers(territory: Territory, region: pd.Series,
@@ -53,7 +53,7 @@ def peers(territory: Territory, region: pd.Series,
     list of (str, pandas.Index)
         Its département (communes only), its région (all but régions), then France.
     """
-    plural = PLURALS[territory.level]
+    plural = territory_level(territory.level).plural
     groups = []
     if territory.level == "communes" and departement is not None:
         codes = departement.index[departement == territory.departement]
@@ -205,8 +205,7 @@ def rank_intervals(level: str, method: Method | None = None,
     draw their normalisation (rang, min-max, z) and aggregation (see
     :mod:`atlas.uncertainty`). Dimensions are ranked too.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
+    level = territory_level(level).id
     values, meta, region, national = level_inputs(level)
     return simulate(values, meta, method or Method(),
                     Variation(n_variants=n_variants, seed=seed), region=region,

@@ -30,6 +30,8 @@ import shapely
 from atlas import french
 from geodata import build, insets, store
 from geodata.crs import WEB_CRS
+from geodata.hierarchy import departement_of, members, overseas_departement_of_region
+from geodata.levels import territory_level
 from geodata.paths import geodata_dir
 
 PRECISION = 4
@@ -44,7 +46,6 @@ NATIONAL_VIEW = "france"
 REGION_VIEW = "region"
 """Geometries of a région's map (0.005°)."""
 
-LEVELS = ("regions", "departements", "epci", "communes")
 """Levels :func:`map_layer` draws."""
 
 LAYER_TYPE = "AtlasLayer"
@@ -137,7 +138,7 @@ def map_layer(level: str, region: str | None = None, classes: pd.Series | None =
     Parameters
     ----------
     level
-        One of :data:`LEVELS`.
+        A level of :mod:`geodata.levels` (either spelling).
     region
         ``None`` for the national view (:data:`NATIONAL_VIEW` geometries, the overseas
         territories moved into their insets), or a région code: the territories of that
@@ -164,10 +165,9 @@ def map_layer(level: str, region: str | None = None, classes: pd.Series | None =
     ValueError
         If ``level`` or ``region`` is unknown.
     """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; valid levels: {list(LEVELS)}")
+    level = territory_level(level).id
     if region is not None:
-        _check_region(region, root)
+        members("regions", "regions", region, root)  # unknown région: ValueError
     layer = _encoded_layer(level, region, None if root is None else Path(root),
                            _build_stamp(root))
     codes = pd.Series(layer.codes, dtype=object)
@@ -309,53 +309,14 @@ def _layer_territories(level: str, region: str | None, root: Path | None
     if region is None:
         shapes = store.web_geometries(level, NATIONAL_VIEW, root)
     else:
-        table = table[table["code"].isin(_members(level, region, root))]
+        table = table[table["code"].isin(members(level, "regions", region, root))]
         shapes = store.web_geometries(level, REGION_VIEW, root)
     out = shapes.merge(table[["code", "name"]], on="code", how="inner")
     out = out[out.geometry.notna() & ~out.geometry.is_empty].reset_index(drop=True)
     if region is None:
-        out = insets.apply_insets(out, out["code"].map(_departement_of(level, root)),
+        out = insets.apply_insets(out, out["code"].map(departement_of(level, root)),
                                   target="web")
     return out
-
-
-def _members(level: str, region: str, root: Path | None) -> set[str]:
-    """Codes of the territories of ``level`` in ``region`` (EPCI: by most inhabitants)."""
-    if level == "regions":
-        return {region}
-    if level == "departements":
-        table = store.attributes("departements", root)
-        return set(table.loc[table["region"] == region, "code"])
-    communes = store.attributes("communes", root)
-    if level == "communes":
-        return set(communes.loc[communes["region"] == region, "code"])
-    return {epci for epci, main in _main_of_epci("region", root).items() if main == region}
-
-
-def _departement_of(level: str, root: Path | None) -> pd.Series:
-    """Département of each territory of ``level`` (for the overseas insets), by code."""
-    if level == "regions":
-        return pd.Series(overseas_departement_of_region(root))
-    if level == "departements":
-        codes = store.attributes("departements", root)["code"]
-        return pd.Series(codes.to_numpy(), index=codes.to_numpy())
-    if level == "communes":
-        communes = store.attributes("communes", root)
-        return pd.Series(communes["departement"].to_numpy(), index=communes["code"].to_numpy())
-    return _main_of_epci("departement", root)
-
-
-def _main_of_epci(column: str, root: Path | None) -> pd.Series:
-    """The ``column`` (région, département) of most inhabitants of each EPCI, by code.
-
-    The rule of :func:`atlas.indices.region_of`; communes without population count for
-    nothing but still place an EPCI that has no known population at all.
-    """
-    communes = store.attributes("communes", root)
-    people = (communes.assign(population=communes["population"].fillna(0))
-              .groupby(["epci", column])["population"].sum().reset_index())
-    main = people.sort_values("population", kind="stable").drop_duplicates("epci", keep="last")
-    return pd.Series(main[column].to_numpy(), index=main["epci"].to_numpy())
 
 
 def _decode_geometry(text: str, scale: int) -> shapely.Geometry:
@@ -465,27 +426,20 @@ def region_communes(region: str, root: Path | None = None,
         If ``region`` is not a région code.
     """
     communes = store.attributes("communes", root)
-    members = communes[communes["region"] == _check_region(region, root)]
+    inside = communes[communes["code"].isin(members("communes", "regions", region, root))]
     shapes = store.web_geometries("communes", REGION_VIEW, root)
-    return geojson(_with_attributes(shapes[shapes["code"].isin(members["code"])], members,
+    return geojson(_with_attributes(shapes[shapes["code"].isin(inside["code"])], inside,
                                     classes), ("code", "name", "cls"))
 
 
 def region_departements(region: str, root: Path | None = None) -> str:
     """Outlines of the départements of one région (région view). Properties: code, name."""
     deps = store.attributes("departements", root)
-    members = deps[deps["region"] == _check_region(region, root)]
+    inside = deps[deps["code"].isin(members("departements", "regions", region, root))]
     shapes = store.web_geometries("departements", REGION_VIEW, root)
-    table = shapes[shapes["code"].isin(members["code"])].merge(
-        members[["code", "name"]], on="code", how="left")
+    table = shapes[shapes["code"].isin(inside["code"])].merge(
+        inside[["code", "name"]], on="code", how="left")
     return geojson(table, ("code", "name"))
-
-
-def overseas_departement_of_region(root: Path | None = None) -> dict[str, str]:
-    """Map each overseas région code to its single département code (``"01"`` → ``"971"``)."""
-    deps = store.attributes("departements", root)
-    overseas = deps[deps["code"].isin([i.departement for i in insets.INSETS])]
-    return dict(zip(overseas["region"], overseas["code"], strict=True))
 
 
 def _with_attributes(shapes: gpd.GeoDataFrame, table: pd.DataFrame,
@@ -495,13 +449,6 @@ def _with_attributes(shapes: gpd.GeoDataFrame, table: pd.DataFrame,
            else table["code"].map(classes).astype("Int64"))
     attrs = table[["code", "name"]].assign(cls=cls)
     return shapes.merge(attrs, on="code", how="left")
-
-
-def _check_region(region: str, root: Path | None) -> str:
-    codes = store.attributes("regions", root)["code"].tolist()
-    if region not in codes:
-        raise ValueError(f"unknown région {region!r}; valid codes: {sorted(codes)}")
-    return region
 
 
 def _plain(value: object) -> object:

@@ -25,8 +25,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import checks, legal_populations, levels, populations, simplify, source
+from geodata import checks, dissolve, legal_populations, populations, simplify, source
 from geodata.crs import areas_km2, zone_of
+from geodata.levels import LEVELS
+from geodata.levels import level as get_level
 from geodata.paths import geodata_dir
 from geodata.repair import absorbed_since, repair_communes
 
@@ -43,9 +45,9 @@ def artifact_path(root: Path, level: str, view: str | None = None) -> Path:
 
 def expected_artifacts(root: Path) -> list[Path]:
     """Every file that a complete build writes."""
-    paths = [artifact_path(root, level) for level in levels.LEVELS]
+    paths = [artifact_path(root, level) for level in LEVELS]
     paths += [artifact_path(root, level, view)
-              for level in levels.LEVELS for view in simplify.VIEW_TOLERANCES]
+              for level in LEVELS for view in simplify.VIEW_TOLERANCES]
     return [*paths, root / "arrondissements.parquet", root / REPORT]
 
 
@@ -103,7 +105,7 @@ def build(root: Path | None = None, force: bool = False,
         names = {"epci": source.epci()[["code", "name", "kind"]],
                  "departements": source.departements(), "regions": source.regions()}
         for level in ("epci", "departements", "regions"):
-            dissolved = levels.dissolve(communes, level, names[level])
+            dissolved = dissolve.dissolve(communes, level, names[level])
             dissolved["area_km2"] = areas_km2(dissolved, _zone(dissolved, level, communes))
             tables[level] = dissolved
     with steps("Writing GeoParquet"):
@@ -140,7 +142,7 @@ def build(root: Path | None = None, force: bool = False,
 
 def _zone(table: gpd.GeoDataFrame, level: str, communes: pd.DataFrame) -> pd.Series:
     """Zone of each territory of a higher level, from the département of its communes."""
-    key = levels.GROUP_COLUMN[level]
+    key = get_level(level).column
     first_dep = communes.groupby(key)["departement"].first()
     return zone_of(table["code"].map(first_dep))
 
@@ -171,7 +173,7 @@ def _write_web(root: Path, communes: gpd.GeoDataFrame, tables: dict) -> dict:
                                                 index=False)
         counts[f"communes-{view}"] = simplify.vertex_count(simple.geometry)
         for level in ("epci", "departements", "regions"):
-            key = levels.GROUP_COLUMN[level]
+            key = get_level(level).column
             shapes = simple[simple.geometry.notna() & simple[key].notna()][[key, "geometry"]]
             shapes = shapes.dissolve(by=key).rename_axis("code").reset_index()
             shapes["geometry"] = shapes.geometry.make_valid()

@@ -9,7 +9,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import build, levels, simplify
+from geodata import build, simplify
+from geodata.levels import LEVELS
 from geodata.paths import geodata_dir
 
 
@@ -39,9 +40,9 @@ def territories(level: str, root: Path | None = None) -> gpd.GeoDataFrame:
         ``"communes"``, ``"epci"``, ``"departements"`` or ``"regions"``
         (``"arrondissements"`` for the municipal arrondissements).
     """
-    if level not in (*levels.LEVELS, "arrondissements"):
+    if level not in (*LEVELS, "arrondissements"):
         raise ValueError(f"unknown level {level!r}; valid levels: "
-                         f"{sorted([*levels.LEVELS, 'arrondissements'])}")
+                         f"{sorted([*LEVELS, 'arrondissements'])}")
     return gpd.read_parquet(_root(root) / f"{level}.parquet")
 
 

@@ -8,9 +8,10 @@ from streamlit.testing.v1 import AppTest
 from app_pages import fmt
 from atlas import territory_view as view
 from atlas.composite import Method
-from atlas.indices import level_indices, region_of
+from atlas.indices import level_indices
 from atlas.sheet import describe
 from geodata import store
+from geodata.hierarchy import parent_of
 from indicators import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,7 +239,7 @@ def test_a_commune_without_geometry_nor_score():
 
 def test_peers_of_a_commune():
     communes = store.attributes("communes").set_index("code")
-    groups = view.peers(describe("communes", "42218"), region_of("communes"),
+    groups = view.peers(describe("communes", "42218"), parent_of("communes", "regions"),
                         communes["departement"])
     assert [label for label, _ in groups] == [
         "Médiane des communes du département (Loire)",
@@ -252,7 +253,7 @@ def test_peers_of_a_commune():
 def test_profile_medians_are_taken_over_the_group():
     result = level_indices("departements")
     territory = describe("departements", "42")
-    groups = view.peers(territory, region_of("departements"))
+    groups = view.peers(territory, parent_of("departements", "regions"))
     profile = view.domain_profile(result, territory, groups)
     deps = store.attributes("departements")
     ara = deps.loc[deps["region"] == "84", "code"]

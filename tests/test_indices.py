@@ -7,7 +7,8 @@ import pytest
 from atlas import mapped
 from atlas.classify import classify
 from atlas.composite import ALONE_REASON, Method
-from atlas.indices import indicator_meta, level_indices, region_of
+from atlas.indices import indicator_meta, level_indices
+from geodata.hierarchy import parent_of
 from indicators import snapshot
 from indicators.domains import DOMAINS
 from indicators.status import Status
@@ -31,7 +32,7 @@ def test_every_level_is_scored_from_its_own_values(level):
         # Guadeloupe, Guyane and Mayotte lack most sources (Filosofi, census IRIS tables,
         # rasters are metropolitan or absent there): no index rather than one made of 1/4
         scored = set(result.overall.dropna().index)
-        assert set(region_of("regions").index) - scored == {"01", "03", "06"}
+        assert set(parent_of("regions", "regions").index) - scored == {"01", "03", "06"}
         assert result.overall_reason.loc[["01", "03", "06"]].str.contains("dimension").all()
     else:
         assert result.overall.notna().mean() > 0.9
@@ -40,7 +41,7 @@ def test_every_level_is_scored_from_its_own_values(level):
 def test_a_region_score_is_not_the_mean_of_its_communes():
     regions = level_indices("regions").overall
     communes = level_indices("communes").overall
-    mean_of_communes = communes.groupby(region_of("communes")).mean()
+    mean_of_communes = communes.groupby(parent_of("communes", "regions")).mean()
     assert not np.allclose(regions.sort_index(), mean_of_communes.reindex(
         regions.sort_index().index), atol=1e-3)
 
@@ -48,7 +49,7 @@ def test_a_region_score_is_not_the_mean_of_its_communes():
 def test_regional_frame_ranks_within_each_region():
     result = level_indices("departements", Method(frame="region"))
     ranks = result.ranks["overall"]
-    regions = region_of("departements")
+    regions = parent_of("departements", "regions")
     ranked = 0
     for region, group in ranks.dropna().groupby(regions.reindex(ranks.dropna().index)):
         assert group.min() == 1 and group.max() == len(group), region
@@ -62,7 +63,7 @@ def test_regional_frame_ranks_within_each_region():
 
 
 def test_every_epci_has_a_region():
-    assert snapshot.values("epci").index.isin(region_of("epci").index).all()
+    assert snapshot.values("epci").index.isin(parent_of("epci", "regions").index).all()
 
 
 def test_classes_count_every_present_value_and_leave_missing_missing():

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from atlas.cli_data import level_name
+from atlas.cli_export import parse_territory
 from atlas.composite import Method
 from atlas.data_export import FORMATS, write_level
 from atlas.indices import level_indices
@@ -80,8 +80,9 @@ def test_unknown_territory_and_level():
     with pytest.raises(ValueError, match="unknown code"):
         territory_record("communes", "99999", intervals=False)
     with pytest.raises(ValueError, match="valid levels"):
-        level_name("cantons")
-    assert level_name("commune") == "communes" and level_name("Région") == "regions"
+        parse_territory("cantons:01")
+    assert parse_territory("commune:25390") == ("communes", "25390")
+    assert parse_territory("Région:53") == ("regions", "53")
 
 
 def test_level_rows_columns_and_method():

@@ -23,6 +23,8 @@ from shapely.geometry import shape
 
 from atlas import webmap
 from geodata import insets, store
+from geodata.hierarchy import members, overseas_departement_of_region
+from geodata.levels import LEVELS
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN_JS = ROOT / "app_pages" / "leaflet_map" / "frontend" / "main.js"
@@ -69,7 +71,7 @@ def test_national_map_has_the_18_regions_and_lean_features(national):
 
 def test_overseas_regions_are_moved_into_their_insets(national):
     by_code = {f["properties"]["code"]: shape(f["geometry"]) for f in features(national)}
-    departement = webmap.overseas_departement_of_region()
+    departement = overseas_departement_of_region()
     assert departement == {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
     for inset in insets.INSETS:
         region = next(r for r, d in departement.items() if d == inset.departement)
@@ -183,7 +185,7 @@ def drawable(level: str) -> set[str]:
     return set(shapes.loc[shapes.geometry.notna() & ~shapes.geometry.is_empty, "code"])
 
 
-@pytest.mark.parametrize("level", webmap.LEVELS)
+@pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("region", [None, "76"])
 def test_map_layer_has_code_name_cls_for_every_drawable_territory(level, region):
     payload = webmap.map_layer(level, region)
@@ -199,7 +201,7 @@ def test_map_layer_has_code_name_cls_for_every_drawable_territory(level, region)
     assert decoded["name"].tolist() == names.loc[decoded["code"]].tolist()
     expected = drawable(level)
     if region is not None:
-        expected &= set(webmap._members(level, region, None))
+        expected &= set(members(level, "regions", region))
     assert set(decoded["code"]) == expected
     assert decoded["code"].is_unique
     assert decoded.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
@@ -221,10 +223,10 @@ def test_region_layers_hold_the_territories_of_the_region():
     assert set(layer("departements", "76")["code"]) == set(
         deps.loc[deps["region"] == "76", "code"])
     assert layer("regions", "76")["code"].tolist() == ["76"]
-    # An EPCI belongs to the région of most of its inhabitants (atlas.indices.region_of).
-    from atlas.indices import region_of
+    # An EPCI belongs to the région of most of its inhabitants (geodata.hierarchy).
+    from geodata.hierarchy import parent_of
 
-    main = region_of("epci")
+    main = parent_of("epci", "regions")
     assert set(layer("epci", "76")["code"]) == set(main[main == "76"].index) & drawable("epci")
 
 
@@ -316,7 +318,7 @@ def test_encoding_drops_collapsed_parts_but_never_empties_a_feature():
 
 
 def test_map_layer_rejects_unknown_level_and_region():
-    with pytest.raises(ValueError, match=r"unknown level 'iris'.*'communes'"):
+    with pytest.raises(ValueError, match=r"unknown level 'iris'; valid levels: communes, epci, departements, regions$"):
         webmap.map_layer("iris")
     with pytest.raises(ValueError, match=r"unknown région '99'"):
         webmap.map_layer("communes", "99")

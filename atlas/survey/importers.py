@@ -58,12 +58,11 @@ from atlas.survey.model import (
     Survey,
     Wave,
 )
+from geodata.levels import level as level_of
 
 DEFAULT_MAX_BYTES = 50_000_000
 """Upload limit (50 MB)."""
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav"}
-LEVEL_LABELS = {"region": "région", "departement": "département", "commune": "commune",
-                "france": "France"}
 _GEODATA_LEVELS = {"region": "regions", "departement": "departements", "commune": "communes"}
 _CODE_WIDTH = {"region": 2, "departement": 2, "commune": 5}
 _RANK_PREFIX = {"dimension": DIMENSION_RANK, "domain": DOMAIN_RANK}
@@ -236,7 +235,7 @@ def import_survey(source: Source, mapping: RespondentMapping | str | PathLike[st
                            _identities(waves, [w.name for w in mapping.waves]))
     level = check.translate(fields["territory_level"], "territory_level", "territory level",
                             _identities(RESPONDENT_LEVELS,
-                                        [LEVEL_LABELS[lv] for lv in RESPONDENT_LEVELS]))
+                                        [level_of(lv).label for lv in RESPONDENT_LEVELS]))
     code = check.codes(fields["territory_code"], level)
     check.territories(code, level, fields["territory_code"], _territory_codes(geodata_root))
     weight = check.positive(fields["weight"], "weight")
@@ -317,7 +316,7 @@ def import_aggregates(source: Source, mapping: AggregateMapping | str | PathLike
 
     level = check.translate(fields["territory_level"], "territory_level", "territory level",
                             _identities(AGGREGATE_LEVELS,
-                                        [LEVEL_LABELS[lv] for lv in AGGREGATE_LEVELS]))
+                                        [level_of(lv).label for lv in AGGREGATE_LEVELS]))
     code = check.codes(fields["territory_code"], level)
     check.territories(code, level, fields["territory_code"], _territory_codes(geodata_root))
     actor = check.translate(fields["actor"], "actor", "actor",
@@ -668,12 +667,12 @@ def _territory_codes(root: Path | None) -> dict[str, frozenset[str]]:
 
 
 def _territory_reason(code: str, level: str, valid: dict[str, frozenset[str]]) -> str:
-    label = LEVEL_LABELS[level]
+    label = level_of(level).label
     if level == "france":
         return f"territory level 'france' takes the code 'FR', not {code!r}"
     if code == "FR":
         return f"code 'FR' is for level 'france', not {label}"
-    others = [LEVEL_LABELS[lv] for lv, codes in valid.items() if code in codes]
+    others = [level_of(lv).label for lv, codes in valid.items() if code in codes]
     if others:
         return (f"{code!r} is a {' or '.join(others)} code, not a {label} code "
                 f"(territory level {level!r})")
