@@ -1,9 +1,9 @@
 """Offline Leaflet map: a bidirectional Streamlit component (components v1, no build step).
 
 The frontend is two hand-written files (``frontend/index.html``, ``frontend/main.js``) that
-speak Streamlit's component protocol directly. At import, they are copied with Leaflet's own
-``leaflet.js``/``leaflet.css`` (from the installed ``django-js-lib-leaflet`` package, never a
-CDN) into ``<cache>/web/leaflet_component/``, which Streamlit serves.
+speak Streamlit's component protocol directly. When the first map is drawn (never at
+import), they are copied with Leaflet's own ``leaflet.js``/``leaflet.css`` (from the
+installed ``django-js-lib-leaflet`` package, never a CDN) into ``<cache>/web/leaflet_component/``, which Streamlit serves.
 
 Layers are strings of :mod:`atlas.webmap`: the compact encoding of
 :func:`atlas.webmap.map_layer` (decoded and drawn by ``main.js`` as one canvas path per
@@ -25,6 +25,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +164,11 @@ def _write_atomic(target: Path, content: bytes) -> None:
     os.replace(tmp, target)
 
 
-_FOLDER = component_dir()
-_component = components.declare_component("leaflet_map", path=str(_FOLDER))
+@cache
+def _declared() -> tuple[Path, Callable[..., Any]]:
+    """The component folder, assembled once per process, and the declared component."""
+    folder = component_dir()
+    return folder, components.declare_component("leaflet_map", path=str(folder))
 
 
 def leaflet_map(layers: Sequence[Layer], *, key: str, highlight: str | None = None,
@@ -194,5 +198,6 @@ def leaflet_map(layers: Sequence[Layer], *, key: str, highlight: str | None = No
         ``{"code": ..., "layer": ..., "t": ...}`` of the last clicked feature (``t``: click
         time in ms, so that clicking the same feature twice still counts), or ``None``.
     """
-    args = component_args(layers, _FOLDER, highlight, legend, height)
-    return _component(**args, key=key, default=None, on_change=on_change)
+    folder, component = _declared()
+    args = component_args(layers, folder, highlight, legend, height)
+    return component(**args, key=key, default=None, on_change=on_change)
