@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import fmt
-from atlas import classify, mapped, webmap
+from atlas import classify, mapped, perception_map, webmap
 from atlas import map_view as map_views
 from atlas import rank_change as rank_changes
 from atlas.composite import IndexResult, Method
@@ -200,13 +200,6 @@ def indicator_table() -> pd.DataFrame:
 
 # --- Objective versus perceived (pages « Objectif vs perçu » and « Autodiagnostic ») ---
 
-GAP_CUTS = (-5.5, -1.5, 1.5, 5.5)
-"""Gap (perceived rank - objective rank) cut into 5 classes: 0 = over-perceived side."""
-GAP_GREY = {"non significatif": 5, "données insuffisantes": 6}
-"""Class index of the categories greyed on the gap map."""
-SPEARMAN_CUTS = (0.0, 0.25, 0.5, 0.75)
-
-
 @st.cache_resource(show_spinner="Tirage de l'échantillon simulé…")
 def survey_sample():
     """The atlas's simulated survey sample (:func:`atlas.survey.simulate.default_sample`)."""
@@ -254,40 +247,43 @@ def national_shapes(level: str):
 
 @st.cache_data(show_spinner="Préparation de la carte des écarts…")
 def gap_payload(level: str, actor: str, domain: str, method: Method | None = None) -> str:
-    """GeoJSON of the gap map: class 0-4 by gap, 5-6 greyed categories, tooltip text."""
-    import numpy as np
-
-    rows = gap_comparison(level, actor, method).table
-    rows = rows[rows["domain"] == domain].set_index("territory_code")
-    cls = pd.Series(np.digitize(rows["gap"].to_numpy(dtype="float64"), GAP_CUTS),
-                    index=rows.index).where(rows["gap"].notna())
-    cls = rows["category"].map(GAP_GREY).fillna(cls)  # a class index, not an indicator
-    shapes = national_shapes(level_id(level))
-    labels = rows["gap"].map(lambda g: "écart non disponible" if pd.isna(g)
-                             else f"écart {int(g):+d}") + ", " + rows["category"]
-    out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
-                        name=shapes["name"] + " — " + shapes["code"].map(labels).fillna(
-                            "aucun répondant"))
-    return webmap.geojson(out, ("code", "name", "cls"))
+    """GeoJSON of the gap map (:func:`atlas.perception_map.gap_classes`)."""
+    classes = perception_map.gap_classes(gap_comparison(level, actor, method).table, domain)
+    return _classed_payload(level, classes)
 
 
 @st.cache_data(show_spinner=False)
 def spearman_payload(level: str, actor: str, method: Method | None = None) -> str:
-    """GeoJSON of the map of the profile correlation (Spearman) per territory."""
-    import numpy as np
-
+    """GeoJSON of the profile-correlation map (:func:`atlas.perception_map.spearman_classes`)."""
     summary = gap_comparison(level, actor, method).summary
-    rho = summary["spearman"]
-    cls = pd.Series(np.digitize(rho.to_numpy(dtype="float64"), SPEARMAN_CUTS),
-                    index=rho.index).where(rho.notna())
-    text = [("corrélation non calculable" if pd.isna(r) else
-             f"ρ = {r:.2f}".replace(".", ",")) + f", n effectif {n:.0f}"
-            for r, n in zip(rho, summary["n_effective"], strict=True)]
+    return _classed_payload(level, perception_map.spearman_classes(summary))
+
+
+def _classed_payload(level: str, classes: pd.DataFrame) -> str:
     shapes = national_shapes(level_id(level))
-    out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
+    out = shapes.assign(cls=shapes["code"].map(classes["cls"]).astype("Int64"),
                         name=shapes["name"] + " — " + shapes["code"].map(
-                            pd.Series(text, index=summary.index)).fillna("aucun répondant"))
+                            classes["text"]).fillna("aucun répondant"))
     return webmap.geojson(out, ("code", "name", "cls"))
+
+
+@st.cache_data(show_spinner="Recherche de regroupements spatiaux…", max_entries=32)
+def gap_clusters(level: str, actor: str, domain: str,
+                 method: Method | None = None) -> pd.DataFrame:
+    """Local Moran's I of the gaps in ``domain`` (:func:`atlas.perception_gap.gap_clusters`)."""
+    from atlas import perception_gap
+
+    return perception_gap.gap_clusters(gap_comparison(level, actor, method), domain)
+
+
+@st.cache_data(show_spinner=False)
+def actor_agreement(level: str, territory: str) -> pd.DataFrame:
+    """Spearman correlation of the domain profiles of each pair of actor types."""
+    from atlas import compare
+    from atlas.survey.estimates import priority_scores
+
+    return compare.actor_agreement(priority_scores(survey_sample().respondents, level),
+                                   territory)
 
 
 def level_file(level: str, fmt_key: str, method: Method | None) -> bytes:

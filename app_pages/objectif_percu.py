@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages import data, fmt, method
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
-from atlas import perception_gap
+from atlas import perception_gap, perception_map
 from atlas.compare import CATEGORIES
 from atlas.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
 from atlas.survey.model import ACTORS, SIMULATED_LABEL
@@ -13,14 +13,6 @@ from geodata.levels import level as level_of
 from indicators.domains import DOMAIN_BY_ID
 
 ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
-GAP_COLOURS = ("#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020", "#e0e0e0", "#8c8c8c")
-GAP_LABELS = ("−6 ou moins : priorité bien plus perçue que la fragilité",
-              "−5 à −2", "−1 à +1 : rangs proches", "+2 à +5",
-              "+6 ou plus : fragilité bien moins perçue (angle mort)",
-              "gris clair : non significatif", "gris foncé : données insuffisantes")
-RHO_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
-RHO_LABELS = ("moins de 0 : profils opposés", "0 à 0,25", "0,25 à 0,5", "0,5 à 0,75",
-              "0,75 à 1 : profils concordants")
 MAP_KEY = "gap_map_click"
 
 
@@ -74,7 +66,8 @@ if view == "gap":
                  Layer("frames", data.inset_frames(), style="frame", fit=True, weight=1.0)],
                 key=MAP_KEY, height=520,
                 legend=Legend(f"{DOMAIN_BY_ID[domain].label} : écart de rang{note}",
-                              GAP_LABELS, missing="aucun répondant", colours=GAP_COLOURS),
+                              perception_map.gap_labels(), missing="aucun répondant",
+                              colours=perception_map.GAP_COLOURS),
                 on_change=on_map_click)
     st.caption("Rouge : fragilité sous-estimée (angle mort) ; bleu : priorité surestimée. "
                "Les territoires en gris (classes « non significatif » et « données "
@@ -94,13 +87,38 @@ if view == "gap":
                                 "n_effective": st.column_config.NumberColumn(
                                     "n eff.", format="%.0f"),
                                 "category": "Constat"})
+    with st.expander("Regroupements spatiaux des écarts (Moran local)"):
+        try:
+            clusters = data.gap_clusters(level, actor, domain, current)
+        except ValueError as error:
+            st.info(f"Pas de test de regroupement possible ici : {error}.")
+        else:
+            found = clusters[clusters["cluster"] != "ns"]
+            st.caption(
+                "Moran local sur les 5 territoires voisins les plus proches (outre-mer "
+                "exclu), 999 permutations, taux de fausses découvertes de 5 % "
+                f"(Benjamini-Hochberg) : {len(found)} territoire(s) significatif(s) sur "
+                f"{len(clusters)}.{note}")
+            if len(found):
+                st.dataframe(
+                    found.assign(name=found.index.map(names),
+                                 reading=found["cluster"].map(perception_map.CLUSTER_LABELS))
+                    .reset_index(names="code"),
+                    hide_index=True, width="stretch",
+                    column_order=["code", "name", "gap", "reading", "p_sim"],
+                    column_config={"code": "Code", "name": "Territoire",
+                                   "gap": st.column_config.NumberColumn("Écart", format="%+d"),
+                                   "reading": "Regroupement",
+                                   "p_sim": st.column_config.NumberColumn(
+                                       "p (permutations)", format="%.3f")})
 else:
     leaflet_map([Layer("rho", data.spearman_payload(level, actor, current), fit=True,
                        weight=0.8),
                  Layer("frames", data.inset_frames(), style="frame", fit=True, weight=1.0)],
                 key="gap_rho_map", height=520,
-                legend=Legend(f"Corrélation de Spearman objectif / perçu{note}", RHO_LABELS,
-                              missing="non calculable", colours=RHO_COLOURS))
+                legend=Legend(f"Corrélation de Spearman objectif / perçu{note}",
+                              perception_map.spearman_labels(), missing="non calculable",
+                              colours=perception_map.SPEARMAN_COLOURS))
     st.caption("Corrélation de rang entre la fragilité objective des 16 domaines et leur "
                "priorité perçue, sur les domaines dont l'estimation n'est pas supprimée : à "
                "lire avec l'effectif efficace (n eff.) du territoire.")
@@ -171,3 +189,13 @@ with table_col:
             "gap": st.column_config.NumberColumn("Écart", format="%+d"),
             "n_effective": st.column_config.NumberColumn("n eff.", format="%.0f"),
             "status": "Statut", "category": "Constat"})
+
+agreement = data.actor_agreement(level, code)
+if agreement.shape[0] > 1:
+    st.subheader("Accord entre types d'acteurs")
+    labels = {a: ACTOR_LABELS.get(a, a) for a in agreement.columns}
+    st.dataframe(agreement.rename(index=labels, columns=labels), width="stretch",
+                 column_config={label: st.column_config.NumberColumn(label, format="%.2f")
+                                for label in labels.values()})
+    st.caption("Corrélation de Spearman entre les profils de priorité des 16 domaines de "
+               f"chaque paire de types d'acteurs, pour ce territoire.{note}")

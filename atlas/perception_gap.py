@@ -7,6 +7,7 @@ where gaps cluster (local Moran's I with a false-discovery-rate correction).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,7 +100,11 @@ def gap_clusters(comparison: GapComparison, domain: str, k: int = 5,
     weights = libpysal.weights.KNN.from_array(points, k=k, ids=list(shapes.index))
     weights.transform = "r"
     y = gaps.reindex(shapes.index).to_numpy(dtype="float64")
-    local = esda.Moran_Local(y, weights, permutations=permutations, seed=seed)
+    with warnings.catch_warnings():
+        # esda 2.x announces a two-sided default for later; its Moran_Local has no
+        # ``alternative`` argument yet: the pseudo p-value stays the directed (folded) one
+        warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
+        local = esda.Moran_Local(y, weights, permutations=permutations, seed=seed)
     threshold = esda.fdr(local.p_sim, FDR_ALPHA)
     significant = local.p_sim <= threshold
     quadrant = pd.Series(local.q, index=shapes.index).map({1: "HH", 2: "LH", 3: "LL",

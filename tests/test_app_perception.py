@@ -230,3 +230,36 @@ def test_csv_is_for_excel_and_says_the_citizens_data_are_simulated():
     assert frame["Position objective (1 = le plus fragile de France)"].between(0, 1).all()
     real = auto.to_csv(result, "X", simulated=False, source="Enquête 2026").decode("utf-8-sig")
     assert SIMULATED_LABEL not in real and "Enquête 2026" in real
+
+
+def test_gap_clusters_and_actor_agreement_are_shown(gap_app):
+    expander = next(e for e in gap_app.expander
+                    if e.label == "Regroupements spatiaux des écarts (Moran local)")
+    caption = " ".join(c.value for c in expander.caption)
+    assert "Benjamini-Hochberg" in caption and SIMULATED_LABEL in caption
+    assert "significatif(s) sur" in caption
+    assert "Accord entre types d'acteurs" in [s.value for s in gap_app.subheader]
+    table = gap_app.dataframe[-1].value
+    assert table.shape[0] == table.shape[1] >= 2  # one row and column per actor type
+    assert (table.to_numpy().diagonal() == 1).all()
+
+
+def test_gap_legend_is_written_from_the_classes_it_describes():
+    import numpy as np
+
+    from atlas import perception_map as pm
+
+    labels = pm.gap_labels()
+    assert len(labels) == len(pm.GAP_COLOURS) == len(pm.GAP_CUTS) + 3
+    # every integer gap lands in the class whose label names it
+    for gap in range(-16, 17):
+        cls = int(np.digitize([gap], pm.GAP_CUTS)[0])
+        text = labels[cls].split(" :")[0].replace("−", "-")
+        if "ou moins" in text:
+            assert gap <= int(text.split()[0])
+        elif "ou plus" in text:
+            assert gap >= int(text.split()[0])
+        else:
+            low, high = (int(x) for x in text.split(" à "))
+            assert low <= gap <= high
+    assert len(pm.spearman_labels()) == len(pm.SPEARMAN_COLOURS) == len(pm.SPEARMAN_CUTS) + 1

@@ -3,7 +3,8 @@
 The frontend is two hand-written files (``frontend/index.html``, ``frontend/main.js``) that
 speak Streamlit's component protocol directly. When the first map is drawn (never at
 import), they are copied with Leaflet's own ``leaflet.js``/``leaflet.css`` (from the
-installed ``django-js-lib-leaflet`` package, never a CDN) into ``<cache>/web/leaflet_component/``, which Streamlit serves.
+installed ``django-js-lib-leaflet`` package, never a CDN) into
+``<cache>/web/leaflet_component/``, which Streamlit serves.
 
 Layers are strings of :mod:`atlas.webmap`: the compact encoding of
 :func:`atlas.webmap.map_layer` (decoded and drawn by ``main.js`` as one canvas path per
