@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import fmt
-from atlas import classify, mapped, webmap
+from atlas import classify, french, mapped, webmap
 from atlas import map_view as map_views
 from atlas import rank_change as rank_changes
 from atlas.composite import IndexResult, Method
@@ -109,7 +109,7 @@ def density_labels(level: str, region: str | None) -> tuple[str, ...]:
     """Density classes with the number of territories of each on the map."""
     cls = map_classes(mapped.DENSITY, level, "quantiles", 5, None)
     shown = cls[map_views.in_region(map_view(mapped.DENSITY, level), region).index]
-    return tuple(f"{label} ({fmt.integer((shown == i).sum())})"
+    return tuple(f"{label} ({french.integer((shown == i).sum())})"
                  for i, label in enumerate(webmap.density_legend()))
 
 
@@ -262,8 +262,7 @@ def gap_payload(level: str, actor: str, domain: str, method: Method | None = Non
                     index=rows.index).where(rows["gap"].notna())
     cls = rows["category"].map(GAP_GREY).fillna(cls)  # a class index, not an indicator
     shapes = national_shapes(f"{level}s")
-    labels = rows["gap"].map(lambda g: "écart non disponible" if pd.isna(g)
-                             else f"écart {int(g):+d}") + ", " + rows["category"]
+    labels = "écart " + rows["gap"].map(french.signed) + ", " + rows["category"]
     out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
                         name=shapes["name"] + " — " + shapes["code"].map(labels).fillna(
                             "aucun répondant"))
@@ -279,8 +278,8 @@ def spearman_payload(level: str, actor: str, method: Method | None = None) -> st
     rho = summary["spearman"]
     cls = pd.Series(np.digitize(rho.to_numpy(dtype="float64"), SPEARMAN_CUTS),
                     index=rho.index).where(rho.notna())
-    text = [("corrélation non calculable" if pd.isna(r) else
-             f"ρ = {r:.2f}".replace(".", ",")) + f", n effectif {n:.0f}"
+    text = [("corrélation non calculable" if pd.isna(r) else f"ρ = {french.number(r, 2)}")
+            + f", n effectif {french.integer(n)}"
             for r, n in zip(rho, summary["n_effective"], strict=True)]
     shapes = national_shapes(f"{level}s")
     out = shapes.assign(cls=shapes["code"].map(cls).astype("Int64"),
