@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from app_pages import data, fmt, method
+import french
+from app_pages import data, method
 from atlas import autodiagnostic as auto
 from atlas.compare import FRAGILE_STANDING, SOLID_STANDING
 from atlas.survey.model import SIMULATED_LABEL
@@ -91,18 +92,18 @@ else:
         ranked_table(table, "perceived_rank", "score", "Score perçu")
         n_eff = perceived["n_effective"].max() if len(perceived) else float("nan")
         st.caption(f"{SIMULATED_LABEL.capitalize() if simulated else 'Enquête'} ; effectif "
-                   f"efficace {fmt.decimal(n_eff, 0)} répondants.")
+                   f"efficace {french.number(n_eff, 0)} répondants.")
         if simulated:
             st.warning(f"Perception des citoyens : {SIMULATED_LABEL}.")
 
-    threshold = fmt.decimal(FRAGILE_STANDING, 2)
+    threshold = french.number(FRAGILE_STANDING, 2)
     if result.blind_spots:
         st.error(f"**Angles morts possibles** (territoire objectivement fragile — position "
                  f"≥ {threshold} — mais hors de vos {auto.TOP} premières priorités) : "
                  + ", ".join(label(d) for d in result.blind_spots) + ".")
     if result.not_fragile:
         st.warning(f"**Priorités peu fragiles** (dans vos {auto.TOP} premières priorités, "
-                   f"mais position ≤ {fmt.decimal(SOLID_STANDING, 2)}) : "
+                   f"mais position ≤ {french.number(SOLID_STANDING, 2)}) : "
                    + ", ".join(label(d) for d in result.not_fragile) + ".")
     if not result.blind_spots and not result.not_fragile:
         st.success("Aucun angle mort : vos priorités couvrent les domaines où le territoire "

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, fmt, method
+import french
+from app_pages import data, method
 from atlas import map_view as map_views
 from atlas import mapped
 from atlas.composite import Method
@@ -28,8 +29,8 @@ def commune(code: str) -> None:
         f"**Département** : {_name('departements', row['departement'])} "
         f"({row['departement']})  \n"
         f"**Région** : {_name('regions', row['region'])} ({row['region']})  \n"
-        f"**Population** : {fmt.population(row['population'])}  \n"
-        f"**Superficie** : {fmt.area(row['area_km2'])}")
+        f"**Population** : {french.population(row['population'])}  \n"
+        f"**Superficie** : {french.area(row['area_km2'])}")
     source = row["population_source"]
     if isinstance(source, str) and source != populations.PRIMARY_SOURCE:
         st.caption(f"Population tirée du complément : {source}")
@@ -45,9 +46,9 @@ def region(code: str) -> None:
     st.subheader(row["name"])
     st.markdown(
         f"**Code région** : {code}  \n"
-        f"**Population** : {fmt.population(row['population'])}  \n"
-        f"**Superficie** : {fmt.area(row['area_km2'])}  \n"
-        f"**Communes** : {fmt.integer(row['n_communes'])}")
+        f"**Population** : {french.population(row['population'])}  \n"
+        f"**Superficie** : {french.area(row['area_km2'])}  \n"
+        f"**Communes** : {french.integer(row['n_communes'])}")
 
 
 def departements(code: str) -> None:
@@ -56,8 +57,8 @@ def departements(code: str) -> None:
     deps = deps[deps["region"] == code]
     st.subheader(f"Départements – {_name('regions', code)}")
     st.dataframe(
-        deps.assign(population=deps["population"].map(fmt.integer),
-                    area_km2=deps["area_km2"].map(lambda v: fmt.area(v, 0)))
+        deps.assign(population=deps["population"].map(french.integer),
+                    area_km2=deps["area_km2"].map(lambda v: french.area(v, 0)))
         [["code", "name", "population", "area_km2"]],
         column_config={"code": "Code", "name": "Département", "population": "Population",
                        "area_km2": "Superficie"},
@@ -77,9 +78,9 @@ def territory(level: str, code: str) -> None:
         kind = "Département" if level == "departements" else "EPCI"
         st.markdown(
             f"**Code {kind.lower() if level == 'departements' else 'SIREN'}** : {code}  \n"
-            f"**Population** : {fmt.population(row['population'])}  \n"
-            f"**Superficie** : {fmt.area(row['area_km2'])}  \n"
-            f"**Communes** : {fmt.integer(row['n_communes'])}")
+            f"**Population** : {french.population(row['population'])}  \n"
+            f"**Superficie** : {french.area(row['area_km2'])}  \n"
+            f"**Communes** : {french.integer(row['n_communes'])}")
 
 
 def score(key: str, level: str, code: str) -> None:
@@ -93,11 +94,11 @@ def score(key: str, level: str, code: str) -> None:
     row = view.table.loc[code]
     if pd.isna(row["value"]):
         reason = f" ({row['reason']})" if isinstance(row["reason"], str) else ""
-        st.markdown(f"**{label}** : non disponible{reason}")
+        st.markdown(f"**{label}** : {french.MISSING}{reason}")
         return
     text = f"**{label}** : {map_views.value_text(view, row['value'])}"
     if not pd.isna(row["rank"]):
-        text += (f" — rang {fmt.integer(row['rank'])} sur {fmt.integer(row['frame_size'])} "
+        text += (f" — rang {french.rank(row['rank'], row['frame_size'])} "
                  f"({map_views.rank_note(view)})")
     st.markdown(text)
     if key.startswith("domain:"):
@@ -109,12 +110,12 @@ def score(key: str, level: str, code: str) -> None:
         return
     flagged, possible = int(row["flagged"]), map_views.domain_count(key)
     scored = possible if pd.isna(row["scored"]) else int(row["scored"])
-    out_of = (f", sur {fmt.integer(scored)} domaine{'s' if scored > 1 else ''} "
-              f"renseigné{'s' if scored > 1 else ''} ({fmt.integer(possible - scored)} sans "
+    out_of = (f", sur {french.integer(scored)} domaine{'s' if scored > 1 else ''} "
+              f"renseigné{'s' if scored > 1 else ''} ({french.integer(possible - scored)} sans "
               "score faute de données)") if scored < possible else ""
     if flagged:
         plural = "s" if flagged > 1 else ""
-        st.markdown(f":red-badge[Signalé] {fmt.integer(flagged)} domaine{plural} parmi les "
+        st.markdown(f":red-badge[Signalé] {french.integer(flagged)} domaine{plural} parmi les "
                     f"10 % les plus fragiles de son cadre de comparaison{out_of}.")
     elif out_of:
         st.caption(f"Aucun domaine parmi les 10 % les plus fragiles{out_of} : un domaine "
@@ -157,9 +158,9 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
             "coverage": st.column_config.NumberColumn(
                 "Couverture", format="percent",
                 help="Part de la population du territoire sur laquelle repose la valeur."),
-            "reason": "Si non disponible : pourquoi"},
+            "reason": f"Si {french.MISSING} : pourquoi"},
         column_order=None if key != mapped.DENSITY else ["code", "name", "value", "reason"])
-    st.caption(f"{fmt.integer(len(rows))} territoires ; cliquez un en-tête de colonne pour "
+    st.caption(f"{french.integer(len(rows))} territoires ; cliquez un en-tête de colonne pour "
                "trier.")
     download_level(level, current)
 
@@ -208,10 +209,11 @@ def domain_lines(items: list, fragile: bool) -> str:
     lines = []
     for item in (i for i in items if i.fragile is fragile):
         drivers = " ; ".join(
-            f"{catalogue.by_id(d.indicator).label} : {fmt.indicator_value(d.value)} "
-            f"{catalogue.by_id(d.indicator).unit}" for d in item.drivers)
-        lines.append(f"- **{item.label}** — rang {fmt.integer(item.rank)} sur "
-                     f"{fmt.integer(item.frame_size)}. {drivers}")
+            f"{catalogue.by_id(d.indicator).label} : "
+            f"{french.quantity(d.value, catalogue.by_id(d.indicator).unit)}"
+            for d in item.drivers)
+        lines.append(f"- **{item.label}** — rang {french.rank(item.rank, item.frame_size)}. "
+                     f"{drivers}")
     return "\n".join(lines) or "- aucun"
 
 

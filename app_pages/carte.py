@@ -5,7 +5,8 @@ import re
 
 import streamlit as st
 
-from app_pages import cards, data, fmt, method, selection
+import french
+from app_pages import cards, data, method, selection
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
 from app_pages.map_click import FRANCE, after_click
 from atlas import mapped, palettes, rank_change
@@ -97,7 +98,7 @@ def legend(key: str, level: str, region: str | None, scheme: str, k: int,
     index = mapped.is_index(key)
     title = CHOICES[key].label + (" — score (foncé = plus fragile)" if index else
                                   f" ({view.unit})")
-    labels = tuple(f"{label} ({fmt.integer(count)})"
+    labels = tuple(f"{label} ({french.integer(count)})"
                    for label, count in zip(found.labels, shown, strict=True))
     return Legend(title, labels, colours=colours[:len(labels)],
                   missing=data.missing_note(key, level, region, method.current()))
@@ -194,9 +195,10 @@ with map_col:
         colours = palettes.diverging(5)
         counts = data.rank_change_counts(what, level, region, current)
         map_legend = Legend(f"{CHOICES[what].label} — évolution de la position (points de "
-                            "centile)", tuple(f"{label} ({fmt.integer(n)})" for label, n
+                            "centile)", tuple(f"{label} ({french.integer(n)})" for label, n
                                               in zip(rank_change.LABELS, counts, strict=True)),
-                            colours=colours, missing="non disponible avec l'une des méthodes")
+                            colours=colours,
+                            missing=f"{french.MISSING} avec l'une des méthodes")
     else:
         payload = data.layer_payload(what, level, region, scheme, k, current)
         colours = class_colours(what, palette, k)

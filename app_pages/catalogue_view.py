@@ -1,14 +1,15 @@
 """Tables of the « Méthode & données » page: catalogue filter, sources, coverage, caveats.
 
 Plain pandas (no Streamlit): the page reads its widgets and calls these functions. Column
-names are French; a missing value is written "non disponible", never left blank or 0.
+names are French; a missing value is written :data:`french.MISSING`, never left blank
+or 0.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.fmt import MISSING
+from french import MISSING
 from geodata.search import normalise
 from indicators.catalogue import Catalogue
 from indicators.domains import DIMENSION_BY_ID, DOMAIN_BY_ID, DOMAINS

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages import fmt
+import french
 from atlas import classify, mapped, perception_map, webmap
 from atlas import map_view as map_views
 from atlas import rank_change as rank_changes
@@ -111,7 +111,7 @@ def density_labels(level: str, region: str | None) -> tuple[str, ...]:
     """Density classes with the number of territories of each on the map."""
     cls = map_classes(mapped.DENSITY, level, "quantiles", 5, None)
     shown = cls[map_views.in_region(map_view(mapped.DENSITY, level), region).index]
-    return tuple(f"{label} ({fmt.integer((shown == i).sum())})"
+    return tuple(f"{label} ({french.integer((shown == i).sum())})"
                  for i, label in enumerate(webmap.density_legend()))
 
 

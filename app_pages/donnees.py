@@ -7,6 +7,7 @@ The tables come from :mod:`app_pages.catalogue_view` (plain pandas); the geometr
 import pandas as pd
 import streamlit as st
 
+import french
 from app_pages import catalogue_view, data, fmt, method
 from atlas import webmap
 from atlas.composite import GEOMETRIC_OFFSET, Method
@@ -41,11 +42,6 @@ def share_columns() -> dict:
     """Shares shown as percentage bars."""
     return {c: st.column_config.ProgressColumn(c, format="percent", min_value=0, max_value=1)
             for c in SHARE_COLUMNS}
-
-
-def percent(share: float) -> str:
-    """« 42 % » from 0.42."""
-    return f"{fmt.decimal(100 * share, 0)}{fmt.NNBSP}%"
 
 
 st.title("Méthode & données")
@@ -84,8 +80,8 @@ st.dataframe(sources, hide_index=True, width="stretch")
 st.subheader("Géométries et population")
 st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
                        for key, source in report["sources"].items()))
-st.caption(f"Géométries construites le {fmt.date(report['built_at'])} "
-           f"(en {fmt.decimal(report['build_seconds'], 1)} s).")
+st.caption(f"Géométries construites le {french.date(report['built_at'])} "
+           f"(en {french.number(report['build_seconds'], 1)} s).")
 
 st.header("Couverture par domaine")
 coverage = domain_coverage()
@@ -109,9 +105,9 @@ st.markdown(
     "- **recalculée** : à défaut, à partir des valeurs officielles des départements qui le "
     "composent, pondérées par leurs effectifs, ou à partir des effectifs des communes "
     f"(somme des numérateurs sur somme des dénominateurs), **seulement si elles portent au "
-    f"moins {percent(COVERAGE_MIN)} de sa population** ; en dessous, la valeur est « non "
-    "disponible (couverture n %) » : jamais une valeur qui reposerait sur une petite partie "
-    "du territoire ;\n"
+    f"moins {french.percent(COVERAGE_MIN)} de sa population** ; en dessous, la valeur est "
+    f"« {french.MISSING} (couverture n %) » : jamais une valeur qui reposerait sur une "
+    "petite partie du territoire ;\n"
     "- **estimée** : une valeur couverte par le secret statistique, remplacée par une "
     "estimation sur petits domaines, avec son intervalle (voir ci-dessous) ;\n"
     "- **non publiée** : retenue par l'éditeur (secret statistique, petits effectifs) : "
@@ -187,28 +183,29 @@ st.markdown(
     "écarte l'élément ; les poids d'un groupe sont ramenés à une somme de 1.\n"
     f"5. **Données manquantes.** Un indicateur manquant est écarté et son poids réparti "
     f"entre les indicateurs présents, à condition qu'au moins la moitié "
-    f"({percent(share)}, arrondi au supérieur : 3 sur 5) des indicateurs du domaine soit "
-    "disponible ; la même règle vaut pour les domaines d'une dimension et les dimensions "
-    "de l'indice global. Sinon le score est « non disponible », avec la raison (par "
+    f"({french.percent(share)}, arrondi au supérieur : 3 sur 5) des indicateurs du domaine "
+    "soit disponible ; la même règle vaut pour les domaines d'une dimension et les dimensions "
+    f"de l'indice global. Sinon le score est « {french.MISSING} », avec la raison (par "
     "exemple « 2 indicateurs sur 5 disponibles (minimum 3) ») : jamais zéro.\n"
     "6. **Rangs.** Rang 1 = le territoire le plus fragile de son cadre ; les ex aequo "
     "partagent le meilleur rang.\n"
     f"7. **Signalements.** Un domaine est signalé quand le score du territoire atteint le "
-    f"{fmt.decimal(100 * THRESHOLD, 0)}e centile de son cadre (rang centile ≥ "
-    f"{fmt.decimal(THRESHOLD, 2)}), comme dans l'indice de vulnérabilité sociale (SVI) du "
+    f"{french.number(100 * THRESHOLD, 0)}e centile de son cadre (rang centile ≥ "
+    f"{french.number(THRESHOLD, 2)}), comme dans l'indice de vulnérabilité sociale (SVI) du "
     "CDC/ATSDR ; un bloc d'ex aequo à cheval sur le seuil n'est pas signalé, un cadre sans "
     "variation ne signale personne, un score manquant donne un signalement manquant. Le "
     "nombre de domaines signalés est donc toujours donné avec le nombre de domaines qui ont "
     "un score, par exemple « 2 signalés sur 14 domaines renseignés » : un domaine sans "
     "donnée n'est jamais compté comme « non signalé ».\n"
     f"8. **Incertitude.** Une simulation de Monte-Carlo calcule "
-    f"{fmt.integer(variation.n_variants)} variantes de l'indice : normalisation tirée "
+    f"{french.integer(variation.n_variants)} variantes de l'indice : normalisation tirée "
     "parmi rang centile, min-max et score z, agrégation arithmétique ou géométrique (le "
     "couple score z et moyenne géométrique est exclu), poids tirés d'une loi de Dirichlet "
-    f"centrée sur les poids de la méthode (concentration {fmt.decimal(variation.concentration, 0)}"
-    f"), graine fixe ({variation.seed}) : le calcul est reproductible. Chaque territoire "
-    f"reçoit son rang médian, un intervalle à {fmt.decimal(100 * (high - low), 0)} % (du "
-    f"{fmt.decimal(100 * low, 0)}e au {fmt.decimal(100 * high, 0)}e centile de ses rangs) "
+    "centrée sur les poids de la méthode (concentration "
+    f"{french.number(variation.concentration, 0)}), graine fixe ({variation.seed}) : le "
+    "calcul est reproductible. Chaque territoire "
+    f"reçoit son rang médian, un intervalle à {french.percent(high - low)} (du "
+    f"{french.number(100 * low, 0)}e au {french.number(100 * high, 0)}e centile de ses rangs) "
     "et la part des variantes où il est signalé.\n\n"
     "Références : OCDE/JRC, *Handbook on Constructing Composite Indicators* (2008), "
     "sections 3 (données manquantes), 5 (normalisation), 6 (agrégation) et 7 "
@@ -262,7 +259,7 @@ options = pd.DataFrame([
      "Moyenne pondérée : un score faible compense entièrement un score élevé."),
     ("Agrégation", method.AGGREGATIONS["geometric"],
      "Moyenne géométrique des scores décalés de "
-     f"{fmt.decimal(GEOMETRIC_OFFSET, 2)} : compensation limitée, un score nul pèse "
+     f"{french.number(GEOMETRIC_OFFSET, 2)} : compensation limitée, un score nul pèse "
      "lourd sans tout effacer ; seulement avec le rang centile ou le min-max."),
     ("Poids", "0 ; 0,5 ; 1 (défaut) ; 2 ; 3",
      "Poids d'une dimension ou d'un domaine dans sa moyenne ; 0 l'écarte du calcul."),
@@ -284,7 +281,7 @@ st.subheader("Territoires")
 counts = report["counts"]
 columns = st.columns(len(counts))
 for column, (level, count) in zip(columns, counts.items(), strict=True):
-    column.metric(level_of(level).plural_title, fmt.integer(count))
+    column.metric(level_of(level).plural_title, french.integer(count))
 
 st.subheader("Communes sans géométrie")
 missing = pd.DataFrame(repair["without_geometry"], columns=["code", "name", "departement"])
@@ -298,9 +295,9 @@ st.dataframe(missing.assign(departement=missing["departement"].map(departement_l
 
 st.subheader("Réparations des géométries")
 repairs = pd.DataFrame(repair["repairs"], columns=["code", "name", "action", "km2", "evidence"])
-st.markdown(f"{len(repairs)} réparations, {fmt.decimal(repairs['km2'].sum(), 1)} km² "
+st.markdown(f"{len(repairs)} réparations, {french.area(repairs['km2'].sum(), 1)} "
             f"au total ; géométries invalides avant réparation : "
-            f"{fmt.integer(repair['invalid_before'])}.")
+            f"{french.integer(repair['invalid_before'])}.")
 st.dataframe(repairs.assign(action=repairs["action"].map(fmt.report_wording),
                             evidence=repairs["evidence"].map(fmt.report_wording)),
              column_config={"code": "Code INSEE", "name": "Commune", "action": "Réparation",
@@ -312,11 +309,11 @@ st.dataframe(repairs.assign(action=repairs["action"].map(fmt.report_wording),
 st.subheader("Défauts restants")
 quality = report["quality"]
 st.markdown(
-    f"- Trous restants dans le pavage de la métropole : {fmt.integer(quality['holes'])}, "
-    f"{fmt.decimal(quality['holes_km2'])} km² au total.\n"
-    f"- Chevauchements entre communes voisines : {fmt.integer(quality['overlap_pairs'])} "
-    f"paires, {fmt.decimal(quality['overlap_km2'])} km².\n"
-    f"- Enclave étrangère : {fmt.decimal(quality['enclaves_km2'])} km² (laissée vide, "
+    f"- Trous restants dans le pavage de la métropole : {french.integer(quality['holes'])}, "
+    f"{french.area(quality['holes_km2'], 3)} au total.\n"
+    f"- Chevauchements entre communes voisines : {french.integer(quality['overlap_pairs'])} "
+    f"paires, {french.area(quality['overlap_km2'], 3)}.\n"
+    f"- Enclave étrangère : {french.area(quality['enclaves_km2'], 3)} (laissée vide, "
     "ce n'est pas un défaut).")
 holes = pd.DataFrame(repair["holes_left"] + repair["foreign_enclaves"],
                      columns=["km2", "neighbours", "reason", "lon", "lat"])
@@ -334,7 +331,7 @@ filled = communes[communes["population_source"].notna()
 absent = communes[communes["population"].isna()]
 st.markdown(f"La source principale n'a pas de population pour {len(filled)} communes : "
             f"elle vient du complément. Communes encore sans population : {len(absent)}.")
-st.dataframe(filled.assign(population=filled["population"].map(fmt.integer),
+st.dataframe(filled.assign(population=filled["population"].map(french.integer),
                            departement=filled["departement"].map(departement_label))
              [["code", "name", "departement", "population", "population_source"]],
              column_config={"code": "Code INSEE", "name": "Commune",
@@ -343,7 +340,7 @@ st.dataframe(filled.assign(population=filled["population"].map(fmt.integer),
              hide_index=True, width="stretch")
 
 st.subheader("Méthode de la carte")
-tolerances = ", ".join(f"{view} : {fmt.decimal(tol, 3)}°"
+tolerances = ", ".join(f"{view} : {french.number(tol, 3)}°"
                        for view, tol in simplify.VIEW_TOLERANCES.items())
 st.markdown(
     "- Les contours sont simplifiés par `shapely.coverage_simplify`, qui simplifie chaque "
@@ -353,7 +350,7 @@ st.markdown(
     "- Les cinq départements d'outre-mer sont déplacés dans des encarts, chacun à sa propre "
     "échelle.\n"
     f"- Classes de densité (hab./km²) : {' ; '.join(webmap.density_legend())}. Une "
-    "population ou une superficie manquante donne une classe « non disponible » (gris), "
+    f"population ou une superficie manquante donne une classe « {french.MISSING} » (gris), "
     "jamais zéro.\n"
     "- La carte fonctionne hors ligne : pas de fond de carte, Leaflet est servi depuis le "
     "paquet Python installé.")

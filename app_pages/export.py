@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+import french
 from app_pages import data, method, selection
 from atlas import export_options as options
 from atlas import mapped
@@ -86,7 +87,8 @@ with right:
 scores = mapped.is_index(what)
 title, subtitle, source = map_texts(level, what, region, chosen_method if scores else None)
 st.caption(f"**Contenu de la carte**  \nTitre : {title}  \nSous-titre : {subtitle}  \n"
-           f"Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et « Non disponible » "
+           f"Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et "
+           f"« {french.MISSING.capitalize()} » "
            f"(gris hachuré)  \nPied de page : {source}.")
 if scores and not method.is_default(chosen_method):
     st.info(f"{method.describe(chosen_method)} Elle s'applique à cette carte et son "

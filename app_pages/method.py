@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import french
 from atlas.cli_export import ORIGIN_INDICATORS
 from atlas.composite import Method
 from atlas.normalize import BOUNDED
@@ -89,7 +90,7 @@ def describe(method: Method | None = None) -> str:
     for ident, weight in method.weights or ():
         if origin and ident in ORIGIN_INDICATORS:
             continue
-        parts.append(f"poids {str(weight).replace('.', ',').removesuffix(',0')} "
+        parts.append(f"poids {french.compact(weight)} "
                      f"pour « {labels.get(ident, ident)} »")
     if not parts:
         return "Méthode par défaut : rangs centiles dans la France entière, moyennes " \

@@ -3,7 +3,8 @@
 import altair as alt
 import streamlit as st
 
-from app_pages import data, fmt, method
+import french
+from app_pages import data, method
 from app_pages.leaflet_map import Layer, Legend, leaflet_map
 from atlas import perception_gap, perception_map
 from atlas.compare import CATEGORIES
@@ -50,8 +51,8 @@ st.caption(
     "parmi les 16 domaines du territoire : positif quand le domaine est moins prioritaire "
     "pour les répondants que sa fragilité ne le suggère. Un constat n'est retenu que s'il "
     "dépasse les deux incertitudes (indice et enquête). Petits échantillons : effectif "
-    f"efficace (n eff.) inférieur à {fmt.integer(FRAGILE_N_EFF)} = estimation fragile ; "
-    f"inférieur à {fmt.integer(SUPPRESSED_N_EFF)} = supprimée (« données insuffisantes »).")
+    f"efficace (n eff.) inférieur à {french.integer(FRAGILE_N_EFF)} = estimation fragile ; "
+    f"inférieur à {french.integer(SUPPRESSED_N_EFF)} = supprimée (« données insuffisantes »).")
 
 names = data.table(level_of(level).id).set_index("code")["name"]
 summary = comparison.summary
@@ -142,15 +143,15 @@ code = st.selectbox("Territoire", territories, key="gap_territory",
 row = summary.loc[code]
 n_eff = row["n_effective"]
 cols = st.columns(4)
-cols[0].metric("Corrélation (Spearman)", fmt.decimal(row["spearman"], 2))
+cols[0].metric("Corrélation (Spearman)", french.number(row["spearman"], 2))
 cols[1].metric("Angles morts", int(row["blind_spots"]))
 cols[2].metric("Surestimés", int(row["over_perceived"]))
-cols[3].metric("Effectif efficace", fmt.decimal(n_eff, 0))
+cols[3].metric("Effectif efficace", french.number(n_eff, 0))
 if n_eff < SUPPRESSED_N_EFF:
-    st.error(f"Effectif efficace inférieur à {fmt.integer(SUPPRESSED_N_EFF)} : les "
+    st.error(f"Effectif efficace inférieur à {french.integer(SUPPRESSED_N_EFF)} : les "
              "estimations de ce territoire sont supprimées.")
 elif n_eff < FRAGILE_N_EFF:
-    st.info(f"Effectif efficace inférieur à {fmt.integer(FRAGILE_N_EFF)} : estimations "
+    st.info(f"Effectif efficace inférieur à {french.integer(FRAGILE_N_EFF)} : estimations "
             "fragiles, à lire avec prudence.")
 
 rows = comparison.table[comparison.table["territory_code"] == code].assign(

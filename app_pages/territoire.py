@@ -8,7 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import cards, data, fmt, method, selection
+import french
+from app_pages import cards, data, method, selection
 from atlas import sheet
 from atlas import territory_view as view
 from atlas import twins as twins_module
@@ -28,8 +29,8 @@ HIT_KEY = "territoire_search_hit"
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
 # Vega locale: decimal comma on the chart's axis and tooltips.
-FRENCH_NUMBERS = {"number": {"decimal": ",", "thousands": fmt.NNBSP, "grouping": [3],
-                             "currency": ["", "\u00a0€"]}}
+FRENCH_NUMBERS = {"number": {"decimal": ",", "thousands": french.NNBSP, "grouping": [3],
+                             "currency": ["", f"{french.NBSP}€"]}}
 # A vertical bar (SVG path of a Vega-Lite shape): France's median, as on the PDF sheet.
 BAR = "M-0.2,-1H0.2V1H-0.2Z"
 
@@ -123,8 +124,8 @@ def header(territory: sheet.Territory) -> None:
                      f"({territory.departement})")
     if territory.region and territory.level != "regions":
         lines.append(f"**Région** : {territory.region_name} ({territory.region})")
-    lines.append(f"**Population** : {fmt.population(territory.population)} · "
-                 f"**Superficie** : {fmt.area(territory.area_km2)}")
+    lines.append(f"**Population** : {french.population(territory.population)} · "
+                 f"**Superficie** : {french.area(territory.area_km2)}")
     st.markdown("  \n".join(lines))
     if territory.level == "epci":
         st.caption("Département et région d'un EPCI : ceux où vit la plus grande partie de "
@@ -159,7 +160,7 @@ def profile(result, territory: sheet.Territory) -> None:
         orient="bottom", columns=2, labelLimit=400)
     st.altair_chart(chart, width="stretch")
     sizes = ", ".join(f"{label.removeprefix('Médiane des ')} : "
-                      f"{fmt.integer(len(codes))}" for label, codes in groups)
+                      f"{french.integer(len(codes))}" for label, codes in groups)
     st.caption(f"Chaque point du territoire est comparé à la médiane des scores de domaine "
                f"des territoires du même niveau ({sizes}). Les domaines sans score (moins "
                f"de la moitié des indicateurs disponibles) n'ont pas de point.")
@@ -167,33 +168,21 @@ def profile(result, territory: sheet.Territory) -> None:
         table = wide.drop(columns="dimension").rename(
             columns={"label": "Domaine", "score": THIS})
         for column in table.columns[1:]:
-            table[column] = table[column].map(lambda v: fmt.decimal(v, 2))
+            table[column] = table[column].map(lambda v: french.number(v, 2))
         st.dataframe(table, hide_index=True, width="stretch", key="territoire_profile")
-
-
-def rank_text(rank: float, size: int) -> str:
-    """« 12 sur 34 875 », or ``non disponible``."""
-    return fmt.MISSING if pd.isna(rank) else f"{fmt.integer(rank)} sur {fmt.integer(size)}"
-
-
-def interval_text(low: float, high: float) -> str:
-    """« 255 à 12 066 » (ranks rounded), or ``non disponible``."""
-    if pd.isna(low) or pd.isna(high):
-        return fmt.MISSING
-    return f"{fmt.integer(round(low))} à {fmt.integer(round(high))}"
 
 
 def score_frame(result, code: str, uncertainty: Uncertainty | None) -> pd.DataFrame:
     """The table of scores as shown; intervals « calcul en cours… » without ``uncertainty``."""
     table = view.score_table(result, code, uncertainty)
-    intervals = ([interval_text(lo, hi) for lo, hi in
+    intervals = ([french.rank_interval(lo, hi) for lo, hi in
                   zip(table["rank_low"], table["rank_high"], strict=True)]
                  if uncertainty is not None else [PENDING] * len(table))
     return pd.DataFrame({
         "Score": table["label"],
-        "Valeur": table["score"].map(lambda v: fmt.decimal(v, 2)),
-        "Rang": [rank_text(r, n) for r, n in zip(table["rank"], table["frame_size"],
-                                                  strict=True)],
+        "Valeur": table["score"].map(lambda v: french.number(v, 2)),
+        "Rang": [french.rank(r, n) for r, n in zip(table["rank"], table["frame_size"],
+                                                    strict=True)],
         "Intervalle de rang à 90 %": intervals})
 
 
@@ -209,7 +198,7 @@ def scores(result, territory: sheet.Territory, method_: Method):
                    width="stretch")
     frame = "de sa région" if method_.frame == "region" else "de France"
     st.caption(f"Rang 1 = le territoire le plus fragile {frame} à ce niveau. Intervalle : 5e "
-               f"et 95e centiles du rang sur {fmt.integer(view.N_VARIANTS)} variantes de la "
+               f"et 95e centiles du rang sur {french.integer(view.N_VARIANTS)} variantes de la "
                f"méthode (normalisation rang, min-max ou z, moyenne arithmétique ou "
                f"géométrique, poids tirés autour des poids choisis), élargi s'il le faut "
                f"pour contenir le rang affiché : plus il est large, plus le rang dépend de "
@@ -225,7 +214,7 @@ def scores(result, territory: sheet.Territory, method_: Method):
         st.markdown(f"**Domaines signalés** : {count} (aucun domaine parmi les 10 % les plus "
                     f"fragiles {frame}).")
     if scored < possible:
-        st.caption(f"{fmt.integer(possible - scored)} domaine"
+        st.caption(f"{french.integer(possible - scored)} domaine"
                    f"{'s' if possible - scored > 1 else ''} sans score faute de données : "
                    "ni signalés, ni « non signalés ».")
     return slot
@@ -260,19 +249,18 @@ def indicators(territory: sheet.Territory) -> None:
     rows = view.indicator_table(territory.level, territory.code, territory.region)
     table = pd.DataFrame({
         "Domaine": rows["domain_label"], "Indicateur": rows["label"],
-        "Valeur": rows["value"].map(fmt.indicator_value), "Unité": rows["unit"],
+        "Valeur": rows["value"].map(french.indicator_value), "Unité": rows["unit"],
         "Repose sur": [note or reason for note, reason
                        in zip(rows["note"], rows["reason"], strict=True)]})
     if territory.level == "communes" and rows["smoothed"].any():
-        table["Valeur publiée"] = [fmt.indicator_value(p) if s else ""
+        table["Valeur publiée"] = [french.indicator_value(p) if s else ""
                                    for p, s in zip(rows["published"], rows["smoothed"],
                                                    strict=True)]
     if territory.level != "regions":
-        table["Région"] = rows["region_value"].map(fmt.indicator_value)
-    table["France"] = rows["france"].map(fmt.indicator_value)
+        table["Région"] = rows["region_value"].map(french.indicator_value)
+    table["France"] = rows["france"].map(french.indicator_value)
     if territory.level != "communes":
-        table["Population couverte"] = rows["coverage"].map(
-            lambda v: fmt.MISSING if pd.isna(v) else f"{fmt.integer(round(100 * v))} %")
+        table["Population couverte"] = rows["coverage"].map(french.percent)
     table["Sens"] = rows["direction"].map({1: "plus = plus fragile",
                                            -1: "plus = moins fragile"})
     table["Source et millésime"] = rows["source"]
@@ -302,18 +290,18 @@ def twins(territory: sheet.Territory, result) -> None:
     names = data.table(territory.level).set_index("code")["name"]
     table = pd.DataFrame({
         "Code": found.index, "Territoire": found.index.map(names),
-        "Population": [fmt.integer(round(10 ** v)) for v in found["log_population"]],
-        "Densité (hab./km²)": [fmt.decimal(10 ** v, 0) for v in found["log_density"]],
-        "65 ans ou plus (%)": found["over_65_share"].map(lambda v: fmt.decimal(v, 1)),
-        "Revenu médian (€/UC/an)": found["median_income"].map(lambda v: fmt.decimal(v, 0)),
-        "Indice global": found.index.map(lambda c: fmt.decimal(result.overall.get(c), 2)),
-        "Distance": found["distance"].map(lambda v: fmt.decimal(v, 2))})
+        "Population": [french.integer(round(10 ** v)) for v in found["log_population"]],
+        "Densité (hab./km²)": [french.number(10 ** v, 0) for v in found["log_density"]],
+        "65 ans ou plus (%)": found["over_65_share"].map(lambda v: french.number(v, 1)),
+        "Revenu médian (€/UC/an)": found["median_income"].map(lambda v: french.number(v, 0)),
+        "Indice global": found.index.map(lambda c: french.number(result.overall.get(c), 2)),
+        "Distance": found["distance"].map(lambda v: french.number(v, 2))})
     st.dataframe(table, hide_index=True, width="stretch", key="territoire_twins")
     st.caption(
         "Les plus proches par la population et la densité (en logarithme), la part des 65 "
         "ans ou plus (2020) et le revenu disponible médian (2021), chaque caractéristique "
         "étant centrée et réduite ; distance euclidienne. "
-        + (f"{fmt.integer(len(left_out))} territoires sur {fmt.integer(len(features))} "
+        + (f"{french.integer(len(left_out))} territoires sur {french.integer(len(features))} "
            "sont exclus faute d'une de ces données (souvent le revenu médian, couvert par "
            "le secret statistique)." if len(left_out) else ""))
     buttons = st.columns(len(found))
@@ -343,11 +331,11 @@ def perceived(territory: sheet.Territory) -> None:
                     f" ({name})** — les cinq premières priorités (données simulées)")
         st.dataframe(pd.DataFrame({
             "Domaine": rows["domain"].map(lambda d: DOMAIN_BY_ID[d].label),
-            "Score de priorité": rows["score"].map(lambda v: fmt.decimal(v, 2)),
-            "Intervalle à 90 %": [f"{fmt.decimal(lo, 2)} à {fmt.decimal(hi, 2)}"
+            "Score de priorité": rows["score"].map(lambda v: french.number(v, 2)),
+            "Intervalle à 90 %": [f"{french.number(lo, 2)} à {french.number(hi, 2)}"
                                   for lo, hi in zip(rows["ci_low"], rows["ci_high"],
                                                     strict=True)],
-            "Effectif efficace": rows["n_effective"].map(lambda v: fmt.decimal(v, 0)),
+            "Effectif efficace": rows["n_effective"].map(lambda v: french.number(v, 0)),
             "Estimation": rows["status"]}), hide_index=True, width="stretch",
             key=f"territoire_perceived_{level}")
         shown = True

@@ -9,7 +9,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from atlas import french
+import french
 
 SCHEMES = {"quantiles": mapclassify.Quantiles, "fisher_jenks": mapclassify.FisherJenks,
            "equal_interval": mapclassify.EqualInterval}
@@ -33,10 +33,12 @@ class Classes:
 
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
-             decimals: int = 2) -> Classes:
+             decimals: int = 2, space: str = french.NNBSP) -> Classes:
     """Put ``values`` into ``k`` classes with a mapclassify ``scheme``.
 
-    Missing values get a missing class (shown as "non disponible"), never class 0.
+    Missing values get a missing class (shown as :data:`french.MISSING`), never
+    class 0. Labels write ``decimals`` decimals, thousands separated by ``space``
+    (:func:`french.number`).
 
     >>> c = classify(pd.Series([1.0, 2.0, 3.0, 4.0, None]), k=2)
     >>> c.cls.tolist(), c.labels, c.counts
@@ -51,14 +53,14 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
     k = max(1, min(k, present.nunique()))
     if present.nunique() == 1:  # one value, one class (mapclassify refuses it)
         out[present.index] = 0
-        label = french.number(float(present.iloc[0]), decimals)
+        label = french.number(float(present.iloc[0]), decimals, space)
         return Classes(out, (float(present.iloc[0]),), (f"{label} à {label}",),
                        (len(present),))
     model = _model(scheme, present.to_numpy(), k)
     out[present.index] = model.yb.astype("int64")
     bins = tuple(float(b) for b in model.bins)
     lows = (float(present.min()), *bins[:-1])
-    labels = tuple(f"{french.number(lo, decimals)} à {french.number(hi, decimals)}"
+    labels = tuple(f"{french.number(lo, decimals, space)} à {french.number(hi, decimals, space)}"
                    for lo, hi in zip(lows, bins, strict=True))
     counts = tuple(int(c) for c in np.bincount(model.yb, minlength=len(bins)))
     return Classes(out, bins, labels, counts)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import french
 from atlas.composite import Method
 from atlas.territory_data import level_rows, sources_table
 from geodata import store
@@ -24,8 +25,8 @@ README_ROWS = (
     ("statut", "<id>__status : ce sur quoi repose la valeur : "
                + " ; ".join(f"{KEYS[s]} = {LABELS[s]}" for s in LABELS) + "."),
     ("couverture", f"<id>__coverage : part de la population du territoire sur laquelle repose "
-                   f"la valeur (une valeur recalculée sur moins de {COVERAGE_MIN:.0%} de la "
-                   "population n'est pas donnée)."),
+                   f"la valeur (une valeur recalculée sur moins de "
+                   f"{french.percent(COVERAGE_MIN)} de la population n'est pas donnée)."),
     ("indices", "domain:<id>, dimension:<id>, overall : scores de 0 à 1 (plus élevé = plus "
                 "fragile) ; overall_domains_count : nombre de domaines dont l'indice est fait "
                 "(un indice fait de moins de 16 domaines est partiel) ; overall_rank : rang, "

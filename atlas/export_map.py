@@ -29,7 +29,8 @@ from matplotlib.colors import LinearSegmentedColormap, to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from atlas import french, mapped  # noqa: E402
+import french  # noqa: E402
+from atlas import mapped  # noqa: E402
 from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
 from atlas.composite import Method  # noqa: E402
 from geodata import insets, store  # noqa: E402
@@ -201,7 +202,7 @@ def method_text(method: Method | None = None) -> str:
     weights = "poids égaux"
     if method.weights:
         weights = "poids : " + ", ".join(
-            f"{labels.get(i, i)} ×{_fr_number(w)}" for i, w in method.weights)
+            f"{labels.get(i, i)} ×{french.compact(w)}" for i, w in method.weights)
     return (f"Score de fragilité : {_NORMALISATIONS[method.normalisation]}, "
             f"{_FRAMES[method.frame]}, {_AGGREGATIONS[method.aggregation]}, {weights}")
 
@@ -266,15 +267,6 @@ def slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     words = "".join(c if c.isalnum() else " " for c in ascii_name.lower()).split()
     return "-".join(words)
-
-
-def french_date(date: dt.date) -> str:
-    """A date written in French.
-
-    >>> french_date(dt.date(2026, 12, 1))
-    '1 décembre 2026'
-    """
-    return french.date(date)
 
 
 @contextmanager
@@ -394,7 +386,8 @@ def _draw_legend(ax, data: MapData, ncol: int = 1) -> None:
     ax.set_axis_off()
     entries = [(c, lab, n, None) for c, lab, n in
                zip(data.colours, data.labels, data.counts, strict=True)]
-    entries.append((MISSING_COLOUR, "Non disponible", data.n_missing, MISSING_HATCH))
+    entries.append((MISSING_COLOUR, french.MISSING.capitalize(), data.n_missing,
+                    MISSING_HATCH))
     nrow = -(-len(entries) // ncol)
     ax.set_xlim(0, ncol)
     ax.set_ylim(nrow + 1.4, 0)
@@ -408,7 +401,8 @@ def _draw_legend(ax, data: MapData, ncol: int = 1) -> None:
                                facecolor=colour, edgecolor="#666666", linewidth=0.4,
                                hatch=hatch))
         offset = 0.11 if ncol > 1 else 0.19
-        ax.text(x + offset, y + 0.48, f"{label}  ({count})", fontsize=6.5, va="center")
+        ax.text(x + offset, y + 0.48, f"{label}  ({french.integer(count)})", fontsize=6.5,
+                va="center")
 
 
 def _scale_bar(ax, national: bool) -> None:
@@ -445,14 +439,9 @@ def _footer(data: MapData, simulated: bool, date: dt.date | None, wrap: int) -> 
     scale = "Échelle valable pour la métropole ; " if data.national else ""
     insets_note = ("territoires d'outre-mer à des échelles différentes. " if data.national
                    else "")
-    day = french_date(date or dt.date.today())
+    day = french.date(date or dt.date.today())
     produced = f"Réalisation : Atlas des fragilités territoriales, {day}"
     lines.append(f"{scale}{insets_note}{produced}")
     if simulated:
         lines.append(f"Perception : {SIMULATED_NOTE}")
     return "\n".join(lines)
-
-
-def _fr_number(value: float) -> str:
-    """``2`` for 2.0, ``0,5`` for 0.5."""
-    return f"{value:g}".replace(".", ",")

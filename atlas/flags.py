@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from atlas import french
+import french
 from atlas.composite import DIMENSION_IDS, IndexResult
 from atlas.normalize import percentile_rank
 from indicators.domains import DOMAIN_BY_ID

@@ -1,7 +1,7 @@
 """The data behind one map: value, rank, flag and missing reason of every territory.
 
 One table per (what is mapped, level, method) feeds the map's classes, its tooltips, the
-sortable table shown beside it and the legend's "non disponible" line, so that the three
+sortable table shown beside it and the legend's « non disponible » line, so that the three
 always say the same thing.
 """
 
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from atlas import french, mapped, value_notes
+import french
+from atlas import mapped, value_notes
 from atlas.composite import IndexResult, Method
 from atlas.flags import count_text, flags
 from atlas.indices import level_indices
@@ -134,12 +135,12 @@ def in_region(view: MapView, region: str | None) -> pd.DataFrame:
 
 
 def value_text(view: MapView, value: float) -> str:
-    """A value written the French way with its unit, or « non disponible »."""
-    if value is None or np.isnan(value):
-        return "non disponible"
+    """A value written the French way with its unit, or :data:`french.MISSING`."""
+    if french.is_missing(value):
+        return french.MISSING
     if mapped.is_index(view.key):
         return f"score {french.number(value, view.decimals)}"
-    return f"{french.number(value, view.decimals)} {view.unit}"
+    return french.quantity(value, view.unit, view.decimals)
 
 
 def tooltips(view: MapView, region: str | None = None) -> pd.Series:
@@ -155,8 +156,8 @@ def tooltips(view: MapView, region: str | None = None) -> pd.Series:
             rows["name"], rows["value"], rows["rank"], rows["frame_size"], rows["flagged"],
             rows["scored"], rows["reason"], notes.fillna(""), strict=True):
         if np.isnan(value):
-            texts.append(f"{name} — non disponible : {reason}" if isinstance(reason, str)
-                         else f"{name} — non disponible")
+            texts.append(f"{name} — {french.MISSING} : {reason}" if isinstance(reason, str)
+                         else f"{name} — {french.MISSING}")
             continue
         text = f"{name} — {value_text(view, value)}"
         if note:
@@ -182,14 +183,14 @@ def missing_note(view: MapView, region: str | None = None) -> str:
     rows = in_region(view, region)
     missing = rows[rows["value"].isna()]
     if missing.empty:
-        return "non disponible (aucun)"
+        return f"{french.MISSING} (aucun)"
     reasons = missing["reason"].dropna()
     if len(reasons):  # « couverture 12 % » and « couverture 40 % » are one reason
         reasons = reasons.str.replace(r"\(couverture \d+\s%\)", "(couverture insuffisante)",
                                       regex=True)
     why = reasons.value_counts().index[0] if len(reasons) else "valeur absente"
     more = " ou autre raison" if reasons.nunique() > 1 else ""
-    return f"non disponible ({french.integer(len(missing))}) : {why}{more}"
+    return f"{french.MISSING} ({french.integer(len(missing))}) : {why}{more}"
 
 
 def _flag_text(view: MapView, flagged: object, scored: object = pd.NA) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from atlas import french
+import french
 
 GAP_CUTS = (-5.5, -1.5, 1.5, 5.5)
 """Gap (perceived rank − objective rank, an integer) cut into 5 classes."""
@@ -83,8 +83,7 @@ def gap_classes(table: pd.DataFrame, domain: str) -> pd.DataFrame:
     gap = rows["gap"].to_numpy(dtype="float64")
     cls = pd.Series(np.digitize(gap, GAP_CUTS), index=rows.index).where(rows["gap"].notna())
     cls = rows["category"].map(GAP_GREY).fillna(cls).astype("Int64")
-    text = rows["gap"].map(lambda g: "écart non disponible" if pd.isna(g)
-                           else f"écart {int(g):+d}") + ", " + rows["category"]
+    text = "écart " + rows["gap"].map(french.signed) + ", " + rows["category"]
     return pd.DataFrame({"cls": cls, "text": text})
 
 

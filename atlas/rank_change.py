@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+import french
+
 CUTS = (-20.0, -5.0, 5.0, 20.0)
 """Bounds (percentile points) of the five classes of change: a move under 5 points is stable."""
 LABELS = ("nettement moins fragile (recul de 20 points ou plus)",
@@ -79,11 +81,10 @@ def compare_ranks(before: pd.DataFrame, after: pd.DataFrame,
         "rank_before": before["rank"], "rank_after": after["rank"]})
     out["change"] = change(out["before"], out["after"])
     out["cls"] = change_class(out["change"])
-    moved = out["change"].map(lambda c: "non disponible" if pd.isna(c)
-                              else f"{c:+.0f} points".replace("-", "\u2212"))
+    moved = out["change"].map(lambda c: french.signed(c, unit="points"))
     both = out["rank_before"].notna() & out["rank_after"].notna()
-    ranks = (" (rang " + out["rank_before"].astype("string") + " → "
-             + out["rank_after"].astype("string") + ")")
+    ranks = (" (rang " + out["rank_before"].map(french.integer) + " → "
+             + out["rank_after"].map(french.integer) + ")")
     out["tip"] = out["name"] + " — " + moved + ranks.where(both, "")
     return out
 

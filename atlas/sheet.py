@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import french
 from atlas import sheet_parts
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.explain import explain
@@ -247,8 +248,7 @@ def _rank(scores: pd.Series, ranks: pd.Series, code: str,
           frame: pd.Series | None = None) -> tuple[float, str]:
     score = float(scores.loc[code])
     if np.isnan(score):
-        return score, "non calculé"
+        return score, french.MISSING
     size = int(scores.notna().sum() if frame is None else scores[frame].notna().sum())
     where = "" if frame is None else " de sa région"
-    return score, (f"rang {sheet_parts.fr_int(int(ranks.loc[code]))} "
-                   f"sur {sheet_parts.fr_int(size)}{where}")
+    return score, f"rang {french.rank(ranks.loc[code], size, french.NBSP)}{where}"

@@ -27,10 +27,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
-from atlas import french  # noqa: E402
+import french  # noqa: E402
 from atlas.composite import IndexResult, Method  # noqa: E402
 from atlas.explain import DomainExplanation  # noqa: E402
 from atlas.survey.model import SIMULATED_LABEL  # noqa: E402
+from french import MISSING_SHORT, NBSP  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
 from geodata.hierarchy import departement_of  # noqa: E402
@@ -146,35 +147,6 @@ def method_note(method: Method | None = None) -> str:
 
 # --- formatting ------------------------------------------------------------------------
 
-def fr_number(x: float, decimals: int | None = None) -> str:
-    r"""French number: decimal comma, no-break space between thousands; NaN gives « n.d. ».
-
-    >>> fr_number(1234.5), fr_number(0.123), fr_number(float("nan"))
-    ('1\xa0234', '0,12', 'n.d.')
-    """
-    if x is None or np.isnan(x):
-        return "n.d."
-    if decimals is None:
-        decimals = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
-    return french.number(x, decimals, space=french.NBSP)
-
-
-def fr_int(x: int) -> str:
-    """French integer with no-break spaces between thousands."""
-    return fr_number(float(x), 0)
-
-
-def fr_date(day: date) -> str:
-    """« 1 décembre 2026 »."""
-    return french.date(day)
-
-
-def fr_value(x: float, unit: str) -> str:
-    """A value with its unit (« 48,3 % », « 21 930 €/UC/an »)."""
-    number = fr_number(x)
-    return number if number == "n.d." else f"{number} {unit}"
-
-
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` characters (one empty line for empty text)."""
     return textwrap.wrap(text, width) or [""]
@@ -227,11 +199,12 @@ def header(fig: Figure, content: SheetContent) -> None:
     fig.text(0.03, 0.94, " · ".join(parents), fontsize=9, va="top")
     density = t.population / t.area_km2 if t.area_km2 else float("nan")
     fig.text(0.03, 0.922,
-             f"Population : {fr_int(round(t.population))} hab. ({POPULATION_SOURCE}) · "
-             f"Superficie : {fr_number(t.area_km2, 1)} km² · "
-             f"Densité : {fr_number(density, 0)} hab./km²", fontsize=8, va="top")
+             f"Population : {french.population(t.population, NBSP)} ({POPULATION_SOURCE}) · "
+             f"Superficie : {french.area(t.area_km2, 1, NBSP)} · "
+             f"Densité : {french.quantity(density, 'hab./km²', 0, NBSP)}", fontsize=8,
+             va="top")
     fig.text(0.03, 0.905, f"Fiche territoire de l'Atlas des fragilités territoriales, "
-             f"produite le {fr_date(content.produced)}", fontsize=7, va="top", color=GREY)
+             f"produite le {french.date(content.produced)}", fontsize=7, va="top", color=GREY)
     fig.add_artist(plt.Line2D([0.03, 0.97], [0.895, 0.895], color="#999999", lw=0.6))
 
 
@@ -258,7 +231,7 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
             zorder=2)
     missing_bars(ax, ys[missing])
     for yy, value in zip(ys, values, strict=True):
-        ax.text(1.02, yy, fr_number(value, 2), va="center", fontsize=6,
+        ax.text(1.02, yy, french.number(value, 2, NBSP, MISSING_SHORT), va="center", fontsize=6,
                 transform=ax.get_yaxis_transform())
     for ref, (marker, colour) in zip(content.references, REFERENCE_STYLES[-len(content.references):]
                                      if len(content.references) < 3 else REFERENCE_STYLES,
@@ -273,8 +246,8 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "0,25", "0,5", "0,75", "1"], fontsize=6)
     xlabel = "Score de domaine (0 = le moins fragile, 1 = le plus fragile)"
     if missing.any():
-        xlabel += ("\nHachuré, n.d. : non disponible, moins de la moitié des indicateurs du "
-                   "domaine disponibles")
+        xlabel += (f"\nHachuré, {MISSING_SHORT} : {french.MISSING}, moins de la moitié des "
+                   "indicateurs du domaine disponibles")
     ax.set_xlabel(xlabel, fontsize=6.5)
     ax.grid(axis="x", color="#eeeeee", lw=0.5, zorder=0)
     for side in ("top", "right"):
@@ -287,7 +260,6 @@ def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
                      title_fontsize=6, alignment="left")
 
 
-MISSING_LABEL = "non disponible"
 MISSING_GID = "domaine-non-disponible"
 """``gid`` of the hatched bars of the domains without a score (found again in tests)."""
 
@@ -301,7 +273,7 @@ def missing_bars(ax: plt.Axes, ys: np.ndarray) -> None:
     for bar in bars:
         bar.set_gid(MISSING_GID)
     for yy in ys:
-        ax.text(0.015, yy, MISSING_LABEL, ha="left", va="center", fontsize=5.5, color=GREY,
+        ax.text(0.015, yy, french.MISSING, ha="left", va="center", fontsize=5.5, color=GREY,
                 zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
 
 
@@ -385,7 +357,8 @@ def score_block(fig: Figure, content: SheetContent, x: float, y: float) -> None:
     for i, (label, score, rank) in enumerate(content.scores):
         weight = "bold" if i == len(content.scores) - 1 else "normal"
         fig.text(x, yy, label, fontsize=7, va="top", weight=weight)
-        fig.text(x + 0.12, yy, fr_number(score, 2), fontsize=7, va="top", weight=weight)
+        fig.text(x + 0.12, yy, french.number(score, 2, NBSP, MISSING_SHORT), fontsize=7,
+                 va="top", weight=weight)
         fig.text(x + 0.285, yy, rank, fontsize=6.3, va="top", ha="right", color=GREY)
         yy -= 0.018
 
@@ -402,12 +375,13 @@ def explanation_block(fig: Figure, content: SheetContent, y: float) -> None:
     for fragile, (x, title) in columns.items():
         lines = [(title, "bold")]
         for e in (e for e in content.explanations if e.fragile == fragile):
-            lines.append((f"{e.label} — score {fr_number(e.score, 2)}, rang {fr_int(e.rank)} "
-                          f"sur {fr_int(e.frame_size)}", "bold"))
+            lines.append((f"{e.label} — score {french.number(e.score, 2, NBSP)}, rang "
+                          f"{french.rank(e.rank, e.frame_size, NBSP)}", "bold"))
             for d in e.drivers:
                 row = rows.loc[d.indicator]
-                lines.append((f"• {row['label']} : {fr_value(d.value, row['unit'])} "
-                              f"(France : {fr_value(row['france'], row['unit'])})", "normal"))
+                value, france = (french.quantity(v, row["unit"], space=NBSP)
+                                 for v in (d.value, row["france"]))
+                lines.append((f"• {row['label']} : {value} (France : {france})", "normal"))
         if len(lines) == 1:
             lines.append(("Aucun domaine calculé.", "normal"))
         _lines(fig, lines, x, y - 0.036, width=78, size=6.6)
@@ -430,7 +404,7 @@ def priority_block(fig: Figure, content: SheetContent, y: float) -> None:
     ax.barh(ys, table["score"].to_numpy(dtype=float), color="#9aa8b8", height=0.6)
     ax.set_yticks(ys, [DOMAIN_BY_ID[d].label for d in table["domain"]], fontsize=6.3)
     for yy, score in zip(ys, table["score"], strict=True):
-        ax.text(score + 0.02, yy, fr_number(float(score), 2), va="center", fontsize=6)
+        ax.text(score + 0.02, yy, french.number(score, 2, NBSP), va="center", fontsize=6)
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.tick_params(axis="x", labelsize=5.5)
@@ -439,8 +413,8 @@ def priority_block(fig: Figure, content: SheetContent, y: float) -> None:
     n = int(table["n_unweighted"].iloc[0])
     status = table["status"].iloc[0]
     note = (f"Région {t.region_name} : score de priorité (1 = cité en premier par tous), "
-            f"{fr_int(n)} répondants simulés" + (" — estimation fragile" if status == "fragile"
-                                                 else ""))
+            f"{french.integer(n, NBSP)} répondants simulés"
+            + (" — estimation fragile" if status == "fragile" else ""))
     text_block(fig, note, x=0.03, y=y - 0.18, width=100, size=5.8, colour=GREY)
 
 
@@ -543,16 +517,20 @@ def _table_lines(content: SheetContent, size: float,
             continue
         lines.append(("domain", [[domain.label], [domain.dimension]]))
         for row in members.itertuples():
-            value = fr_value(row.value, row.unit)
-            if row.approximate and value != "n.d.":
-                value = "≈ " + value
+            value = french.indicator_value(row.value, NBSP, MISSING_SHORT)
+            if not french.is_missing(row.value):
+                # a plain space before the unit: in this narrow cell a long unit
+                # (« consultations/hab./an ») goes to the next line whole
+                value = f"{'≈ ' if row.approximate else ''}{value} {row.unit}"
             if row.status == Status.ESTIMATED and not np.isnan(row.low):
-                value += f" [{fr_number(row.low)} ; {fr_number(row.high)}]"
+                value += (f" [{french.indicator_value(row.low, NBSP)} ; "
+                          f"{french.indicator_value(row.high, NBSP)}]")
             producer = row.producer.removesuffix(", remis en forme par un tiers")
             if row.third_party:
                 producer += " *"
-            cells = (ARROWS[row.direction], row.label, value, fr_number(row.france),
-                     row.short.replace(french.NBSP, " "), producer, row.vintage)
+            cells = (ARROWS[row.direction], row.label, value,
+                     french.indicator_value(row.france, NBSP, MISSING_SHORT),
+                     row.short.replace(NBSP, " "), producer, row.vintage)
             lines.append(("row", [wrap(c, w) for c, w in zip(cells, widths, strict=True)]))
     return lines
 
@@ -572,7 +550,7 @@ def _footnote(content: SheetContent) -> str:
                      "faible eff. = petit effectif, à lire avec prudence.")
     parts.append("* : données officielles remises en forme par un tiers (voir la page "
                  "méthodologie de l'atlas).")
-    parts.append("n.d. : non disponible, la colonne « Repose sur » dit pourquoi (non publié "
-                 "= secret statistique ou petit effectif). Toutes les sources sont publiées "
-                 "sous Licence Ouverte / Etalab 2.0.")
+    parts.append(f"{MISSING_SHORT} : {french.MISSING}, la colonne « Repose sur » dit pourquoi "
+                 "(non publié = secret statistique ou petit effectif). Toutes les sources "
+                 "sont publiées sous Licence Ouverte / Etalab 2.0.")
     return " ".join(parts)

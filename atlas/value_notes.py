@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from atlas import french
+import french
 from indicators.snapshot import Details
 from indicators.status import Status, label  # noqa: F401 (label re-exported)
 
@@ -20,13 +20,13 @@ def qualifier(status: int, coverage: float = float("nan"), low: float = float("n
               high: float = float("nan"), small: bool = False, decimals: int = 1) -> str:
     """A short note on a value that is there (empty for a plain published value).
 
-    >>> qualifier(Status.COMPUTED, 0.86).replace(french.NBSP, " ")
+    >>> qualifier(Status.COMPUTED, 0.86).replace(french.NNBSP, " ")
     'recalculé à partir des communes (couverture 86 %)'
     >>> qualifier(Status.ESTIMATED, low=12.04, high=18.5)
     'estimé (entre 12,0 et 18,5)'
     >>> qualifier(Status.PUBLISHED, small=True)
     'faible effectif'
-    >>> qualifier(Status.PUBLISHED, 0.91).replace(french.NBSP, " ")
+    >>> qualifier(Status.PUBLISHED, 0.91).replace(french.NNBSP, " ")
     'couverture 91 %'
     """
     status = Status(int(status))
@@ -38,10 +38,10 @@ def qualifier(status: int, coverage: float = float("nan"), low: float = float("n
     elif status in (Status.COMPUTED, Status.FROM_OFFICIAL):
         basis = ("des valeurs officielles de ses départements ou EPCI"
                  if status is Status.FROM_OFFICIAL else "des communes")
-        share = "" if np.isnan(coverage) else f" (couverture {percent(coverage)})"
+        share = "" if np.isnan(coverage) else f" (couverture {french.percent(coverage)})"
         parts.append(f"recalculé à partir {basis}{share}")
     elif status is Status.PUBLISHED and not np.isnan(coverage) and coverage < 1:
-        parts.append(f"couverture {percent(coverage)}")  # summed over part of the commune
+        parts.append(f"couverture {french.percent(coverage)}")  # summed over part of the commune
     elif status is Status.ESTIMATED:
         interval = ("" if np.isnan(low) or np.isnan(high) else
                     f" (entre {french.number(low, decimals)} et {french.number(high, decimals)})")
@@ -49,15 +49,6 @@ def qualifier(status: int, coverage: float = float("nan"), low: float = float("n
     if small:
         parts.append("faible effectif")
     return ", ".join(parts)
-
-
-def percent(share: float) -> str:
-    """A share as a whole French percentage: ``0.857`` → « 86 % » (no-break space).
-
-    >>> percent(0.857) == "86" + french.NBSP + "%"
-    True
-    """
-    return f"{round(100 * share):d}{french.NBSP}%"
 
 
 def notes(details: Details, indicator: str, decimals: int = 1) -> pd.Series:
@@ -99,7 +90,7 @@ SHORT = {Status.OFFICIAL: "officiel", Status.FROM_OFFICIAL: "recalc. officiel",
 
 def short(status: int, coverage: float = float("nan"), small: bool = False,
           smoothed: bool = False) -> str:
-    """What a value rests on in a few letters (PDF sheet), e.g. « recalculé 86 % ».
+    """What a value rests on in a few letters (PDF sheet, so ``NBSP``): « recalculé 86 % ».
 
     >>> short(Status.COMPUTED, 0.857).replace(french.NBSP, " ")
     'recalculé 86 %'
@@ -110,6 +101,6 @@ def short(status: int, coverage: float = float("nan"), small: bool = False,
     text = SHORT.get(status, "")
     if status in (Status.COMPUTED, Status.FROM_OFFICIAL, Status.LOW_COVERAGE) \
             and not np.isnan(coverage) and coverage < 1:
-        text = f"{text} {percent(coverage)}"
+        text = f"{text} {french.percent(coverage, space=french.NBSP)}"
     extra = [w for w, on in (("lissé", smoothed), ("faible eff.", small)) if on]
     return ", ".join(filter(None, [text, *extra]))

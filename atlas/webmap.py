@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from atlas import french
+import french
 from geodata import build, insets, store
 from geodata.crs import WEB_CRS
 from geodata.hierarchy import departement_of, members, overseas_departement_of_region

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import french
+
 COVERAGE_MIN = 0.8
 """A higher level's value recomputed from its communes needs them to hold this share of its
 population; below, it is « non disponible (couverture n %) »."""
@@ -68,12 +70,12 @@ KEYS = {s: s.name.lower() for s in Status}
 def label(status: int, coverage: float | None = None) -> str:
     """French label of ``status``; a low coverage says its share.
 
-    >>> label(Status.LOW_COVERAGE, 0.205).replace("\u00a0", " ")
+    >>> label(Status.LOW_COVERAGE, 0.205).replace("\u202f", " ")
     'non disponible (couverture 20 %)'
     >>> label(0)
     'publié'
     """
     status = Status(int(status))
     if status is Status.LOW_COVERAGE and coverage is not None and coverage == coverage:
-        return f"non disponible (couverture {round(100 * coverage):d}\u00a0%)"
+        return f"{french.MISSING} (couverture {french.percent(coverage)})"
     return LABELS[status]

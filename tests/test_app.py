@@ -207,12 +207,7 @@ def test_layer_style_is_checked():
         Layer("frames", webmap.map_layer("regions"), style="frame")
 
 
-def test_french_formatting():
-    assert fmt.population(pd.NA) == "non disponible"
-    assert fmt.population(1234567) == f"1{NNBSP}234{NNBSP}567{NNBSP}hab."
-    assert fmt.area(float("nan")) == "non disponible"
-    assert fmt.area(0.04) == f"0,0{NNBSP}km²"
-    assert fmt.area(83201.21796) == f"83{NNBSP}201,2{NNBSP}km²"
+def test_build_report_wording():
     assert fmt.report_wording("100% covered by delegated communes of 56102") == (
         f"couvert à 100{NNBSP}% par des communes déléguées de 56102")
     assert fmt.report_wording("something new") == "something new"

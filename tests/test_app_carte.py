@@ -8,6 +8,7 @@ import pytest
 from app_support import map_args, open_app, table_with
 from streamlit.testing.v1 import AppTest
 
+import french
 from app_pages import map_click
 from app_pages.leaflet_map import component_dir
 from atlas import classify, map_view, mapped, palettes, rank_change, webmap
@@ -191,6 +192,6 @@ def test_compare_ranks_says_how_far_each_territory_moved():
     rows = rank_change.compare_ranks(before, after, regional=True)
     # a: first of 3 in France (standing 1) to last of 2 in région x (standing 0)
     assert rows["change"].tolist()[:2] == [-100.0, 100.0]
-    assert rows.loc["a", "tip"] == "A — \u2212100 points (rang 1 → 2)"
-    assert rows.loc["c", "tip"] == "C — non disponible"
+    assert rows.loc["a", "tip"] == "A — \u2212100\u202fpoints (rang 1 → 2)"
+    assert rows.loc["c", "tip"] == f"C — {french.MISSING}"
     assert rows["cls"].tolist()[:2] == [0, 4] and pd.isna(rows.loc["c", "cls"])

@@ -3,7 +3,7 @@
 import pytest
 from app_support import open_app, table_with
 
-from app_pages import fmt
+import french
 from atlas import map_view
 
 
@@ -47,7 +47,7 @@ def test_card_without_flags_still_says_how_many_domains_had_a_score(overall):
     at = search(code)
     notes = [c.value for c in at.caption]
     assert (f"Aucun domaine parmi les 10 % les plus fragiles, sur {scored} domaines "
-            f"renseignés ({fmt.integer(16 - scored)} sans score faute de données) : un "
+            f"renseignés ({french.integer(16 - scored)} sans score faute de données) : un "
             "domaine sans score n'est ni signalé ni « non signalé ».") in notes
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import fmt
+import french
 from atlas import territory_view as view
 from atlas.composite import Method
 from atlas.indices import level_indices
@@ -104,8 +104,8 @@ def test_header(saint_etienne):
     assert "code 42218" in text
     assert "Loire (42)" in text and "Auvergne-Rhône-Alpes (84)" in text
     territory = describe("communes", "42218")
-    assert fmt.population(territory.population) in text
-    assert fmt.area(territory.area_km2) in text
+    assert french.population(territory.population) in text
+    assert french.area(territory.area_km2) in text
 
 
 def test_profile_against_departement_region_and_france(saint_etienne):
@@ -117,9 +117,9 @@ def test_profile_against_departement_region_and_france(saint_etienne):
         "Médiane des communes de France"]
     result = level_indices("communes")
     health = profile.set_index("Domaine").loc["Santé"]
-    assert health["Ce territoire"] == fmt.decimal(result.domain_scores.loc["42218",
+    assert health["Ce territoire"] == french.number(result.domain_scores.loc["42218",
                                                                            "health"], 2)
-    assert health["Médiane des communes de France"] == fmt.decimal(
+    assert health["Médiane des communes de France"] == french.number(
         result.domain_scores["health"].median(), 2)
     assert "médiane des scores de domaine" in texts(saint_etienne)
     assert len(saint_etienne.get("vega_lite_chart")) == 1
@@ -132,9 +132,9 @@ def test_scores_ranks_intervals_and_flags(saint_etienne):
     result = level_indices("communes")
     rank = int(result.ranks.loc["42218", "overall"])
     overall = scores.loc["Indice global"]
-    assert overall["Valeur"] == fmt.decimal(result.overall.loc["42218"], 2)
-    assert overall["Rang"].startswith(f"{fmt.integer(rank)} sur ")
-    low, high = (int(v.replace(fmt.NNBSP, "")) for v in
+    assert overall["Valeur"] == french.number(result.overall.loc["42218"], 2)
+    assert overall["Rang"].startswith(f"{french.integer(rank)} sur ")
+    low, high = (int(v.replace(french.NNBSP, "")) for v in
                  overall["Intervalle de rang à 90 %"].split(" à "))
     assert 1 <= low <= high <= 34_875
     text = texts(saint_etienne)
@@ -158,7 +158,7 @@ def test_indicator_table_with_sources(saint_etienne):
     assert (table["Indicateur"] == "Revenu disponible médian par unité de consommation").any()
     # Missing values are said, never written 0.
     values = level_indices("communes").values.loc["42218"]
-    assert (table["Valeur"] == fmt.MISSING).sum() == values.isna().sum()
+    assert (table["Valeur"] == french.MISSING).sum() == values.isna().sum()
 
 
 def test_twins(saint_etienne):
@@ -197,7 +197,7 @@ def test_non_default_method_is_applied_and_said():
     assert any("Méthode modifiée" in i.value for i in at.info)
     result = level_indices("communes", Method(normalisation="minmax"))
     scores = frame(at, "scores").set_index("Score")
-    assert scores.loc["Indice global", "Valeur"] == fmt.decimal(result.overall.loc["31555"], 2)
+    assert scores.loc["Indice global", "Valeur"] == french.number(result.overall.loc["31555"], 2)
     assert "La fiche PDF et les données sont calculées avec la méthode modifiée" in texts(at)
 
 
@@ -230,8 +230,8 @@ def test_no_code_comment_leaks_onto_the_page(saint_etienne):
 def test_a_commune_without_geometry_nor_score():
     at = open_page("communes", "15031")  # Celles (Cantal): no geometry in the source
     assert at.header[0].value == "Celles"
-    assert f"**Superficie** : {fmt.MISSING}" in texts(at)
-    assert (frame(at, "scores")["Valeur"] == fmt.MISSING).all()
+    assert f"**Superficie** : {french.MISSING}" in texts(at)
+    assert (frame(at, "scores")["Valeur"] == french.MISSING).all()
     assert "Pas de jumeaux" in texts(at) and "densité" in texts(at)
 
 

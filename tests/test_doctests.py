@@ -13,8 +13,8 @@ import geodata
 import indicators
 
 MODULES = sorted(
-    info.name for package in (atlas, geodata, indicators)
-    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+    ["french"] + [info.name for package in (atlas, geodata, indicators)
+                  for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
 )
 
 

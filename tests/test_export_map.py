@@ -20,6 +20,7 @@ import pytest
 from matplotlib.testing.compare import compare_images
 from pypdf import PdfReader
 
+import french
 from atlas.cli_export import parse_territory
 from atlas.export_map import DPI, SIMULATED_NOTE, SIZES, draw, export_map, map_data, slug
 from geodata import store
@@ -88,10 +89,10 @@ def test_pdf_has_one_page_with_title_legend_and_source(maps, name, level, region
     data = map_data(level, "overall", region, root=geodata_root)
     assert data.title in text
     for label, count in zip(data.labels, data.counts, strict=True):
-        assert f"{label} ({count})" in text
-    assert f"Non disponible ({data.n_missing})" in text
+        assert " ".join(f"{label} ({french.integer(count)})".split()) in text
+    assert f"{french.MISSING.capitalize()} ({data.n_missing})" in text
     assert "Source : " in text and "calculs Atlas des fragilités" in text
-    assert "1 décembre 2026" in text
+    assert "1er décembre 2026" in text
 
 
 def test_legend_counts_sum_to_the_territories(geodata_root):

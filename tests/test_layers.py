@@ -1,7 +1,7 @@
 """The import contract of the layers, and dependencies declared exactly as imported.
 
-- ``geodata`` imports nothing of the project;
-- ``indicators`` imports only ``geodata``;
+- ``french`` (how figures are written) and ``geodata`` import nothing of the project;
+- ``indicators`` imports only ``geodata`` and ``french``;
 - the library (``atlas``, ``geodata``, ``indicators``) never imports the app layer
   (``app_pages``, ``streamlit_app``) nor Streamlit;
 - every third-party module the code imports is a declared dependency, and every declared
@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("atlas", "geodata", "indicators", "app_pages", "streamlit_app")
+PROJECT = ("french", "atlas", "geodata", "indicators", "app_pages", "streamlit_app")
 ALLOWED = {
+    "french": set(),
     "geodata": set(),
-    "indicators": {"geodata"},
-    "atlas": {"geodata", "indicators"},
-    "app_pages": {"geodata", "indicators", "atlas"},
-    "streamlit_app": {"geodata", "indicators", "atlas", "app_pages"},
+    "indicators": {"french", "geodata"},
+    "atlas": {"french", "geodata", "indicators"},
+    "app_pages": {"french", "geodata", "indicators", "atlas"},
+    "streamlit_app": {"french", "geodata", "indicators", "atlas", "app_pages"},
 }
 """Project packages each layer may import, besides itself."""
 IMPORT_NAMES = {"scikit-learn": "sklearn", "pyyaml": "yaml"}
@@ -61,7 +62,7 @@ def test_each_layer_imports_only_the_layers_below_it(layer):
     for path in _modules(layer):
         project = (_imports(path) & set(PROJECT)) - {layer}
         assert project <= ALLOWED[layer], (path.relative_to(ROOT), project - ALLOWED[layer])
-        if layer in ("geodata", "indicators", "atlas"):
+        if layer in ("french", "geodata", "indicators", "atlas"):
             assert "streamlit" not in _imports(path), path.relative_to(ROOT)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
+import french
 from atlas.sheet import build_sheet, describe
-from atlas.sheet_parts import METHOD_NOTE, fr_number
+from atlas.sheet_parts import METHOD_NOTE
 from atlas.survey.model import SIMULATED_LABEL
 
 SHEETS = {
@@ -69,12 +70,6 @@ def test_unknown_territory_raises(tmp_path, level, code, message):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_french_numbers():
-    assert fr_number(1234.5) == "1\xa0234"
-    assert fr_number(12.345) == "12,3"
-    assert fr_number(float("nan")) == "n.d."
-
-
 def _profile_bars(code: str):
     """The profile axes of a commune's first page: missing bars, other bars, texts."""
     from atlas import sheet_parts
@@ -92,7 +87,6 @@ def _profile_bars(code: str):
 
 def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
     from atlas.indices import level_indices
-    from atlas.sheet_parts import MISSING_LABEL
 
     scores = level_indices("communes").domain_scores
     absent = scores.isna().sum(axis=1)
@@ -103,15 +97,16 @@ def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
     assert all(p.get_width() == 1 and p.get_hatch() for p in missing)  # full, hatched
     assert sorted(p.get_width() for p in drawn) == pytest.approx(
         sorted(domain_scores.dropna()))
-    assert texts.count(MISSING_LABEL) == n and texts.count("n.d.") == n
+    assert texts.count(french.MISSING) == n and texts.count(french.MISSING_SHORT) == n
     missing_rows = sorted(p.get_y() + p.get_height() / 2 for p in missing)
     drawn_rows = {round(p.get_y() + p.get_height() / 2, 6) for p in drawn}
     assert not drawn_rows & {round(y, 6) for y in missing_rows}  # no zero-length bar there
     text = _text(build_sheet("communes", code, tmp_path / "fiche.pdf"))
-    assert text.count("non disponible") >= n and "Hachuré, n.d. : non disponible" in text
+    assert text.count(french.MISSING) >= n
+    assert f"Hachuré, {french.MISSING_SHORT} : {french.MISSING}" in text
 
 
 def test_a_complete_profile_has_no_hatched_bar():
     domain_scores, missing, drawn, texts = _profile_bars("42218")
     assert domain_scores.notna().all() and not missing and len(drawn) == 16
-    assert "non disponible" not in texts
+    assert french.MISSING not in texts

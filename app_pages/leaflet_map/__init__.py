@@ -32,6 +32,7 @@ from typing import Any
 
 import streamlit.components.v1 as components
 
+from french import MISSING
 from geodata.paths import cache_dir
 
 FRONTEND = Path(__file__).parent / "frontend"
@@ -89,7 +90,7 @@ class Legend:
 
     title: str
     labels: tuple[str, ...]
-    missing: str | None = "non disponible"
+    missing: str | None = MISSING
     colours: tuple[str, ...] | None = None
     """One colour per class; default: the component's 7-class YlOrRd palette."""
 

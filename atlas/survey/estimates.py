@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+import french
 from atlas.survey.model import (
     ACTORS,
     AGGREGATE_COLUMNS,
@@ -160,8 +161,7 @@ def sample_status(n_effective: np.ndarray | pd.Series, fragile_below: float = FR
     """
     n = np.asarray(n_effective, dtype=float)
     # Rounded down, so that 9.99 reads "9,9 < 10", not "10,0 < 10".
-    label = np.array([f"{v:.1f}".replace(".", ",") for v in np.floor(n * 10) / 10],
-                     dtype=object)
+    label = np.array([french.number(v, 1) for v in np.floor(n * 10) / 10], dtype=object)
     missing, empty = np.isnan(n), n == 0
     suppressed = ~missing & ((n < suppress_below) | empty)
     fragile = ~missing & ~suppressed & (n < fragile_below)
@@ -170,9 +170,10 @@ def sample_status(n_effective: np.ndarray | pd.Series, fragile_below: float = FR
         [missing, empty, suppressed, fragile],
         ["taille d'échantillon non publiée : pas d'intervalle de confiance",
          "aucun répondant",
-         "taille effective d'échantillon " + label + f" < {suppress_below:g} : valeur supprimée",
-         "taille effective d'échantillon " + label + f" < {fragile_below:g} : estimation "
-         "fragile"],
+         "taille effective d'échantillon " + label + f" < {french.compact(suppress_below)} : "
+         "valeur supprimée",
+         "taille effective d'échantillon " + label + f" < {french.compact(fragile_below)} : "
+         "estimation fragile"],
         "").astype(object)
     return status, reason
 

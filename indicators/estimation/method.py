@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from atlas.french import number
+from french import number
 from indicators.estimation.covariates import TARGETS
 from indicators.estimation.validation import ALL_SIZES
 
@@ -23,7 +23,7 @@ BLOCK_NAMES = {
 
 
 def french_number(value: float, decimals: int = 0) -> str:
-    """A number written the French way (:func:`atlas.french.number`)."""
+    """A number written the French way (:func:`french.number`)."""
     return number(value, decimals)
 
 
