@@ -56,7 +56,7 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
         label = french.number(float(present.iloc[0]), decimals, space)
         return Classes(out, (float(present.iloc[0]),), (f"{label} à {label}",),
                        (len(present),))
-    model = _model(scheme, present.to_numpy(), k)
+    model = _checked(_model(scheme, present.to_numpy(), k), present.to_numpy())
     out[present.index] = model.yb.astype("int64")
     bins = tuple(float(b) for b in model.bins)
     lows = (float(present.min()), *bins[:-1])
@@ -64,6 +64,20 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
                    for lo, hi in zip(lows, bins, strict=True))
     counts = tuple(int(c) for c in np.bincount(model.yb, minlength=len(bins)))
     return Classes(out, bins, labels, counts)
+
+
+def _checked(model, values: np.ndarray):
+    """``model``, or its bins made increasing and closed at the maximum.
+
+    Fisher-Jenks can return disordered bins on values near the smallest floats (e.g.
+    ``[0, 1.7e-86, 5e-324, -1]``); the classes are then rebuilt from the bins inside the
+    values' range, so that labels, counts and bins always agree.
+    """
+    bins = np.asarray(model.bins, dtype="float64")
+    if np.all(np.diff(bins) > 0) and bins[-1] >= values.max():
+        return model
+    inside = bins[(bins >= values.min()) & (bins < values.max())]
+    return mapclassify.UserDefined(values, bins=np.unique(np.append(inside, values.max())))
 
 
 def _model(scheme: str, values: np.ndarray, k: int):

@@ -40,3 +40,12 @@ def test_palettes_have_the_asked_number_of_distinct_colours():
             assert len(set(colours)) == k
     with pytest.raises(ValueError, match="valid palettes"):
         palettes.colours("rainbow", 5)
+
+
+def test_disordered_fisher_jenks_bins_are_repaired():
+    # mapclassify returns bins (5e-324, 1.7e-86, -1.0, 1.7e-86) for these values
+    series = pd.Series([0.0, 1.715198827692921e-86, 5e-324, -1.0])
+    found = classify.classify(series, "fisher_jenks", 4)
+    assert len(found.labels) == len(found.counts) == len(found.bins)
+    assert list(found.bins) == sorted(found.bins) and found.bins[-1] == series.max()
+    assert sum(found.counts) == 4 and found.cls[3] == 0
