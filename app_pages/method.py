@@ -10,32 +10,23 @@ from __future__ import annotations
 import streamlit as st
 
 import french
-from atlas.cli_export import ORIGIN_INDICATORS
+from atlas import method_vocabulary as vocabulary
 from atlas.composite import Method
+from atlas.method_vocabulary import ORIGIN_INDICATORS, ORIGIN_LABEL
 from atlas.normalize import BOUNDED
 from indicators.domains import DIMENSIONS, DOMAINS
 from indicators.snapshot import snapshot_catalogue
 
 DEFAULT = Method()
-NORMALISATIONS = {
-    "rank": "Rang centile (défaut)",
-    "minmax": "Min-max (0 à 1)",
-    "zscore": "Score z (écarts-types)",
-    "distance": "Distance à la valeur nationale",
-}
-FRAMES = {"france": "France entière (défaut)", "region": "Sa propre région"}
-AGGREGATIONS = {"arithmetic": "Moyenne arithmétique (défaut)",
-                "geometric": "Moyenne géométrique (compensation limitée)"}
+NORMALISATIONS = vocabulary.labels("normalisation")
+FRAMES = vocabulary.labels("frame")
+AGGREGATIONS = vocabulary.labels("aggregation")
 WEIGHT_STEPS = (0.0, 0.5, 1.0, 2.0, 3.0)
 """Weights offered for a dimension or a domain (1 = default; 0 = left out)."""
 
 KEYS = {"normalisation": "method_normalisation", "frame": "method_frame",
         "aggregation": "method_aggregation", "origin": "method_without_origin"}
 WEIGHT_PREFIX = "method_weight_"
-ORIGIN_LABEL = "Exclure de l'indice les parts d'immigrés et d'étrangers"
-"""The box that sets the weights of :data:`atlas.cli_export.ORIGIN_INDICATORS` (immigrant
-and foreigner shares, « plus fragile » by default: a normative choice, see the Méthode
-page) to 0."""
 _DEFAULTS = {KEYS["normalisation"]: DEFAULT.normalisation, KEYS["frame"]: DEFAULT.frame,
              KEYS["aggregation"]: DEFAULT.aggregation, KEYS["origin"]: False}
 _WEIGHT_IDS = tuple(d.id for d in DIMENSIONS) + tuple(d.id for d in DOMAINS)
@@ -113,19 +104,11 @@ def sidebar() -> Method:
     for ident in _WEIGHT_IDS:
         st.session_state.setdefault(WEIGHT_PREFIX + ident, 1.0)
     with st.sidebar.expander("Méthode de calcul des indices", expanded=False):
-        st.radio("Normalisation", list(NORMALISATIONS), key=KEYS["normalisation"],
-                 format_func=NORMALISATIONS.get,
-                 help="Comment chaque indicateur devient un score où plus élevé = plus "
-                      "fragile.")
-        st.radio("Cadre de comparaison", list(FRAMES), key=KEYS["frame"],
-                 format_func=FRAMES.get,
-                 help="Chaque territoire est comparé à tous ceux de son niveau en France, "
-                      "ou seulement à ceux de sa région.")
-        st.radio("Agrégation", list(AGGREGATIONS), key=KEYS["aggregation"],
-                 format_func=AGGREGATIONS.get,
-                 help="Moyenne des scores d'un domaine, d'une dimension, de l'indice "
-                      "global. La moyenne géométrique limite la compensation d'un score "
-                      "élevé par un score faible ; elle demande des scores entre 0 et 1.")
+        for option, labels in (("normalisation", NORMALISATIONS), ("frame", FRAMES),
+                               ("aggregation", AGGREGATIONS)):
+            st.radio(vocabulary.TITLES[option], list(labels), key=KEYS[option],
+                     format_func=labels.get, help=vocabulary.HELP[option],
+                     captions=[c.help for c in vocabulary.OPTIONS[option]])
         st.markdown("**Poids des dimensions** (1 = défaut, 0 = exclue)")
         for dimension in DIMENSIONS:
             st.select_slider(dimension.label, WEIGHT_STEPS, key=WEIGHT_PREFIX + dimension.id)

@@ -6,11 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from atlas.method_vocabulary import OPTIONS, ORIGIN_INDICATORS
 from geodata.levels import LEVELS, TERRITORY_LEVELS, Level, territory_level
 from geodata.levels import level as get_level
-
-ORIGIN_INDICATORS = ("immigrant_share", "foreigner_share")
-"""Indicators the app's « Exclure de l'indice les parts d'immigrés et d'étrangers » sets to 0."""
 
 
 def add_export_commands(groups: argparse._SubParsersAction) -> None:
@@ -41,14 +39,12 @@ def add_export_commands(groups: argparse._SubParsersAction) -> None:
 
 def _method_options(parser: argparse.ArgumentParser) -> None:
     """``--normalisation``, ``--frame``, ``--aggregation``, ``--weight ID=W`` (repeatable)."""
-    from atlas.composite import AGGREGATIONS, FRAMES
-    from atlas.normalize import NORMALISERS
-
     group = parser.add_argument_group("method (default: rank, france, arithmetic, equal "
                                       "weights)")
-    group.add_argument("--normalisation", choices=sorted(NORMALISERS), default="rank")
-    group.add_argument("--frame", choices=FRAMES, default="france")
-    group.add_argument("--aggregation", choices=AGGREGATIONS, default="arithmetic")
+    for option, choices in OPTIONS.items():
+        group.add_argument(f"--{option}", choices=[c.id for c in choices],
+                           default=choices[0].id,
+                           help="; ".join(f"{c.id}: {c.short}" for c in choices))
     group.add_argument("--weight", action="append", default=[], metavar="ID=W",
                        help="weight of a dimension, domain or indicator id (repeatable), "
                             "e.g. social=2 or health=0; the app's box that leaves the "

@@ -33,6 +33,7 @@ import french  # noqa: E402
 from atlas import mapped  # noqa: E402
 from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
 from atlas.composite import Method  # noqa: E402
+from atlas.method_vocabulary import OPTIONS, choice  # noqa: E402
 from geodata import insets, store  # noqa: E402
 from geodata.crs import OVERSEAS_CRS  # noqa: E402
 from geodata.hierarchy import departement_of, members  # noqa: E402
@@ -47,10 +48,6 @@ DPI = 200
 INDEX_METHOD = ("Score de fragilité : rang centile, France entière, moyenne arithmétique, "
                 "poids égaux")
 """The subtitle's method for the default :class:`atlas.composite.Method`."""
-_NORMALISATIONS = {"rank": "rang centile", "minmax": "min-max", "zscore": "score z",
-                   "distance": "distance à la valeur nationale"}
-_FRAMES = {"france": "France entière", "region": "au sein de chaque région"}
-_AGGREGATIONS = {"arithmetic": "moyenne arithmétique", "geometric": "moyenne géométrique"}
 SIMULATED_NOTE = "données simulées à titre d'illustration"
 MISSING_COLOUR = "#dddddd"
 MISSING_HATCH = "////"
@@ -203,8 +200,8 @@ def method_text(method: Method | None = None) -> str:
     if method.weights:
         weights = "poids : " + ", ".join(
             f"{labels.get(i, i)} ×{french.compact(w)}" for i, w in method.weights)
-    return (f"Score de fragilité : {_NORMALISATIONS[method.normalisation]}, "
-            f"{_FRAMES[method.frame]}, {_AGGREGATIONS[method.aggregation]}, {weights}")
+    choices = ", ".join(choice(option, getattr(method, option)).short for option in OPTIONS)
+    return f"Score de fragilité : {choices}, {weights}"
 
 
 def draw(data: MapData, size: str = "page", north_arrow: bool = False,

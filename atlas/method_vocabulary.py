@@ -1,14 +1,13 @@
 """The method's choices, their French names and help, declared once.
 
 The sidebar, the command line's method options, the maps' subtitles and the sheet's method
-note all read them from here, so that a choice is named the same everywhere.
+note all read them from here, so that a choice is named the same everywhere. Light on
+purpose (no numpy, no pandas): the command line reads it to build its options.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from atlas.composite import Method
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,19 @@ AGGREGATION = (
            "ou min-max)."),
 )
 OPTIONS = {"normalisation": NORMALISATION, "frame": FRAME, "aggregation": AGGREGATION}
-"""Each option of :class:`atlas.composite.Method` with its choices."""
+"""Each option of :class:`atlas.composite.Method` with its choices, the default first."""
+TITLES = {"normalisation": "Normalisation", "frame": "Cadre de comparaison",
+          "aggregation": "Agrégation"}
+"""French name of each option."""
+HELP = {
+    "normalisation": "Comment chaque indicateur devient un score où plus élevé = plus fragile.",
+    "frame": "Chaque territoire est comparé à tous ceux de son niveau en France, ou "
+             "seulement à ceux de sa région.",
+    "aggregation": "Moyenne des scores d'un domaine, d'une dimension, de l'indice global. La "
+                   "moyenne géométrique limite la compensation d'un score élevé par un score "
+                   "faible ; elle demande des scores entre 0 et 1.",
+}
+"""What each option decides, in one or two sentences."""
 ORIGIN_INDICATORS = ("immigrant_share", "foreigner_share")
 """Indicators the box « Exclure de l'indice les parts d'immigrés et d'étrangers » (and
 ``--weight immigrant_share=0 --weight foreigner_share=0``) sets to 0."""
@@ -84,5 +95,5 @@ def labels(option: str, default: str | None = None) -> dict[str, str]:
     >>> labels("frame")["france"]
     'France entière (défaut)'
     """
-    default = default if default is not None else getattr(Method(), option)
+    default = default if default is not None else OPTIONS[option][0].id
     return {c.id: c.label + (" (défaut)" if c.id == default else "") for c in OPTIONS[option]}

@@ -8,8 +8,9 @@ from app_support import open_app, table_with
 from app_pages import method
 from atlas import mapped
 from atlas.cli import _parser
-from atlas.cli_export import ORIGIN_INDICATORS, method_from_args
+from atlas.cli_export import method_from_args
 from atlas.composite import Method
+from atlas.method_vocabulary import ORIGIN_INDICATORS
 
 BOX = "method_without_origin"
 WITHOUT = Method(weights=dict.fromkeys(ORIGIN_INDICATORS, 0.0))
