@@ -17,6 +17,7 @@ from atlas.composite import Method
 from atlas.explain import explain
 from atlas.flags import count_text
 from atlas.survey.model import SIMULATED_LABEL
+from atlas.territory import Territory, describe
 from atlas.uncertainty import Uncertainty
 from geodata.hierarchy import parent_of
 from geodata.levels import LEVELS
@@ -115,7 +116,7 @@ def search() -> None:
 
 # --- sections ---------------------------------------------------------------------------
 
-def header(territory: sheet.Territory) -> None:
+def header(territory: Territory) -> None:
     """Name, level, code, parents, population and area."""
     st.header(territory.name)
     lines = [f"**{level_of(territory.level).title}** · code {territory.code}"]
@@ -132,7 +133,7 @@ def header(territory: sheet.Territory) -> None:
                    "ses habitants.")
 
 
-def profile(result, territory: sheet.Territory) -> None:
+def profile(result, territory: Territory) -> None:
     """The 16 domain scores against the medians of the reference groups."""
     st.subheader("Profil des 16 domaines")
     departement = (data.table("communes").set_index("code")["departement"]
@@ -186,7 +187,7 @@ def score_frame(result, code: str, uncertainty: Uncertainty | None) -> pd.DataFr
         "Intervalle de rang à 90 %": intervals})
 
 
-def scores(result, territory: sheet.Territory, method_: Method):
+def scores(result, territory: Territory, method_: Method):
     """Dimension and overall scores with rank and flags; the slot of the table.
 
     The 90 % rank intervals take seconds the first time: the table is drawn without them
@@ -220,14 +221,14 @@ def scores(result, territory: sheet.Territory, method_: Method):
     return slot
 
 
-def fill_intervals(slot, result, territory: sheet.Territory, method_: Method) -> None:
+def fill_intervals(slot, result, territory: Territory, method_: Method) -> None:
     """Redraw the table of scores in ``slot`` with the 90 % rank intervals."""
     uncertainty = rank_intervals(territory.level, method_)
     slot.dataframe(score_frame(result, territory.code, uncertainty), hide_index=True,
                    width="stretch")
 
 
-def explanations(result, territory: sheet.Territory) -> None:
+def explanations(result, territory: Territory) -> None:
     """The three most and least fragile domains, and the indicators behind them."""
     st.subheader("Les trois domaines les plus / les moins fragiles, et pourquoi")
     items = explain(result, territory.code)
@@ -243,7 +244,7 @@ def explanations(result, territory: sheet.Territory) -> None:
                "comparaison ; pour chacun, les indicateurs qui pèsent le plus.")
 
 
-def indicators(territory: sheet.Territory) -> None:
+def indicators(territory: Territory) -> None:
     """Indicator table: value, unit, régional and national references, source."""
     st.subheader("Indicateurs")
     rows = view.indicator_table(territory.level, territory.code, territory.region)
@@ -274,7 +275,7 @@ def indicators(territory: sheet.Territory) -> None:
                "« Région » et « France » : valeurs de la région du territoire et nationale.")
 
 
-def twins(territory: sheet.Territory, result) -> None:
+def twins(territory: Territory, result) -> None:
     """The five territories of the same level most alike in structure."""
     st.subheader("Territoires jumeaux")
     features = structure(territory.level)
@@ -311,7 +312,7 @@ def twins(territory: sheet.Territory, result) -> None:
                       width="stretch")
 
 
-def perceived(territory: sheet.Territory) -> None:
+def perceived(territory: Territory) -> None:
     """Priorities of the citizens of its département and région (simulated survey)."""
     st.subheader("Priorités perçues par les habitants — données simulées")
     st.warning(f"Enquête : {SIMULATED_LABEL}. Ces priorités ne sont pas des résultats "
@@ -353,7 +354,7 @@ def pdf_bytes(level: str, code: str, method_: Method) -> Callable[[], bytes]:
     return build
 
 
-def download(territory: sheet.Territory, method_: Method) -> None:
+def download(territory: Territory, method_: Method) -> None:
     """Button that builds and downloads the two-page PDF sheet."""
     st.download_button("Télécharger la fiche PDF (2 pages A4)",
                        data=pdf_bytes(territory.level, territory.code, method_),
@@ -388,7 +389,7 @@ if current is None or current[0] not in LEVELS:
 
 level, code = current
 try:
-    territory = sheet.describe(level, code)
+    territory = describe(level, code)
 except ValueError:
     st.error(f"Territoire inconnu : {level} {code}.")
     st.stop()

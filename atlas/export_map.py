@@ -22,24 +22,21 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap, to_hex
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap, to_hex  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-
-import french  # noqa: E402
-from atlas import mapped  # noqa: E402
-from atlas.classify import SCHEME_LABELS, classify  # noqa: E402
-from atlas.composite import Method  # noqa: E402
-from atlas.method_vocabulary import OPTIONS, choice  # noqa: E402
-from geodata import insets, store  # noqa: E402
-from geodata.crs import OVERSEAS_CRS  # noqa: E402
-from geodata.hierarchy import departement_of, members  # noqa: E402
-from geodata.levels import territory_level  # noqa: E402
-from indicators.domains import DIMENSIONS, DOMAINS  # noqa: E402
-from indicators.snapshot import snapshot_catalogue  # noqa: E402
+import french
+from atlas import mapped
+from atlas.classify import SCHEME_LABELS, classify
+from atlas.composite import Method
+from atlas.method_vocabulary import OPTIONS, choice
+from geodata import insets, store
+from geodata.crs import OVERSEAS_CRS
+from geodata.hierarchy import departement_of, members
+from geodata.levels import territory_level
+from indicators.domains import DIMENSIONS, DOMAINS
+from indicators.snapshot import snapshot_catalogue
 
 FORMATS = ("png", "svg", "pdf")
 SIZES = {"page": (17 / 2.54, 20 / 2.54), "slide": (25.4 / 2.54, 14.2875 / 2.54)}
@@ -132,7 +129,6 @@ def export_map(level: str, what: str, region: str | None = None, fmt: str = "png
     with _style():
         fig = draw(data, size, north_arrow, simulated, date)
         save(fig, out, fmt, dpi)
-    plt.close(fig)
     return out
 
 
@@ -210,7 +206,7 @@ def draw(data: MapData, size: str = "page", north_arrow: bool = False,
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}; valid sizes: {sorted(SIZES)}")
     layout = _LAYOUT[size]
-    fig = plt.figure(figsize=SIZES[size])
+    fig = Figure(figsize=SIZES[size])
     ax = fig.add_axes(layout["map"])
     _draw_territories(ax, data)
     if data.outlines is not None:
@@ -269,7 +265,7 @@ def slug(name: str) -> str:
 @contextmanager
 def _style() -> Iterator[None]:
     """Fixed fonts, text kept as text in SVG and PDF, a fixed SVG hash salt."""
-    with plt.rc_context({"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42,
+    with matplotlib.rc_context({"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42,
                          "svg.hashsalt": "atlas", "hatch.linewidth": 0.5}):
         yield
 

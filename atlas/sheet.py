@@ -22,12 +22,11 @@ import french
 from atlas import sheet_parts
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.explain import explain
+from atlas.indicator_table import indicator_rows
 from atlas.indices import level_indices
-from atlas.sheet_parts import Reference, Territory
-from geodata import store
-from geodata.hierarchy import parent_of
+from atlas.sheet_parts import Reference
+from atlas.territory import Territory, describe
 from geodata.levels import territory_level
-from indicators import snapshot
 from indicators.domains import DIMENSIONS
 
 
@@ -79,24 +78,6 @@ def sheet_content(level: str, code: str,
     )
 
 
-def describe(level: str, code: str) -> Territory:
-    """Identity of territory ``code`` of ``level``; unknown ones raise a ``ValueError``."""
-    level = territory_level(level).id
-    table = _attributes(level)
-    if code not in table.index:
-        examples = ", ".join(repr(c) for c in table.index[:3])
-        raise ValueError(f"unknown code {code!r} for level {level!r}; valid codes are the "
-                         f"{len(table)} codes of geodata.store.attributes({level!r}), "
-                         f"e.g. {examples}")
-    row = table.loc[code]
-    departement, region = _parents(level, code, row)
-    return Territory(
-        level=level, code=code, name=str(row["name"]),
-        departement=departement, departement_name=_name("departements", departement),
-        region=region, region_name=_name("regions", region),
-        population=float(row["population"]), area_km2=float(row["area_km2"]))
-
-
 def references(territory: Territory, method: Method | None = None
                ) -> tuple[Reference, ...]:
     """Reference profiles: its département's and région's scores, and France's median.
@@ -116,55 +97,6 @@ def references(territory: Territory, method: Method | None = None
     plural = territory_level(territory.level).plural
     refs.append(Reference(f"Médiane des {plural} de France", median))
     return tuple(refs)
-
-
-def indicator_rows(level: str, code: str) -> pd.DataFrame:
-    """Indicator table of the territory: one row per indicator of the catalogue.
-
-    Columns: ``id``, ``domain``, ``label``, ``unit``, ``direction`` (+1 when a higher
-    value is more fragile, -1 otherwise), ``value`` (the value used), ``published`` (the
-    source's value: before smoothing for a commune, the official value above), ``france``,
-    ``coverage`` (share of the population the value rests on), ``status``
-    (:class:`indicators.status.Status`), ``small`` (« faible effectif »), ``smoothed``,
-    ``low``/``high`` (interval of an estimate), ``note`` and ``short`` (what the value
-    rests on, in words and in a few letters), ``reason`` (why it is missing),
-    ``approximate`` (recomputed as a weighted mean of commune values), ``producer``,
-    ``third_party`` (official data reshaped by a third party), ``dataset`` and
-    ``vintage``.
-    """
-    from atlas import value_notes
-    from indicators.snapshot import snapshot_catalogue
-    from indicators.status import Status
-
-    catalogue = snapshot_catalogue()
-    found = snapshot.details(level, catalogue=catalogue)
-    france = snapshot.values("france").iloc[0]
-    rows = []
-    for indicator in catalogue.indicators:
-        ident = indicator.id
-        status = Status(int(found.status.loc[code, ident]))
-        value, published = found.value.loc[code, ident], found.published.loc[code, ident]
-        coverage = float(found.coverage.loc[code, ident])
-        small = bool(found.small.loc[code, ident])
-        smoothed = (level == "communes" and indicator.smoothed and not status.missing
-                    and not np.isclose(value, published, rtol=1e-3, equal_nan=True))
-        low, high = found.low.loc[code, ident], found.high.loc[code, ident]
-        rows.append({
-            "id": ident, "domain": indicator.domain, "label": indicator.label,
-            "unit": indicator.unit, "direction": indicator.direction,
-            "value": float(value), "published": float(published),
-            "france": float(france[ident]),
-            "coverage": coverage, "status": int(status), "small": small,
-            "smoothed": smoothed, "low": float(low), "high": float(high),
-            "note": value_notes.qualifier(status, coverage, low, high, small),
-            "short": value_notes.short(status, coverage, small, smoothed),
-            "reason": (value_notes.label(status, coverage) if status.missing else ""),
-            "approximate": (status is Status.COMPUTED
-                            and indicator.aggregation.approximate),
-            "producer": indicator.source.producer,
-            "third_party": indicator.source.third_party, "dataset": indicator.source.dataset,
-            "vintage": indicator.source.vintage})
-    return pd.DataFrame(rows)
 
 
 def perceived_priorities(region: str | None, n: int = 5) -> pd.DataFrame:
@@ -194,37 +126,6 @@ def _citizen_priorities() -> pd.DataFrame:
                          "domain": rows["item"].str.removeprefix("domain:"),
                          "score": rows["score"], "n_unweighted": rows["n_unweighted"],
                          "status": rows["status"]}).reset_index(drop=True)
-
-
-@cache
-def _attributes(level: str) -> pd.DataFrame:
-    return store.attributes(level).set_index("code", drop=False)
-
-
-@cache
-def _level_table(level: str) -> pd.DataFrame:
-    return snapshot.level_table(level).set_index("code")
-
-
-def _parents(level: str, code: str, row: pd.Series) -> tuple[str | None, str | None]:
-    """Département and région codes of a territory (None where they do not apply)."""
-    if level == "communes":
-        return str(row["departement"]), str(row["region"])
-    if level == "departements":
-        return None, str(row["region"])
-    if level == "epci":
-        departement = parent_of("epci", "departements").get(code)
-        region = parent_of("epci", "regions").get(code)
-        return (None if departement is None else str(departement),
-                None if region is None else str(region))
-    return None, code
-
-
-def _name(level: str, code: str | None) -> str | None:
-    if code is None:
-        return None
-    table = _attributes(level)
-    return str(table.loc[code, "name"]) if code in table.index else None
 
 
 def score_lines(result: IndexResult, code: str) -> tuple[tuple[str, float, str], ...]:

@@ -18,25 +18,25 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
-from matplotlib.collections import PatchCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-
-import french  # noqa: E402
-from atlas.composite import IndexResult, Method  # noqa: E402
-from atlas.explain import DomainExplanation  # noqa: E402
-from atlas.survey.model import SIMULATED_LABEL  # noqa: E402
-from french import MISSING_SHORT, NBSP  # noqa: E402
-from geodata import insets, store  # noqa: E402
-from geodata.crs import OVERSEAS_CRS  # noqa: E402
-from geodata.hierarchy import departement_of  # noqa: E402
-from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS  # noqa: E402
-from indicators.status import Status  # noqa: E402
+import french
+from atlas.composite import IndexResult, Method
+from atlas.explain import DomainExplanation
+from atlas.survey.model import SIMULATED_LABEL
+from atlas.territory import Territory
+from french import MISSING_SHORT, NBSP
+from geodata import insets, store
+from geodata.crs import OVERSEAS_CRS
+from geodata.hierarchy import departement_of
+from indicators.domains import DIMENSIONS, DOMAIN_BY_ID, DOMAINS
+from indicators.status import Status
 
 A4 = (8.27, 11.69)
 """A4 portrait, inches."""
@@ -56,34 +56,6 @@ METHOD_NOTE = (
     "régions sont recalculées à partir des effectifs (sommes des numérateurs et "
     "dénominateurs), jamais en moyennant les scores des communes. Rang 1 = territoire le "
     "plus fragile. Sources et millésimes : tableau des indicateurs (page 2).")
-
-
-@dataclass(frozen=True)
-class Territory:
-    """Identity of the territory of a sheet.
-
-    Attributes
-    ----------
-    level, code, name
-        Its level (a :mod:`geodata.levels` identifier), code and name.
-    departement, region
-        Code of its département and région (for an EPCI, those of most of its
-        inhabitants); None where they do not apply (a région has no département).
-    departement_name, region_name
-        Their names, or None.
-    population, area_km2
-        From the geometry artifacts (INSEE populations légales; area in a projected CRS).
-    """
-
-    level: str
-    code: str
-    name: str
-    departement: str | None
-    departement_name: str | None
-    region: str | None
-    region_name: str | None
-    population: float
-    area_km2: float
 
 
 @dataclass(frozen=True)
@@ -111,7 +83,7 @@ class SheetContent:
     explanations
         Most then least fragile domains (:func:`atlas.explain.explain`).
     indicators
-        The indicator table (:func:`atlas.sheet.indicator_rows`).
+        The indicator table (:func:`atlas.indicator_table.indicator_rows`).
     priorities
         Top domains perceived by the région's citizens (:func:`atlas.sheet.perceived_priorities`).
     """
@@ -161,7 +133,6 @@ def write_pdf(content: SheetContent, out: Path) -> Path:
         with PdfPages(out, metadata=_metadata(content)) as pdf:
             for fig in pages:
                 pdf.savefig(fig)
-                plt.close(fig)
     return out
 
 
@@ -173,7 +144,7 @@ def _metadata(content: SheetContent) -> dict:
 
 def first_page(content: SheetContent) -> Figure:
     """Header, location map, domain profile, scores, explanations, priorities, method."""
-    fig = plt.figure(figsize=A4)
+    fig = Figure(figsize=A4)
     header(fig, content)
     profile_chart(fig.add_axes((0.31, 0.505, 0.32, 0.355)), content)
     location_map(fig.add_axes((0.69, 0.69, 0.29, 0.16)), content.territory)
@@ -205,10 +176,10 @@ def header(fig: Figure, content: SheetContent) -> None:
              va="top")
     fig.text(0.03, 0.905, f"Fiche territoire de l'Atlas des fragilités territoriales, "
              f"produite le {french.date(content.produced)}", fontsize=7, va="top", color=GREY)
-    fig.add_artist(plt.Line2D([0.03, 0.97], [0.895, 0.895], color="#999999", lw=0.6))
+    fig.add_artist(Line2D([0.03, 0.97], [0.895, 0.895], color="#999999", lw=0.6))
 
 
-def profile_chart(ax: plt.Axes, content: SheetContent) -> None:
+def profile_chart(ax: Axes, content: SheetContent) -> None:
     """Horizontal bars of the 16 domain scores, grouped by dimension, with references."""
     code = content.territory.code
     scores = content.result.domain_scores.loc[code]
@@ -264,7 +235,7 @@ MISSING_GID = "domaine-non-disponible"
 """``gid`` of the hatched bars of the domains without a score (found again in tests)."""
 
 
-def missing_bars(ax: plt.Axes, ys: np.ndarray) -> None:
+def missing_bars(ax: Axes, ys: np.ndarray) -> None:
     """Hatched full-width bars labelled « non disponible »: a missing score is not a 0."""
     if not len(ys):
         return
@@ -277,7 +248,7 @@ def missing_bars(ax: plt.Axes, ys: np.ndarray) -> None:
                 zorder=4, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
 
 
-def location_map(ax: plt.Axes, territory: Territory) -> None:
+def location_map(ax: Axes, territory: Territory) -> None:
     """The territory highlighted within its région (within France for a région)."""
     frame, shape, parent, title = frame_and_shape(territory)
     ax.add_collection(_patches(frame, facecolor="#e8e8e8", edgecolor="white", linewidth=0.4))
@@ -455,7 +426,7 @@ ASCENT = 0.8
 
 def second_page(content: SheetContent) -> Figure:
     """The indicator table, grouped by domain, with source and vintage of each line."""
-    fig = plt.figure(figsize=A4)
+    fig = Figure(figsize=A4)
     t = content.territory
     fig.text(0.03, 0.985, f"Indicateurs — {t.name} ({content.level_label.lower()} {t.code})",
              fontsize=11, weight="bold", va="top")

@@ -24,7 +24,7 @@ import pandas as pd
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.flags import flags
 from atlas.indices import level_indices
-from atlas.sheet import describe
+from atlas.territory import describe
 from atlas.territory_view import frame_size, rank_interval, rank_intervals
 from atlas.uncertainty import Uncertainty
 from geodata import store

@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from atlas import sheet
 from atlas.composite import OVERALL, IndexResult, Method
 from atlas.flags import flag_scores
+from atlas.indicator_table import indicator_rows
 from atlas.indices import level_inputs
 from atlas.mapped import source_line
-from atlas.sheet_parts import Territory
+from atlas.territory import Territory
 from atlas.uncertainty import Uncertainty, Variation, simulate
 from geodata.levels import territory_level
 from indicators import snapshot
@@ -42,7 +42,7 @@ def peers(territory: Territory, region: pd.Series,
     Parameters
     ----------
     territory
-        From :func:`atlas.sheet.describe`.
+        From :func:`atlas.territory.describe`.
     region
         Région of every territory of the level (:func:`atlas.indices.region_of`).
     departement
@@ -180,11 +180,11 @@ def flagged_domains(flags: pd.DataFrame, code: str) -> list[str]:
 def indicator_table(level: str, code: str, region: str | None) -> pd.DataFrame:
     """The territory's indicators with the values of its région and of France.
 
-    :func:`atlas.sheet.indicator_rows` plus ``domain_label``, ``region_value`` (the value
+    :func:`atlas.indicator_table.indicator_rows` plus ``domain_label``, ``region_value`` (the value
     of the région, recomputed at the régional level; NaN for a région itself) and
     ``source`` (« producteur, jeu de données (millésime) » with caveats).
     """
-    rows = sheet.indicator_rows(level, code)
+    rows = indicator_rows(level, code)
     catalogue = snapshot_catalogue()
     regional = np.nan
     if level != "regions" and region is not None:

@@ -9,7 +9,7 @@ import french
 from atlas import territory_view as view
 from atlas.composite import Method
 from atlas.indices import level_indices
-from atlas.sheet import describe
+from atlas.territory import describe
 from geodata import store
 from geodata.hierarchy import parent_of
 from indicators import snapshot

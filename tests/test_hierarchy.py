@@ -13,7 +13,7 @@ from atlas import export_map, webmap
 from atlas.cli_export import level_argument, parse_territory
 from atlas.composite import Method
 from atlas.indices import level_indices
-from atlas.sheet import describe
+from atlas.territory import describe
 from geodata import store
 from geodata.hierarchy import (
     departement_of,

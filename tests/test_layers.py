@@ -89,3 +89,27 @@ def test_dependencies_are_declared_exactly_as_imported():
     assert third_party - set(modules) == set(), "imported but not declared"
     unused = {name for module, name in modules.items() if module not in third_party}
     assert unused == set(ENGINES), "declared but never imported"
+
+
+def test_importing_the_library_changes_nothing_outside_it(tmp_path):
+    """No matplotlib backend forced, no file written, at import."""
+    import subprocess
+
+    code = ("import matplotlib; matplotlib.use('svg'); "
+            "import atlas.export_map, atlas.sheet_parts, atlas.sheet, app_pages.leaflet_map; "
+            "print(matplotlib.get_backend())")
+    env = {**__import__("os").environ, "ATLAS_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, env=env, check=True)
+    assert out.stdout.strip() == "svg"
+    assert not (tmp_path / "cache").exists()
+
+
+def test_the_territory_page_data_do_not_import_the_pdf_layout():
+    import subprocess
+
+    code = ("import sys, atlas.territory_view, atlas.territory_data; "
+            "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'atlas.sheet'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

@@ -6,9 +6,10 @@ import pytest
 from pypdf import PdfReader
 
 import french
-from atlas.sheet import build_sheet, describe
+from atlas.sheet import build_sheet
 from atlas.sheet_parts import METHOD_NOTE
 from atlas.survey.model import SIMULATED_LABEL
+from atlas.territory import describe
 
 SHEETS = {
     "communes": ("42218", "Saint-Étienne"),
