@@ -1,7 +1,6 @@
 """Page « Carte » : any level, any indicator or index, France or one région, with its table."""
 
 import hashlib
-import re
 
 import streamlit as st
 
@@ -13,7 +12,7 @@ from atlas import mapped, palettes, rank_change
 from atlas.classify import SCHEME_LABELS
 from geodata.levels import LEVELS
 from geodata.levels import level as level_of
-from geodata.search import normalise
+from geodata.search import normalise, sort_names
 
 MAP_KEY = "carte_clic"
 PALETTES = {"auto": "Automatique", **{k: v[0] for k, v in palettes.SEQUENTIAL.items()}}
@@ -24,8 +23,7 @@ st.session_state.setdefault("atlas_selected", None)
 st.session_state.setdefault("map_level", "regions")
 communes = data.table("communes")
 regions = data.table("regions")
-regions = regions.iloc[regions["name"].map(  # alphabetical order, ignoring the article
-    lambda n: re.sub(r"^(la|le|les) ", "", normalise(n))).argsort()]
+regions = sort_names(regions)
 region_names = dict(zip(regions["code"], regions["name"], strict=True))
 
 

@@ -5,7 +5,6 @@ Files are built only when a download button is clicked (a callable as ``data``),
 """
 
 import hashlib
-import re
 from functools import partial
 
 import streamlit as st
@@ -24,8 +23,7 @@ FRANCE = ""
 CHOICES = mapped.choices_by_key()
 
 regions = data.table("regions")
-regions = regions.iloc[regions["name"].map(  # alphabetical order, ignoring the article
-    lambda n: re.sub(r"^(la|le|les) ", "", search.normalise(n))).argsort()]
+regions = search.sort_names(regions)
 region_names = dict(zip(regions["code"], regions["name"], strict=True))
 
 

@@ -22,7 +22,7 @@ from atlas.uncertainty import Uncertainty
 from geodata.hierarchy import parent_of
 from geodata.levels import LEVELS
 from geodata.levels import level as level_of
-from geodata.search import find, normalise
+from geodata.search import find_everywhere
 from indicators.domains import DOMAIN_BY_ID
 
 SEARCH_KEY = "territoire_search"
@@ -67,16 +67,8 @@ def flags_of(level: str, method_: Method) -> pd.DataFrame:
 
 def search_hits(query: str, limit: int = 8) -> pd.DataFrame:
     """Territories of every level matching ``query``: exact names first, régions first."""
-    frames = []
-    for level in ("regions", "departements", "epci", "communes"):
-        if level == "communes":
-            hits = data.find_communes(query, limit=limit)
-        else:
-            hits = find(data.table(level), query, limit=limit)
-        frames.append(hits[["code", "name"]].assign(level=level))
-    hits = pd.concat(frames, ignore_index=True)
-    exact = (hits["name"].map(normalise) == normalise(query)) | (hits["code"] == query.strip())
-    return pd.concat([hits[exact], hits[~exact]], ignore_index=True)
+    return find_everywhere({level: data.table(level) for level in LEVELS[::-1]}, query,
+                           limit=limit, indexes={"communes": data.search_index()})
 
 
 def on_pick() -> None:

@@ -72,3 +72,47 @@ def find(table: pd.DataFrame, query: str, limit: int = 20,
     hits = table.assign(_rank=rank, _pop=table["population"].astype("Float64").fillna(-1))
     hits = hits[hits["_rank"] < 3].sort_values(["_rank", "_pop"], ascending=[True, False])
     return hits.drop(columns=["_rank", "_pop"]).head(limit)
+
+
+def sort_names(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` in the alphabetical order of ``name``, ignoring accents and the article.
+
+    >>> sort_names(pd.DataFrame({"name": ["Normandie", "La Réunion", "Île-de-France"]}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+                name
+    2  Île-de-France
+    0      Normandie
+    1     La Réunion
+    """
+    key = table["name"].map(lambda n: re.sub(r"^(la|le|les|l') ?", "", normalise(n)))
+    return table.iloc[key.argsort(kind="stable")]
+
+
+def find_everywhere(tables: dict[str, pd.DataFrame], query: str, limit: int = 8,
+                    indexes: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Territories of several levels matching ``query``: exact matches first.
+
+    Parameters
+    ----------
+    tables
+        Territory table of each level (``code``, ``name``, ``population``), in the order
+        their hits are listed (e.g. régions first).
+    query
+        What the user typed.
+    limit
+        At most this many hits per level.
+    indexes
+        Precomputed :func:`search_index` of some levels.
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``name``, ``level``: exact names or codes first, then the others, each
+        in the order of ``tables``.
+    """
+    indexes = indexes or {}
+    frames = [find(table, query, limit=limit, index=indexes.get(level))[["code", "name"]]
+              .assign(level=level) for level, table in tables.items()]
+    hits = pd.concat(frames, ignore_index=True)
+    exact = (hits["name"].map(normalise) == normalise(query)) | (hits["code"] == query.strip())
+    return pd.concat([hits[exact], hits[~exact]], ignore_index=True)

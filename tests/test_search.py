@@ -52,3 +52,18 @@ def test_ranking_prefers_exact_then_population(names):
     exact = hits.iloc[:-1]
     assert exact["population"].is_monotonic_decreasing
     assert hits.iloc[-1]["name"] == "Saint-Jean-de-Luz"  # prefix match after exact ones
+
+
+def test_search_of_every_level_puts_exact_matches_first():
+    from geodata.search import find_everywhere
+
+    tables = {
+        "regions": pd.DataFrame({"code": ["53"], "name": ["Bretagne"], "population": [3.4e6]}),
+        "communes": pd.DataFrame({"code": ["29019", "35238"], "name": ["Brest", "Rennes"],
+                                  "population": [140000, 220000]}),
+    }
+    hits = find_everywhere(tables, "brest")
+    assert hits.to_dict("records") == [{"code": "29019", "name": "Brest", "level": "communes"}]
+    hits = find_everywhere(tables, "bre")
+    assert hits["level"].tolist() == ["regions", "communes"]  # in the order of the tables
+    assert find_everywhere(tables, "35238")["name"].tolist() == ["Rennes"]
