@@ -617,3 +617,15 @@ def test_any_valid_table_round_trips_through_csv(geodata_root, rows, sep, encodi
     buffer.name = "generated.csv"
     result = import_survey(buffer, parse_mapping(data), geodata_root=geodata_root)
     pd.testing.assert_frame_equal(result.respondents, expected)
+
+
+@pytest.mark.parametrize(("encoding", "message"), [
+    ("utf-16", "UTF-16"), (None, "binary, not a text file")])
+def test_undecodable_csv_is_refused_by_the_projects_one_decoder(tmp_path, encoding, message):
+    # the importer once fell back to latin-1 silently; it now reads CSV text as the
+    # official-file loaders do, and says why a file is refused
+    path = tmp_path / "enquete.csv"
+    text = "Dimension;Mesure;Part (%)\nsociale;first;20\n"
+    path.write_bytes(text.encode(encoding) if encoding else b"\x00\x81\x8d\x90" * 40)
+    with pytest.raises(SurveyFileError, match=f"enquete.csv.*{message}"):
+        import_aggregates(path)
