@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiers import examples
 
 from atlas import classify, palettes
 
@@ -12,7 +13,7 @@ values = st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
                   min_size=1, max_size=80)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(values, st.sampled_from(sorted(classify.SCHEMES)), st.integers(1, 7))
 def test_classes_are_monotone_and_missing_stays_missing(raw, scheme, k):
     series = pd.Series(raw, dtype="float64")

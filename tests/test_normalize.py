@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
+from tiers import examples
 
 from atlas.normalize import (
     NORMALISERS,
@@ -224,7 +225,7 @@ def test_tie_bounds_match_brute_force(a):
             assert (first[r, j], last[r, j]) == (equal.min(), equal.max())
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(frames())
 def test_percentile_rank_is_share_strictly_lower(data):
     values, _, _ = as_frame(*data)
@@ -349,7 +350,7 @@ def test_treatment_idempotent_once_passing_and_symmetric(x):
     np.testing.assert_array_equal(treat_outliers(-x), -treated)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(deadline=None, max_examples=examples(50))
 @given(frames(elements=st.one_of(st.floats(-1e6, 1e6), st.just(np.nan),
                                  st.integers(0, 30).map(lambda k: 2.0**k))),
        st.sampled_from(["minmax", "zscore"]), st.booleans())

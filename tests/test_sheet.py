@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
+from tiers import needs_geometry
 
 from atlas.sheet import build_sheet, describe
 from atlas.sheet_parts import METHOD_NOTE, fr_number
@@ -24,7 +25,7 @@ def _text(path) -> str:
 
 
 @pytest.fixture(scope="module", params=sorted(SHEETS))
-def sheet(request, tmp_path_factory):
+def sheet(request, tmp_path_factory, geodata_root):
     level = request.param
     code, name = SHEETS[level]
     out = build_sheet(level, code, tmp_path_factory.mktemp("sheets") / f"{level}.pdf")
@@ -50,6 +51,7 @@ def test_sheet_text(sheet):
     assert "rang" in text and "sur" in text
 
 
+@needs_geometry
 def test_describe_parents():
     commune = describe("communes", "42218")
     assert (commune.departement, commune.region) == ("42", "84")
@@ -58,6 +60,7 @@ def test_describe_parents():
     assert describe("regions", "84").departement is None
 
 
+@needs_geometry
 @pytest.mark.parametrize(("level", "code", "message"), [
     ("cantons", "42218", "valid levels"),
     ("communes", "99999", "unknown code"),
@@ -90,6 +93,7 @@ def _profile_bars(code: str):
     return content.result.domain_scores.loc[code], missing, drawn, texts
 
 
+@needs_geometry
 def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
     from atlas.indices import level_indices
     from atlas.sheet_parts import MISSING_LABEL
@@ -111,6 +115,7 @@ def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
     assert text.count("non disponible") >= n and "Hachuré, n.d. : non disponible" in text
 
 
+@needs_geometry
 def test_a_complete_profile_has_no_hatched_bar():
     domain_scores, missing, drawn, texts = _profile_bars("42218")
     assert domain_scores.notna().all() and not missing and len(drawn) == 16
