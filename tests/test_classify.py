@@ -9,8 +9,10 @@ from tiers import examples
 
 from atlas import classify, palettes
 
-values = st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
-                  min_size=1, max_size=80)
+# rounded to 1e-6: values closer together than about 1e-25 of their range meet a known
+# Fisher-Jenks bug (see the strict xfail below); lift the rounding when it is fixed
+values = st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False).map(
+    lambda x: round(x, 6))), min_size=1, max_size=80)
 
 
 @settings(max_examples=examples(60), deadline=None)
