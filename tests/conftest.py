@@ -1,17 +1,32 @@
-"""Shared fixtures: the geometry artifacts, built once per machine into the cache."""
+"""Shared fixtures (geometry artifacts, raw data folder); every test gets its tier marker.
+
+The tiers (``unit``, ``geometry``, ``data``, ``app``, ``browser``) and how they are assigned
+are described in :mod:`tiers`.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from hypothesis import settings
+import small_geodata
 from raw_data import require_raw
+from tiers import FORBID_GEOMETRY_ENV, forbid_geometry, load_hypothesis_profile, tiers
 
 from geodata import store
 
-# No timing is asserted in the tests (speed is measured by benchmarks/): hypothesis's
-# per-example deadline would only turn a busy machine into a failing test.
-settings.register_profile("atlas", deadline=None)
-settings.load_profile("atlas")
+load_hypothesis_profile()
+
+if os.environ.get(FORBID_GEOMETRY_ENV) == "1":
+    forbid_geometry()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test the tier markers of :func:`tiers` it does not carry yet."""
+    for item in items:
+        present = {mark.name for mark in item.iter_markers()}
+        for name in sorted(tiers(item) - present):
+            item.add_marker(name)
 
 
 @pytest.fixture(scope="session")
@@ -47,5 +62,12 @@ def report(geodata_root):
 
 @pytest.fixture(scope="session")
 def raw_data():
-    """The raw data folder; skips without it, fails under CI (see :mod:`tests.raw_data`)."""
+    """The raw data folder; skips without it, fails under CI (see :mod:`raw_data`)."""
     return require_raw()
+
+
+@pytest.fixture(scope="session")
+def few_territories(tmp_path_factory):
+    """Geometry-free artifacts of a few territories (see :mod:`small_geodata`): a folder
+    that ``geodata.store.attributes`` reads, standing for ``geodata_root`` in unit tests."""
+    return small_geodata.write(tmp_path_factory.mktemp("cache") / "geodata")

@@ -170,6 +170,35 @@ def renders(frame) -> int:
     return int(frame.evaluate("document.body.dataset.renders"))
 
 
+SETTLED = """() => !document.querySelector("[data-stale='true']")
+    && document.fonts.status === "loaded"
+    && document.getAnimations().every((a) => a.playState !== "running"
+                                      || a.effect.getComputedTiming().iterations === Infinity)"""
+"""The page is still: no element left stale by a rerun, fonts loaded, no transition running."""
+
+
+def settle(page, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until the app's run is over (its « Stop » status gone) and the page is still."""
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=timeout)
+    page.wait_for_function(SETTLED, timeout=timeout)
+
+
+RECORD_VALUES = """() => {
+    window.atlasValues = [];
+    window.addEventListener("message", (event) => {
+        if (event.data && event.data.type === "streamlit:setComponentValue") {
+            window.atlasValues.push(event.data.value.code);
+        }
+    });
+}"""
+"""Record the code of every value the map posts to the app (each one reruns it)."""
+
+PANNED = """() => {
+    window.panned = false;
+    atlasMap.map.once("moveend", () => { window.panned = true; });
+}"""
+
+
 def test_national_map_is_drawn_offline(page):
     frame = wait_drawn(page, "regions,frames")
     assert frame.evaluate("document.body.dataset.features") == "18,5"
@@ -200,12 +229,16 @@ def test_clicking_a_region_draws_its_communes(page):
     communes = webmap.region_communes("76")
     toulouse = inside(communes, "31555")
     before = renders(frame)
+    page.evaluate(RECORD_VALUES)
+    centre = frame.evaluate("atlasMap.map.getCenter().toString()")
+    frame.evaluate(PANNED)  # set when the drag to come, and its inertia, are over
     box = page.locator("iframe[src*='leaflet_map']").bounding_box()
     page.mouse.move(box["x"] + 200, box["y"] + 300)
     page.mouse.down()
     page.mouse.move(box["x"] + 260, box["y"] + 340, steps=8)
     page.mouse.up()
-    page.wait_for_timeout(1500)
+    frame.wait_for_function("window.panned", timeout=TIMEOUT_MS)
+    assert frame.evaluate("atlasMap.map.getCenter().toString()") != centre
     assert renders(frame) == before
     x, y = frame.evaluate(
         """([lat, lon]) => { const p = atlasMap.map.latLngToContainerPoint([lat, lon]);
@@ -215,6 +248,9 @@ def test_clicking_a_region_draws_its_communes(page):
     click_at(page, frame, *toulouse)
     page.get_by_role("heading", name="Toulouse").wait_for(timeout=TIMEOUT_MS)
     frame.wait_for_selector("body[data-highlight='31555']", timeout=TIMEOUT_MS)
+    # the click's value is the only one the map posted (values arrive in order): the drag
+    # and the hover posted none, so they did not rerun the app
+    assert page.evaluate("window.atlasValues") == ["31555"]
     assert page.blocked == []
     page.screenshot(path=SCREENSHOTS / "carte-occitanie.png", full_page=True)
 
@@ -244,7 +280,7 @@ def test_data_page_offline(page, server):
     page.get_by_test_id("stMetricValue").first.wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_test_id("stMetricValue").first.inner_text() == "34\u202f875"
     page.locator("[data-testid='stDataFrame'] canvas").first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)
+    settle(page)
     assert page.blocked == []
     page.screenshot(path=SCREENSHOTS / "donnees.png", full_page=True)
 
@@ -367,5 +403,5 @@ def test_every_page_has_aa_text_contrast(laptop, server, path):
     laptop.goto(f"{server}/{path}")
     laptop.locator("h1").first.wait_for(timeout=TIMEOUT_MS)
     laptop.wait_for_load_state("networkidle")
-    laptop.wait_for_timeout(1000)
+    settle(laptop)
     assert laptop.evaluate(CONTRAST) == []

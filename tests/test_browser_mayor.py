@@ -17,6 +17,7 @@ from test_browser import (  # noqa: F401  (fixtures)
     browser,
     offline_page,
     server,
+    settle,
     wait_drawn,
 )
 
@@ -37,14 +38,8 @@ def page(browser, server):  # noqa: F811
 
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(400)
+    settle(page, SHEET_TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / f"mayor-{name}.png")
-
-
-def settle(page) -> None:
-    """Wait until the app has finished its run (the « Stop » status is gone)."""
-    page.wait_for_timeout(500)
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=SHEET_TIMEOUT_MS)
 
 
 def scroll_to(page, heading: str) -> None:
@@ -63,7 +58,7 @@ def wait_sheet(page, name: str) -> None:
     page.get_by_role("heading", name=name, exact=True).wait_for(timeout=SHEET_TIMEOUT_MS)
     page.get_by_role("heading", name=re.compile("Priorités perçues")).wait_for(
         timeout=SHEET_TIMEOUT_MS)
-    settle(page)
+    settle(page, SHEET_TIMEOUT_MS)
 
 
 def open_sheet_from_map(page) -> str:
@@ -117,7 +112,7 @@ def test_mayor_finds_reads_and_downloads_the_sheet(page, tmp_path):
     nav(page, "Objectif vs perçu")
     page.get_by_role("heading", name="Objectif vs perçu").wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Source de la perception").wait_for(timeout=SHEET_TIMEOUT_MS)
-    settle(page)
+    settle(page, SHEET_TIMEOUT_MS)
     shot(page, "7-objectif-percu")
     nav(page, "Territoire")
     wait_sheet(page, "Saint-Étienne")

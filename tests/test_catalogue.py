@@ -4,6 +4,7 @@ import importlib
 
 import pytest
 
+from atlas.mapped import source_line
 from indicators.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from indicators.domains import DIMENSIONS, DOMAINS
 
@@ -27,13 +28,28 @@ def test_every_indicator_is_documented():
 
 
 def test_third_party_and_approximate_indicators_say_so():
+    approximate = 0
     for indicator in load_catalogue().indicators:
         if indicator.source.third_party:
             assert "tiers" in (indicator.source.producer + indicator.source.caveats
                                + indicator.source.dataset).lower() or \
                 indicator.source.retrieved_from, indicator.id
-        if indicator.aggregation.approximate:
-            assert indicator.aggregation.method == "weighted_mean"
+        # the source line under every map and table says when higher levels are approximate
+        said = "niveaux supérieurs approchés (moyenne pondérée)" in source_line(indicator)
+        assert said == indicator.aggregation.approximate, indicator.id
+        approximate += said
+    assert approximate >= 1
+
+
+@pytest.mark.parametrize(("aggregation", "approximate"), [
+    ({"method": "ratio", "numerator": "a", "denominator": "b"}, False),
+    ({"method": "weighted_mean", "value": "v", "weight": "w"}, True),
+    ({"method": "weighted_mean", "value": "v", "weight": "w", "exact": True}, False),
+])
+def test_only_a_mean_weighted_by_something_else_than_its_denominator_is_approximate(
+        aggregation, approximate):
+    parsed = parse_catalogue(_minimal(aggregation=aggregation)).by_id("x").aggregation
+    assert parsed.approximate is approximate
 
 
 def test_every_loader_resolves_to_a_function():

@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+from atlas.cli import main
+
 
 def test_geodata_check_prints_one_json_object(geodata_root):
     env = {**os.environ, "ATLAS_CACHE_DIR": str(geodata_root.parent)}
@@ -27,7 +29,7 @@ def test_build_is_idempotent_and_says_so(geodata_root):
     assert "already built" in out.stderr
 
 
-def test_no_command_prints_help():
-    out = subprocess.run([sys.executable, "-m", "atlas.cli"], capture_output=True, text=True)
-    assert out.returncode == 2
-    assert "geodata" in out.stdout
+def test_no_command_prints_help(capsys):
+    # in-process (the commands above run `python -m atlas.cli` in a subprocess)
+    assert main([]) == 2
+    assert "geodata" in capsys.readouterr().out

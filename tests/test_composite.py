@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from tiers import examples
 
 from atlas.composite import (
     ALONE_REASON,
@@ -192,7 +193,7 @@ def test_weights_sum_to_one_in_every_group(weights):
         assert not set(group.members) & {k for k, w in weights.items() if w == 0}
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(territories(), methods)
 def test_scores_in_range_and_missing_never_zero(data, method):
     values, _ = data
@@ -216,7 +217,7 @@ def test_scores_in_range_and_missing_never_zero(data, method):
         assert (r.domain_scores[group.id][ok] <= block.max(axis=1)[ok] + 1e-9).all()
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(territories(), st.sampled_from(["rank", "minmax"]))
 def test_geometric_never_exceeds_arithmetic(data, normalisation):
     values, _ = data
@@ -232,7 +233,7 @@ def test_geometric_never_exceeds_arithmetic(data, normalisation):
     assert (geo.overall[both] <= arith.overall[both] + 1e-9).all()
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(territories(elements=st.one_of(st.integers(-300, 300).map(float), st.just(np.nan))),
        st.sampled_from(list(BIG_META.index)), st.booleans())
 def test_ranks_unchanged_by_increasing_transform(data, column, by_region):
@@ -244,7 +245,7 @@ def test_ranks_unchanged_by_increasing_transform(data, column, by_region):
     pd.testing.assert_frame_equal(before.ranks, after.ranks)
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(territories(), methods)
 def test_region_frame_ranks_within_regions(data, method):
     values, region = data

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiers import examples, needs_data
 
 from indicators.build import _from_epci
 from indicators.catalogue import load_catalogue
@@ -16,8 +17,6 @@ from indicators.loaders.epci_members import read_ifn_members
 from indicators.loaders.ntd import EpciResult, load_ntd
 
 RAW = Path(__file__).parent / "data" / "raw"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 PV_HEADER = "code_epci,pv_mwh,pv_sites,pv_kwh_par_hab"
 
 
@@ -134,7 +133,7 @@ def test_without_members_the_current_epci_are_used():
     assert out["pv_mwh"].tolist() == [10.0, 20.0] and report.unmatched == ["OLD"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(populations=st.lists(st.integers(1, 10**6), min_size=4, max_size=4),
        totals=st.lists(st.floats(0, 1e7, allow_nan=False), min_size=3, max_size=3),
        groups=st.lists(st.sampled_from(["A", "B", "C"]), min_size=4, max_size=4))

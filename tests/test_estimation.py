@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Ridge as SklearnRidge
+from tiers import examples, needs_data
 
 from indicators.catalogue import load_catalogue
 from indicators.estimation import TARGETS, estimate_filosofi
@@ -31,8 +32,7 @@ from indicators.estimation.model import Moments, departement_effects, ridge
 from indicators.estimation.small_area import Problem, TargetSpec, estimate
 from indicators.estimation.validation import band_table, epci_check, epci_summary
 
-needs_data = pytest.mark.usefixtures("raw_data")
-SETTINGS = settings(max_examples=25, deadline=None,
+SETTINGS = settings(max_examples=examples(25), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 PERCENT = TargetSpec("rate", logit, expit)
 

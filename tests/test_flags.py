@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from tiers import examples
 
 from atlas.composite import DIMENSION_IDS, DOMAIN_IDS, Method, compute_indices
 from atlas.flags import count_text, flag_scores, flags
@@ -101,7 +102,7 @@ def test_flag_is_at_or_above_the_frame_quantile(data, threshold):
         if abs(h - round(h)) > 1e-9 and separated:
             assert (flagged[inside] == (x[inside] >= np.quantile(x[inside], threshold))).all()
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(hnp.arrays(np.float64, (12, 3), elements=st.one_of(st.floats(-10, 10), st.just(np.nan))))
 def test_flag_counts_never_exceed_the_domains_scored(values):
     table = pd.DataFrame(values, columns=META.index, index=[f"{k:05d}" for k in range(12)])

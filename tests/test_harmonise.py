@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from raw_data import RAW
+from tiers import examples
 
 from indicators.crosswalk import Crosswalk, crosswalk
 from indicators.harmonise import PartWeight, Rule, harmonise, part_weights
@@ -133,7 +134,7 @@ def test_part_weights_are_validated():
         PartWeight("population")
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["01001", "01901", "01902", "01002"]),
                           st.one_of(st.none(), st.floats(0, 100))),
                 min_size=1, max_size=4, unique_by=lambda r: r[0]),

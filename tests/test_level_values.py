@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiers import examples
 
 from indicators.catalogue import parse_catalogue
 from indicators.level_values import from_official_below, resolve
@@ -53,7 +54,7 @@ def computed_table(rows: list[tuple]) -> pd.DataFrame:
     return table
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(st.lists(cells, min_size=1, max_size=20), st.sampled_from(["departements", "regions"]))
 def test_a_value_is_official_or_rests_on_enough_of_the_population(rows, level):
     computed = computed_table(rows)

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.apl import load_apl
 from indicators.loaders.base import LoadError
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 EXTRACT = RAW / "Accessibilite_potentielle_localisee_mg_2023_extract.txt"
 HEADER = "codgeo\tlibgeo\tan\tapl_mg_hmep\n"
 
@@ -76,7 +76,7 @@ def test_mixed_lost_zeros_are_refused(tmp_path):
     assert info.value.column == "codgeo"
 
 
-@settings(max_examples=50, deadline=None,
+@settings(max_examples=examples(50), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.one_of(st.none(), st.decimals(0, 10, places=2).map(float)),
                        min_size=1, max_size=30),

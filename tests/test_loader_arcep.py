@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as SHARED
+from tiers import examples, needs_data
 
 from indicators.loaders.arcep import load_arcep_ftth, quarter_name
 from indicators.loaders.base import LoadError
 
 RAW = Path(__file__).parent / "data" / "raw"
 EXTRACT = RAW / "ftthCommunes_T3-2017_T1-2018_extract.csv"
-DATA = Path(__file__).parents[2] / "shared" / "data" / "numerique" / "arcep_ftth_2018"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
+DATA = SHARED / "numerique" / "arcep_ftth_2018"
 TITLE = ("Réseaux en fibre optique jusqu'à l'abonné (FttH),,,,\nDéploiement par Commune,,,,\n"
          ",,,,\n,,,,\n")
 HEADER = "Code commune,Champ,T3 2017,T4 2017,T1 2018\n"
@@ -92,7 +93,7 @@ def test_bad_rows_are_rejected(tmp_path):
     assert agree.table["locaux_raccordables_2018T1"].tolist() == [1] and not agree.conflicts
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6),
                           st.integers(0, 10**6)), min_size=1, max_size=15))
 def test_round_trip(tmp_path_factory, rows):

@@ -9,14 +9,15 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as SHARED
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.caf import COUNTS, load_caf_iris
 
 RAW = Path(__file__).parent / "data" / "raw"
 EXTRACT = RAW / "data_CAF_2020_IRIS_extract.csv"
-DATA = Path(__file__).parents[2] / "shared" / "data" / "caf" / "iris_2020"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
+DATA = SHARED / "caf" / "iris_2020"
 HEADER = "CODGEO;NOTE;A;AAAH;ARSAS\r\n"
 
 
@@ -115,7 +116,7 @@ iris_rows = st.lists(
     min_size=1, max_size=25, unique_by=lambda r: (r[0], r[1]))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(rows=iris_rows, seed=st.integers(min_value=0, max_value=10**6))
 def test_sums_are_exact_and_ignore_row_order(tmp_path_factory, rows, seed):
     def body(frame: pd.DataFrame) -> str:
@@ -218,7 +219,7 @@ caf_iris = st.lists(
     min_size=1, max_size=6, unique_by=lambda r: r[0])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(rows=caf_iris, minimum=st.sampled_from([0.0, 0.5, 0.8, 1.0]))
 def test_covered_invariants(tmp_path_factory, rows, minimum):
     folder = tmp_path_factory.mktemp("covered")

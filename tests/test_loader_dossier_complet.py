@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.dossier_complet import (
@@ -20,9 +22,7 @@ from indicators.loaders.dossier_complet import (
 )
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
 FOLDER = DATA / "insee" / "dossier_complet_2024_extract38"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 EXTRACT = RAW / "dossier_complet_extract.csv"
 
 
@@ -106,7 +106,7 @@ def test_non_numeric_cell_is_reported(tmp_path):
     assert result.table["code"].tolist() == ["38185"]
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
                        min_size=1, max_size=20),

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as SHARED
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.france_services import (
@@ -20,8 +22,7 @@ from indicators.loaders.france_services import (
 RAW = Path(__file__).parent / "data" / "raw"
 SITES = RAW / "liste-fs_extract.csv"
 HOSTS = RAW / "cnum_extract.json"
-DATA = Path(__file__).parents[2] / "shared" / "data" / "numerique" / "france_services"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
+DATA = SHARED / "numerique" / "france_services"
 REFERENCE = {"01033", "02361", "03218", "06010", "13055", "15141", "25282", "2A004", "40075",
              "43034", "69123", "69152", "72176", "75056", "97414"}
 """Current communes among the extracts' codes (a stand-in for the atlas's commune list)."""
@@ -141,7 +142,7 @@ def test_broken_hosts(tmp_path):
         load_conseillers_numeriques(bad)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["01053", "2A004", "75101", "75118", "97411"]),
                           st.integers(min_value=0, max_value=9)), min_size=1, max_size=20),
        st.randoms())

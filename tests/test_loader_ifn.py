@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.ifn import load_ifn, load_ifn_iris, read_headers, score_name
 
 RAW = Path(__file__).parent / "data" / "raw"
 FOLDER = RAW / "ifn_iris"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 GLOBAL = "ifn_score_global_departement"
 NAMES = read_headers(FOLDER / "headers.csv")
 
@@ -149,7 +149,7 @@ def headerless(folder: Path, scores: list[float]) -> None:
     (folder / "84.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.lists(st.tuples(st.floats(min_value=1, max_value=300),
                           st.integers(min_value=1, max_value=5000)), min_size=1, max_size=8))
 def test_weighted_score_is_the_hand_formula(tmp_path_factory, iris):

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError, VintageError
 from indicators.loaders.insee_csv import load_insee_csv, parse_numbers
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 FILOSOFI = RAW / "cc_filosofi_2021_COM_extract.csv"
 
 
@@ -153,7 +153,7 @@ kinds = st.lists(st.sampled_from(["good", "good", "good", "blank", "short", "lon
                  min_size=1, max_size=40)
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=kinds, crlf=st.booleans(), final_newline=st.booleans())
 def test_every_row_keeps_the_line_number_an_editor_shows(tmp_path, rows, crlf, final_newline):
@@ -207,7 +207,7 @@ def test_columns_used_give_the_same_values_as_a_full_read():
         load_insee_csv(path, columns=columns, year=2019)
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=kinds, names=st.lists(st.text(alphabet="aéèçÀ€ 'x", min_size=1, max_size=5),
                                   min_size=40, max_size=40),

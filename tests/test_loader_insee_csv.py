@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.insee_csv import arm_parent, load_insee_csv, parse_numbers
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 
 
 def by_code(result):
@@ -311,7 +311,7 @@ def tables(draw):
     return rows, n_columns
 
 
-@settings(max_examples=80, deadline=None,
+@settings(max_examples=examples(80), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=tables(), comma=st.booleans(), bom=st.booleans(),
        encoding=st.sampled_from(["utf-8", "latin-1"]),

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.ips import load_ips
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 HEADER = ("Rentrée scolaire;Académie;Code du département;Département;UAI;Nom de l'établissment;"
           "Code INSEE de la commune;Nom de la commune;Secteur;IPS\r\n")
 
@@ -142,7 +142,7 @@ schools = st.lists(st.tuples(st.sampled_from(["01004", "01173", "38185", "75101"
                    min_size=1, max_size=40)
 
 
-@settings(max_examples=50, deadline=None,
+@settings(max_examples=examples(50), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=schools)
 def test_mean_and_count_by_commune(tmp_path, rows):

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as SHARED
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.iris_parquet import (
@@ -21,8 +23,7 @@ from indicators.loaders.iris_parquet import (
 
 RAW = Path(__file__).parent / "data" / "raw"
 FOLDER = RAW / "ptod_iris"
-DATA = Path(__file__).parents[2] / "shared" / "data" / "observatoire" / "ptod_rp2022"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
+DATA = SHARED / "observatoire" / "ptod_rp2022"
 
 
 def test_extract_weighted_mean_and_sum_by_hand():
@@ -138,7 +139,7 @@ finite = st.floats(min_value=0, max_value=100, allow_nan=False)
 weights = st.floats(min_value=0.5, max_value=5000, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("abc"), finite, weights), min_size=1, max_size=30),
        st.randoms())
 def test_weighted_mean_is_the_hand_formula_and_ignores_order(rows, rnd):
@@ -153,7 +154,7 @@ def test_weighted_mean_is_the_hand_formula_and_ignores_order(rows, rnd):
     assert np.allclose(again.loc[out.index, "mean"], out["mean"])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.tuples(finite, weights, st.booleans()), min_size=1, max_size=20))
 def test_weighted_mean_leaves_missing_values_out(rows):
     frame = pd.DataFrame(rows, columns=["x", "w", "missing"])

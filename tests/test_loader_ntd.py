@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as SHARED
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.ntd import CODE_COLUMNS, COLUMNS, FILES, KINDS, TEXT_COLUMNS, load_ntd
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data" / "observatoire" / "ntd_empreintes"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
+DATA = SHARED / "observatoire" / "ntd_empreintes"
 BPE_HEADER = FILES["bpe_communes.csv"][0]
 
 
@@ -144,7 +145,7 @@ def test_unknown_key_column_and_unknown_file(tmp_path):
 counts = st.lists(st.integers(min_value=0, max_value=10**5), min_size=7, max_size=7)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(rows=st.lists(counts, min_size=20, max_size=40))
 def test_tripled_counts_come_back_exactly(tmp_path_factory, rows):
     lines = [f"{i + 1:05d},," + ",".join(str(3 * v) for v in row) + f",{3 * sum(row)}"

@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import SECRET_MARKERS, LoadError
 from indicators.loaders.observatoire_xlsx import LEVELS, load_observatoire
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 SECURITE = RAW / "ot_securite_extract.xlsx"
 COUPS = "Coups et blessures volontaires (taux) 2022"
 STUPS = "Usage de stupéfiants (taux) 2022"
@@ -163,7 +163,7 @@ cells = st.one_of(st.floats(min_value=-1e6, max_value=1e6).map(lambda x: round(x
                   st.sampled_from(SECRET_MARKERS), st.none())
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(values=st.lists(cells, min_size=1, max_size=12))
 def test_round_trip(tmp_path_factory, values):
     path = tmp_path_factory.mktemp("ot") / "x.xlsx"

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.base import LoadError
 from indicators.loaders.ssmsi import RATES, load_ssmsi_communes, load_ssmsi_dep_reg, slug
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 COLUMNS = ["insee", "population", "violencesPersonnesPer1000", "securiteBiensPer1000",
            "tranquillitePer1000", "indexGlobal", "level", "dataCompleteness"]
 
@@ -107,7 +107,7 @@ def test_bad_rows_are_rejected(tmp_path):
 rates = st.one_of(st.none(), st.floats(0, 500, allow_nan=False))
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(st.integers(0, 3_000_000) | st.none(), rates, rates, rates),
                      min_size=1, max_size=20))

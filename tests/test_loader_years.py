@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from raw_data import RAW as DATA
+from tiers import examples, needs_data
 
 from indicators.loaders.apl import load_apl
 from indicators.loaders.arcep import load_arcep_ftth
@@ -19,8 +21,6 @@ from indicators.loaders.observatoire_xlsx import load_observatoire, sheet_frame,
 from indicators.loaders.ssmsi import load_ssmsi_communes
 
 RAW = Path(__file__).parent / "data" / "raw"
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 
 
 def test_ssmsi_json_year(tmp_path):
@@ -116,7 +116,7 @@ cell_values = st.one_of(st.none(), st.integers(-10**9, 10**9),
                         st.text(alphabet="abcé '-", max_size=6))
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=examples(30), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(cell_values, min_size=1, max_size=5), min_size=1, max_size=8))
 def test_the_streamed_sheet_is_what_pandas_reads(tmp_path, rows):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from tiers import needs_geometry
 
 from atlas import map_view
 from atlas.flags import flags
@@ -34,6 +35,7 @@ def test_tooltips_say_out_of_how_many_domains():
     assert domain == ["T0 — score 0,50 · rang 1/9 · signalé", "T1 — score 0,50 · rang 1/9"]
 
 
+@needs_geometry
 def test_commune_map_counts_flags_out_of_the_domains_scored():
     table = map_view.map_view("overall", "communes").table
     found = flags(level_indices("communes"))

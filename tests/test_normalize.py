@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
+from tiers import examples
 
 from atlas.normalize import (
     NORMALISERS,
@@ -224,7 +225,7 @@ def test_tie_bounds_match_brute_force(a):
             assert (first[r, j], last[r, j]) == (equal.min(), equal.max())
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(frames())
 def test_percentile_rank_is_share_strictly_lower(data):
     values, _, _ = as_frame(*data)
@@ -349,7 +350,7 @@ def test_treatment_idempotent_once_passing_and_symmetric(x):
     np.testing.assert_array_equal(treat_outliers(-x), -treated)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(deadline=None, max_examples=examples(50))
 @given(frames(elements=st.one_of(st.floats(-1e6, 1e6), st.just(np.nan),
                                  st.integers(0, 30).map(lambda k: 2.0**k))),
        st.sampled_from(["minmax", "zscore"]), st.booleans())
@@ -376,8 +377,26 @@ def test_minmax_and_zscore_treat_each_frame(data, method, by_region):
             np.testing.assert_allclose(got, expected, rtol=1e-7, atol=1e-9)
 
 
-def test_registry_names():
-    assert sorted(NORMALISERS) == ["distance", "minmax", "rank", "zscore"]
+# 1, 2, 4 and a missing value: mean 7/3, population sd sqrt(14)/3; reference 2 for distance
+SMALL = pd.DataFrame({"x": [1.0, 2.0, 4.0, np.nan]})
+BY_METHOD = {
+    "rank": [0, 0.5, 1],  # (r - 1) / (n - 1)
+    "minmax": [0, 1 / 3, 1],  # (x - 1) / (4 - 1)
+    "zscore": np.array([-4, -1, 5]) / 14**0.5,  # (x - 7/3) / (sqrt(14)/3)
+    "distance": np.array([-3, 0, 6]) / 14**0.5,  # (x - 2) / (sqrt(14)/3)
+}
+
+
+@pytest.mark.parametrize("method", sorted(NORMALISERS))  # a new one needs its BY_METHOD row
+def test_each_registered_method_on_a_small_series(method):
+    direction = pd.Series({"x": 1})
+    reference = pd.Series({"x": 2.0})
+    scores = normalise(SMALL, direction, method, reference=reference)["x"]
+    assert scores.iloc[:3].tolist() == pytest.approx(BY_METHOD[method])
+    assert math.isnan(scores.iloc[3])
+    # lower is more fragile: the same scores for the values mirrored around the reference
+    mirrored = normalise(4 - SMALL, -direction, method, reference=4 - reference)["x"]
+    assert mirrored.iloc[:3].tolist() == pytest.approx(BY_METHOD[method])
 
 
 def test_docstring_examples():

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from raw_data import RAW
+from tiers import examples, needs_data
 
 from indicators import snapshot
 from indicators.catalogue import load_catalogue
@@ -21,7 +22,6 @@ from indicators.loaders.ssmsi import load_ssmsi_communes, published_rates, withh
 from indicators.status import COVERAGE_MIN, Status
 from indicators.validate import compare, validate
 
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 SSMSI = RAW / "ssmsi"
 
 
@@ -157,7 +157,7 @@ def test_validate_command_reads_the_official_files(tmp_path):
     assert median["shown"]["spearman"] > 0.9
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(80))
 @given(st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 1e6)),
                           *[st.one_of(st.none(), st.just(0.0), st.floats(0, 500))] * 3),
                 min_size=1, max_size=30))

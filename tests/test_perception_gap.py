@@ -5,13 +5,14 @@ import subprocess
 import sys
 
 import pytest
+from tiers import needs_geometry
 
 from atlas import compare, perception_gap
 from atlas.survey.simulate import default_sample
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample(geodata_root):
     return default_sample()
 
 
@@ -47,6 +48,7 @@ def test_unknown_level_is_refused(sample):
         perception_gap.run(sample, "commune")
 
 
+@needs_geometry
 def test_compare_command_prints_the_summary_json():
     out = subprocess.run([sys.executable, "-m", "atlas.cli", "compare", "--level", "region",
                           "--json"], capture_output=True, text=True, check=True)

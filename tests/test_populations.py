@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiers import examples
 
 from geodata import cog, legal_populations, populations
 
@@ -104,7 +105,7 @@ def test_resum_leaves_a_split_commune_missing():
     assert check["split_since"] == {"01001": ["01006"]}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["01001", "01002", "01003", "01004"]),
                           st.integers(0, 10**6)), min_size=1, max_size=4, unique_by=lambda r: r[0]))
 def test_resum_preserves_the_total(rows):

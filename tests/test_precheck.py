@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from raw_data import RAW as DATA
+from tiers import needs_data
 
 from indicators.build import build_snapshot
 from indicators.catalogue import load_catalogue
 from indicators.precheck import PrecheckError, check_sources, require_sources
 
-DATA = Path(__file__).parents[2] / "shared" / "data"
-needs_data = pytest.mark.usefixtures("raw_data")  # skip, or fail under CI, without it
 FILOSOFI = "insee/filosofi_2021/cc_filosofi_2021_COM.csv"
 
 

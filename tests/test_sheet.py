@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
+from tiers import needs_geometry
 
 import french
 from atlas.sheet import build_sheet
@@ -26,7 +27,7 @@ def _text(path) -> str:
 
 
 @pytest.fixture(scope="module", params=sorted(SHEETS))
-def sheet(request, tmp_path_factory):
+def sheet(request, tmp_path_factory, geodata_root):
     level = request.param
     code, name = SHEETS[level]
     out = build_sheet(level, code, tmp_path_factory.mktemp("sheets") / f"{level}.pdf")
@@ -52,6 +53,7 @@ def test_sheet_text(sheet):
     assert "rang" in text and "sur" in text
 
 
+@needs_geometry
 def test_describe_parents():
     commune = describe("communes", "42218")
     assert (commune.departement, commune.region) == ("42", "84")
@@ -60,6 +62,7 @@ def test_describe_parents():
     assert describe("regions", "84").departement is None
 
 
+@needs_geometry
 @pytest.mark.parametrize(("level", "code", "message"), [
     ("cantons", "42218", "valid levels"),
     ("communes", "99999", "unknown code"),
@@ -86,6 +89,7 @@ def _profile_bars(code: str):
     return content.result.domain_scores.loc[code], missing, drawn, texts
 
 
+@needs_geometry
 def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
     from atlas.indices import level_indices
 
@@ -107,6 +111,7 @@ def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
     assert f"Hachuré, {french.MISSING_SHORT} : {french.MISSING}" in text
 
 
+@needs_geometry
 def test_a_complete_profile_has_no_hatched_bar():
     domain_scores, missing, drawn, texts = _profile_bars("42218")
     assert domain_scores.notna().all() and not missing and len(drawn) == 16

@@ -8,6 +8,7 @@ import pytest
 from esda.smoothing import Empirical_Bayes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tiers import examples
 
 from indicators import smoothing, snapshot
 from indicators.catalogue import CatalogueError, load_catalogue, parse_catalogue
@@ -124,7 +125,7 @@ def test_between_raw_and_prior_weights_in_unit_interval_missing_kept(data, scale
     assert (s.low_count[present] == (s.expected_events[present] < 20)).all()
 
 
-@settings(deadline=None, max_examples=50)
+@settings(deadline=None, max_examples=examples(50))
 @given(communes())
 def test_each_group_on_its_own_and_missing_rows_change_nothing(data):
     events, population, group = data
@@ -155,7 +156,7 @@ def test_agrees_with_esda_wherever_the_prior_variance_is_positive(data):
             np.testing.assert_allclose(s.smoothed[rows], row["rate"], rtol=1e-12)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(deadline=None, max_examples=examples(50))
 @given(communes())
 def test_larger_population_keeps_more_of_its_own_rate(data):
     events, population, group = data
@@ -316,7 +317,7 @@ def test_docstring_examples():
     assert doctest.testmod(smoothing).failed == 0
 
 
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 @given(st.integers(1, 5))
 def test_single_commune_departement_keeps_its_rate(k):
     s = smooth_rates(_series([3.0 * k]), _series([100.0]), _series(["75"], "group"), 1000)

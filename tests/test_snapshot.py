@@ -1,22 +1,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from raw_data import RAW as SHARED
 
+from atlas.cli import main
 from indicators import snapshot
 from indicators.build import SNAPSHOT_LEVELS, build_snapshot, snapshot_dir
 from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
 from indicators.status import Status
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def test_snapshot_is_committed_small_and_complete():
@@ -65,11 +61,9 @@ def test_shares_stay_within_bounds():
             assert column.between(0, 100 + 1e-6).all(), indicator.id
 
 
-def test_coverage_json_from_the_command_line():
-    out = subprocess.run([sys.executable, "-m", "atlas.cli", "indicators", "coverage",
-                          "--json"], capture_output=True, text=True, check=True,
-                         env={**os.environ})
-    result = json.loads(out.stdout)
+def test_coverage_json_from_the_command_line(capsys):
+    assert main(["indicators", "coverage", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
     assert set(result["domains"]) == {d.id for d in DOMAINS}
     assert result["total_indicators"] >= 40
     for entry in result["domains"].values():

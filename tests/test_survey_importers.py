@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
+import small_geodata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiers import examples
 
 from atlas.survey.importers import (
     FileTooLarge,
@@ -27,6 +29,7 @@ from atlas.survey.model import (
     DOMAIN_COLUMNS,
     RESPONDENT_COLUMNS,
 )
+from geodata import store
 from indicators.domains import DIMENSIONS, DOMAINS
 
 DIMENSION_IDS = [d.id for d in DIMENSIONS]
@@ -103,10 +106,10 @@ def problems(error: ImportRejected) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize(("sep", "encoding", "decimal"), [
     (";", "latin-1", ","), (",", "utf-8", "."), (";", "utf-8-sig", "."), ("\t", "cp1252", ",")])
-def test_valid_csv(tmp_path, geodata_root, sep, encoding, decimal):
+def test_valid_csv(tmp_path, few_territories, sep, encoding, decimal):
     path = write_csv(tmp_path / "enquete.csv", ROWS, sep=sep, encoding=encoding,
                      decimal=decimal)
-    result = import_survey(path, mapping(), geodata_root=geodata_root)
+    result = import_survey(path, mapping(), geodata_root=few_territories)
     pd.testing.assert_frame_equal(result.respondents, expected_respondents())
     assert list(result.respondents.columns) == list(RESPONDENT_COLUMNS)
     survey = result.survey
@@ -119,17 +122,17 @@ def test_valid_csv(tmp_path, geodata_root, sep, encoding, decimal):
     assert any(f"separator {sep!r}" in n for n in result.report.notes)
 
 
-def test_mapping_given_as_a_yaml_path(tmp_path, geodata_root):
+def test_mapping_given_as_a_yaml_path(tmp_path, few_territories):
     import yaml
 
     yaml_path = tmp_path / "enquete.yaml"
     yaml_path.write_text(yaml.safe_dump(MAPPING, allow_unicode=True), encoding="utf-8")
     result = import_survey(write_csv(tmp_path / "e.csv", ROWS), yaml_path,
-                           geodata_root=geodata_root)
+                           geodata_root=few_territories)
     assert len(result.respondents) == 4
 
 
-def test_valid_xlsx_with_numeric_cells_and_a_title(tmp_path, geodata_root):
+def test_valid_xlsx_with_numeric_cells_and_a_title(tmp_path, few_territories):
     cells = [[None] * len(HEADER), ["Baromètre 2024 — résultats bruts"] + [None] * 10, HEADER]
     for row in ROWS:
         cells.append([float(c) if c.replace(".", "").isdigit() else (c or None) for c in row])
@@ -137,18 +140,18 @@ def test_valid_xlsx_with_numeric_cells_and_a_title(tmp_path, geodata_root):
     path = tmp_path / "enquete.xlsx"
     pd.DataFrame(cells).to_excel(path, header=False, index=False, sheet_name="Données")
     result = import_survey(path, mapping(file={"sheet": "Données", "header_row": 3}),
-                           geodata_root=geodata_root)
+                           geodata_root=few_territories)
     pd.testing.assert_frame_equal(result.respondents, expected_respondents())
     assert result.source_rows == (4, 5, 6, 7)
 
 
-def test_xlsx_restores_leading_zeros_and_reports_rows_as_seen(tmp_path, geodata_root):
+def test_xlsx_restores_leading_zeros_and_reports_rows_as_seen(tmp_path, few_territories):
     frame = pd.DataFrame([ROWS[0], ROWS[1]], columns=HEADER, dtype=object)
     frame.loc[1, "CODE"] = 1001  # commune 01001 typed as a number
     frame.loc[0, "POIDS"] = -1
     path = tmp_path / "enquete.xlsx"
     frame.to_excel(path, index=False)
-    result = import_survey(path, mapping(), keep_valid_rows=True, geodata_root=geodata_root)
+    result = import_survey(path, mapping(), keep_valid_rows=True, geodata_root=few_territories)
     assert result.respondents["territory_code"].tolist() == ["01001"]
     assert any("'1001' → '01001'" in n for n in result.report.notes)
     assert problems_of(result.report) == [(2, "POIDS", "weight must be > 0, got '-1'")]
@@ -187,9 +190,9 @@ SAV_MAPPING = {
 }
 
 
-def test_valid_sav_with_value_labels(tmp_path, geodata_root):
+def test_valid_sav_with_value_labels(tmp_path, few_territories):
     path = sav_file(tmp_path / "enquete.sav")
-    result = import_survey(path, parse_mapping(SAV_MAPPING), geodata_root=geodata_root)
+    result = import_survey(path, parse_mapping(SAV_MAPPING), geodata_root=few_territories)
     frame = result.respondents
     assert frame["actor"].tolist() == ["citoyen", "elu", "citoyen", "elu"]
     assert frame["territory_code"].tolist() == ["38", "38", "2A", "971"]
@@ -202,11 +205,11 @@ def test_valid_sav_with_value_labels(tmp_path, geodata_root):
     assert result.source_rows == (1, 2, 3, 4)
 
 
-def test_sav_rejections_name_the_case_and_the_label(tmp_path, geodata_root):
+def test_sav_rejections_name_the_case_and_the_label(tmp_path, few_territories):
     path = sav_file(tmp_path / "enquete.sav", codes=(1, 9, 1, 2), choice_1=(1, 7, 2, 20),
                     choice_2=(1, None, None, 8))
     with pytest.raises(ImportRejected) as error:
-        import_survey(path, parse_mapping(SAV_MAPPING), geodata_root=geodata_root)
+        import_survey(path, parse_mapping(SAV_MAPPING), geodata_root=few_territories)
     report = error.value.report
     assert report.format == "sav" and report.rejected_rows == (1, 2, 4)
     text = str(report)
@@ -216,25 +219,25 @@ def test_sav_rejections_name_the_case_and_the_label(tmp_path, geodata_root):
             "(first and second choice)") in text
 
 
-def test_file_object_with_a_name(geodata_root):
+def test_file_object_with_a_name(few_territories):
     data = io.BytesIO(("\n".join(";".join(r) for r in [HEADER, *ROWS])).encode())
     data.name = "upload.csv"
-    result = import_survey(data, mapping(), geodata_root=geodata_root)
+    result = import_survey(data, mapping(), geodata_root=few_territories)
     assert len(result.respondents) == 4 and result.report.file == "upload.csv"
 
 
-def test_empty_rows_are_skipped_and_reported(tmp_path, geodata_root):
+def test_empty_rows_are_skipped_and_reported(tmp_path, few_territories):
     path = write_csv(tmp_path / "enquete.csv", [ROWS[0], [""] * len(HEADER), ROWS[1]])
     text = path.read_text().replace("\n;;;", "\n\n;;;", 1)  # a blank line too
     path.write_text(text)
-    result = import_survey(path, mapping(), geodata_root=geodata_root)
+    result = import_survey(path, mapping(), geodata_root=few_territories)
     assert result.source_rows == (2, 5)
     assert "empty rows skipped (2): 3, 4" in result.report.notes
 
 
-def test_respondents_without_any_rank_are_kept_and_noted(tmp_path, geodata_root):
+def test_respondents_without_any_rank_are_kept_and_noted(tmp_path, few_territories):
     result = import_survey(write_csv(tmp_path / "e.csv", ROWS), mapping(),
-                           geodata_root=geodata_root)
+                           geodata_root=few_territories)
     assert any(n.startswith("1 respondents ranked no dimension") for n in result.report.notes)
 
 
@@ -279,14 +282,14 @@ def with_cell(row: int, column: str, value: str) -> list[list[str]]:
     (with_cell(3, "ID", "r1"), 2, "ID", "duplicate respondent id 'r1' (on rows 2, 5)"),
     (with_cell(3, "ID", ""), 5, "ID", "missing respondent id"),
 ])
-def test_each_problem_is_rejected_with_row_column_and_reason(tmp_path, geodata_root, rows, row,
-                                                            column, reason):
+def test_each_problem_is_rejected_with_row_column_and_reason(tmp_path, few_territories, rows,
+                                                            row, column, reason):
     path = write_csv(tmp_path / "enquete.csv", rows)
     if row is None:
-        assert import_survey(path, mapping(), geodata_root=geodata_root).report.ok
+        assert import_survey(path, mapping(), geodata_root=few_territories).report.ok
         return
     with pytest.raises(ImportRejected) as error:
-        import_survey(path, mapping(), geodata_root=geodata_root)
+        import_survey(path, mapping(), geodata_root=few_territories)
     found = [(r.row, r.column, r.reason) for r in error.value.report.rejections]
     assert any(r == row and c == column and (reason is None or text.startswith(reason))
                for r, c, text in found), found
@@ -294,41 +297,41 @@ def test_each_problem_is_rejected_with_row_column_and_reason(tmp_path, geodata_r
     assert f"enquete.csv, row {row}, column {column!r}" in str(error.value)
 
 
-def test_domain_rank_range_is_1_to_16(tmp_path, geodata_root):
+def test_domain_rank_range_is_1_to_16(tmp_path, few_territories):
     data = copy.deepcopy(MAPPING)
     data["domains"] = {"ranks": {"health": "Q5_1", "education": "Q5_2"}}
     rows = [[*r[:9], "16", "17"] for r in ROWS]
     with pytest.raises(ImportRejected) as error:
         import_survey(write_csv(tmp_path / "e.csv", rows), parse_mapping(data),
-                      geodata_root=geodata_root)
+                      geodata_root=few_territories)
     reasons = {r.reason for r in error.value.report.rejections}
     assert "domain rank '17' is out of range 1–16" in reasons
     assert not any("'16'" in r for r in reasons)
 
 
-def test_duplicate_ids_reject_every_occurrence(tmp_path, geodata_root):
-    error = imported(tmp_path, with_cell(3, "ID", "r1"), geodata_root=geodata_root)
+def test_duplicate_ids_reject_every_occurrence(tmp_path, few_territories):
+    error = imported(tmp_path, with_cell(3, "ID", "r1"), geodata_root=few_territories)
     assert error.report.rejected_rows == (2, 5)
 
 
-def test_merged_commune_and_arrondissement_get_a_hint(tmp_path, geodata_root):
+def test_merged_commune_and_arrondissement_get_a_hint(tmp_path, few_territories):
     rows = with_cell(1, "CODE", "01039")
     rows[3][HEADER.index("CODE")] = "13201"
-    error = imported(tmp_path, rows, geodata_root=geodata_root)
+    error = imported(tmp_path, rows, geodata_root=few_territories)
     reasons = [r.reason for r in error.report.rejections]
     assert "'01039' is no longer a commune: merged into '01138' (commune nouvelle); " \
            "recode it" in reasons
     assert "'13201' is a municipal arrondissement: use the commune code '13055'" in reasons
 
 
-def test_actor_not_surveyed_in_the_wave(tmp_path, geodata_root):
+def test_actor_not_surveyed_in_the_wave(tmp_path, few_territories):
     waves = [{**MAPPING["waves"][0], "actors": ["citoyen", "elu", "entreprise"]}]
-    error = imported(tmp_path, ROWS, mapping={"waves": waves}, geodata_root=geodata_root)
+    error = imported(tmp_path, ROWS, mapping={"waves": waves}, geodata_root=few_territories)
     assert problems(error) == [(5, "TYPE", "actor 'association' was not surveyed in wave "
                                 "'2024-03' (actors: citoyen, elu, entreprise)")]
 
 
-def test_wave_from_a_column(tmp_path, geodata_root):
+def test_wave_from_a_column(tmp_path, few_territories):
     waves = [MAPPING["waves"][0], {**MAPPING["waves"][0], "id": "2024-09",
                                    "name": "Vague de septembre 2024"}]
     columns = {**MAPPING["columns"], "wave": {"column": "VAGUE", "values": {"1": "2024-03",
@@ -337,21 +340,21 @@ def test_wave_from_a_column(tmp_path, geodata_root):
                                     strict=True)]
     path = write_csv(tmp_path / "e.csv", rows, header=[*HEADER, "VAGUE"])
     result = import_survey(path, mapping(waves=waves, columns=columns), keep_valid_rows=True,
-                           geodata_root=geodata_root)
+                           geodata_root=few_territories)
     assert result.respondents["wave"].tolist() == ["2024-03", "2024-09", "2024-09"]
     assert problems_of(result.report)[0][:2] == (5, "VAGUE")
     assert problems_of(result.report)[0][2].startswith("unknown wave '3'")
 
 
-def test_respondents_located_only_in_france(tmp_path, geodata_root):
+def test_respondents_located_only_in_france(tmp_path, few_territories):
     rows = with_cell(0, "NIVEAU", "france")
     rows[0][HEADER.index("CODE")] = "FR"
     result = import_survey(write_csv(tmp_path / "e.csv", rows), mapping(),
-                           geodata_root=geodata_root)
+                           geodata_root=few_territories)
     assert result.respondents.loc[0, ["territory_code", "territory_level"]].tolist() == [
         "FR", "france"]
     rows[0][HEADER.index("CODE")] = "84"
-    error = imported(tmp_path, rows, geodata_root=geodata_root)
+    error = imported(tmp_path, rows, geodata_root=few_territories)
     assert problems(error) == [(2, "CODE", "territory level 'france' takes the code 'FR', "
                                 "not '84'")]
 
@@ -363,17 +366,17 @@ def test_a_row_with_too_many_fields_names_the_file_and_line(tmp_path):
         import_survey(path, mapping())
 
 
-def test_all_or_nothing_then_keep_valid_rows(tmp_path, geodata_root):
+def test_all_or_nothing_then_keep_valid_rows(tmp_path, few_territories):
     rows = with_cell(0, "POIDS", "-1")
     rows[2][HEADER.index("TYPE")] = "maire"
     path = write_csv(tmp_path / "enquete.csv", rows)
     with pytest.raises(ImportRejected) as error:
-        import_survey(path, mapping(), geodata_root=geodata_root)
+        import_survey(path, mapping(), geodata_root=few_territories)
     message = str(error.value)
     assert message.startswith("enquete.csv: 2 of 4 rows rejected (2 problems)")
     assert "keep_valid_rows=True to import the 2 valid rows" in message
     assert error.value.report.n_accepted == 0
-    result = import_survey(path, mapping(), keep_valid_rows=True, geodata_root=geodata_root)
+    result = import_survey(path, mapping(), keep_valid_rows=True, geodata_root=few_territories)
     assert result.respondents["respondent_id"].tolist() == ["r2", "r4"]
     assert result.source_rows == (3, 5)
     assert result.report.n_rows == 4 and result.report.n_accepted == 2
@@ -388,35 +391,35 @@ def test_all_or_nothing_then_keep_valid_rows(tmp_path, geodata_root):
 
 # --- file-level errors ---------------------------------------------------------------------
 
-def test_missing_column_names_file_column_and_mapping_key(tmp_path, geodata_root):
+def test_missing_column_names_file_column_and_mapping_key(tmp_path, few_territories):
     header = [("Poids" if c == "POIDS" else c) for c in HEADER]
     path = write_csv(tmp_path / "enquete.csv", ROWS, header=header)
     with pytest.raises(SurveyFileError) as error:
-        import_survey(path, mapping(), geodata_root=geodata_root)
+        import_survey(path, mapping(), geodata_root=few_territories)
     assert str(error.value).startswith(
         "enquete.csv: missing column 'POIDS' (columns.weight in enquete.yaml) "
         "(did you mean 'Poids'?)")
 
 
-def test_repeated_column_is_an_error(tmp_path, geodata_root):
+def test_repeated_column_is_an_error(tmp_path, few_territories):
     path = write_csv(tmp_path / "e.csv", [[*r, "x"] for r in ROWS], header=[*HEADER, "ID"])
     with pytest.raises(SurveyFileError, match=r"e.csv: column 'ID' appears several times "
                                               r"in the header \(positions \[1, 12\]\)"):
-        import_survey(path, mapping(), geodata_root=geodata_root)
+        import_survey(path, mapping(), geodata_root=few_territories)
 
 
-def test_size_limit(tmp_path, geodata_root):
+def test_size_limit(tmp_path, few_territories):
     path = write_csv(tmp_path / "gros.csv", ROWS * 50)
     size = path.stat().st_size
     with pytest.raises(FileTooLarge, match=r"gros.csv: the file is too large .* the limit is "
                                            r"0.001 MB"):
-        import_survey(path, mapping(), max_bytes=1000, geodata_root=geodata_root)
+        import_survey(path, mapping(), max_bytes=1000, geodata_root=few_territories)
     upload = io.BytesIO(path.read_bytes())
     upload.name = "gros.csv"
     with pytest.raises(FileTooLarge):
-        import_survey(upload, mapping(), max_bytes=size - 1, geodata_root=geodata_root)
+        import_survey(upload, mapping(), max_bytes=size - 1, geodata_root=few_territories)
     with pytest.raises(ImportRejected):  # within the limit: read (and the duplicates found)
-        import_survey(path, mapping(), max_bytes=size, geodata_root=geodata_root)
+        import_survey(path, mapping(), max_bytes=size, geodata_root=few_territories)
 
 
 @pytest.mark.parametrize(("name", "content", "words"), [
@@ -434,16 +437,16 @@ def test_unreadable_files(tmp_path, name, content, words):
     assert str(error.value).startswith(f"{name}: ") and words in str(error.value)
 
 
-def test_mixed_decimal_marks_are_an_error(tmp_path, geodata_root):
+def test_mixed_decimal_marks_are_an_error(tmp_path, few_territories):
     rows = with_cell(0, "POIDS", "1,25")
     path = write_csv(tmp_path / "e.csv", rows)  # others use '.'
     rows[1][HEADER.index("POIDS")] = "0.5"
     path = write_csv(tmp_path / "e.csv", rows)
     with pytest.raises(SurveyFileError, match=r"e.csv: mixed decimal marks: row 2, column "
                                               r"'POIDS' has '1,25' but row 3"):
-        import_survey(path, mapping(), geodata_root=geodata_root)
+        import_survey(path, mapping(), geodata_root=few_territories)
     result = import_survey(path, mapping(file={"decimal": "."}), keep_valid_rows=True,
-                           geodata_root=geodata_root)
+                           geodata_root=few_territories)
     assert problems_of(result.report) == [(2, "POIDS", "weight '1,25' is not a number")]
 
 
@@ -454,7 +457,7 @@ PUBLISHED = {"Sociétale": (28, 64), "Économique": (35, 59), "Sociale": (21, 48
 """IMPACT-Citoyens 2019, Q3: % ranking each dimension first, first or second."""
 
 
-def test_published_national_table_comes_back_exactly(tmp_path, geodata_root):
+def test_published_national_table_comes_back_exactly(tmp_path, few_territories):
     rows = [f"{label};En premier;{first}" for label, (first, _) in PUBLISHED.items()]
     rows += [f"{label};En premier ou deuxième;{both}" for label, (_, both) in PUBLISHED.items()]
     path = tmp_path / "impact_2019_q3.csv"
@@ -467,7 +470,7 @@ def test_published_national_table_comes_back_exactly(tmp_path, geodata_root):
                         "measure": {"column": "Mesure", "values": {
                             "En premier": "first", "En premier ou deuxième": "first_or_second"}},
                         "share": "Part (%)"}}
-    result = import_aggregates(path, parse_mapping(data), geodata_root=geodata_root)
+    result = import_aggregates(path, parse_mapping(data), geodata_root=few_territories)
     table = result.table
     assert list(table.columns) == list(AGGREGATE_COLUMNS)
     assert result.source == "IMPACT-Citoyens 2019" and result.simulated is False
@@ -496,9 +499,9 @@ def write_aggregates(path, rows):
     return path
 
 
-def test_aggregates_with_model_columns_need_no_mapping(tmp_path, geodata_root):
+def test_aggregates_with_model_columns_need_no_mapping(tmp_path, few_territories):
     path = write_aggregates(tmp_path / "table.csv", AGGREGATE_ROWS)
-    result = import_aggregates(path, geodata_root=geodata_root)
+    result = import_aggregates(path, geodata_root=few_territories)
     assert result.source == "table.csv"
     assert result.table["item"].tolist()[-1] == "domain:health"
     assert result.table["n_unweighted"].tolist() == [120, 120, 80, 600]
@@ -523,18 +526,18 @@ def test_aggregates_with_model_columns_need_no_mapping(tmp_path, geodata_root):
      "(0.3) for dimension:economic"),
     (1, "measure", "first", "same territory, actor, item and measure on rows 2, 3"),
 ])
-def test_aggregate_rejections(tmp_path, geodata_root, row, column, value, reason):
+def test_aggregate_rejections(tmp_path, few_territories, row, column, value, reason):
     rows = copy.deepcopy(AGGREGATE_ROWS)
     rows[row][AGGREGATE_COLUMNS.index(column)] = value
     path = write_aggregates(tmp_path / "table.csv", rows)
     if reason is None:
-        assert import_aggregates(path, geodata_root=geodata_root).report.ok
+        assert import_aggregates(path, geodata_root=few_territories).report.ok
         return
     with pytest.raises(ImportRejected) as error:
-        import_aggregates(path, geodata_root=geodata_root)
+        import_aggregates(path, geodata_root=few_territories)
     assert any(r.row == row + 2 and r.reason.startswith(reason)
                for r in error.value.report.rejections), str(error.value.report)
-    result = import_aggregates(path, keep_valid_rows=True, geodata_root=geodata_root)
+    result = import_aggregates(path, keep_valid_rows=True, geodata_root=few_territories)
     assert row + 2 in result.report.rejected_rows
     assert len(result.table) == 4 - len(result.report.rejected_rows)
 
@@ -547,23 +550,23 @@ def test_aggregate_table_missing_a_column(tmp_path):
         import_aggregates(path)
 
 
-def test_aggregate_sums_off_are_noted(tmp_path, geodata_root):
+def test_aggregate_sums_off_are_noted(tmp_path, few_territories):
     rows = [["FR", "france", "tous", f"dimension:{d}", "first", "0.3"] for d in DIMENSION_IDS]
     path = tmp_path / "table.csv"
     path.write_text("\n".join(",".join(r) for r in [list(AGGREGATE_COLUMNS[:6]), *rows]),
                     encoding="utf-8")
-    result = import_aggregates(path, geodata_root=geodata_root)
+    result = import_aggregates(path, geodata_root=few_territories)
     assert result.notes == ("shares of the 4 dimensions (FR, tous, first) sum to 1.200, not 1",)
 
 
-def test_aggregate_xlsx(tmp_path, geodata_root):
+def test_aggregate_xlsx(tmp_path, few_territories):
     frame = pd.DataFrame(AGGREGATE_ROWS, columns=list(AGGREGATE_COLUMNS), dtype=object)
     frame["share"] = frame["share"].astype(float)
     frame["n_unweighted"] = frame["n_unweighted"].astype(int)
     frame.loc[0, "territory_code"] = 84
     path = tmp_path / "table.xlsx"
     frame.to_excel(path, index=False)
-    result = import_aggregates(path, geodata_root=geodata_root)
+    result = import_aggregates(path, geodata_root=few_territories)
     assert result.table["territory_code"].tolist() == ["84", "84", "38", "FR"]
     assert result.table["share"].tolist() == [0.35, 0.6, 0.2, 0.1]
 
@@ -592,11 +595,11 @@ respondents = st.lists(
     min_size=1, max_size=12, unique_by=lambda r: r[0])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=respondents, sep=st.sampled_from([";", ",", "\t"]),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252"]),
        decimal=st.sampled_from([".", ","]))
-def test_any_valid_table_round_trips_through_csv(geodata_root, rows, sep, encoding, decimal):
+def test_any_valid_table_round_trips_through_csv(few_territories, rows, sep, encoding, decimal):
     expected = pd.DataFrame({
         "respondent_id": [r[0] for r in rows], "actor": [r[1] for r in rows],
         "wave": "2024-03", "territory_code": [r[2][0] for r in rows],
@@ -615,7 +618,7 @@ def test_any_valid_table_round_trips_through_csv(geodata_root, rows, sep, encodi
     buffer = io.BytesIO(file.drop(columns="WAVE").to_csv(
         sep=sep, decimal=decimal, index=False).encode(encoding))
     buffer.name = "generated.csv"
-    result = import_survey(buffer, parse_mapping(data), geodata_root=geodata_root)
+    result = import_survey(buffer, parse_mapping(data), geodata_root=few_territories)
     pd.testing.assert_frame_equal(result.respondents, expected)
 
 
@@ -629,3 +632,16 @@ def test_undecodable_csv_is_refused_by_the_projects_one_decoder(tmp_path, encodi
     path.write_bytes(text.encode(encoding) if encoding else b"\x00\x81\x8d\x90" * 40)
     with pytest.raises(SurveyFileError, match=f"enquete.csv.*{message}"):
         import_aggregates(path)
+
+
+# --- the few territories of these tests are real ones ----------------------------------------
+
+def test_the_few_territories_agree_with_the_geometry_artifacts(geodata_root):
+    for level, few in small_geodata.TABLES.items():
+        real = store.attributes(level, geodata_root).set_index("code")
+        few = few.set_index("code")
+        assert few.index.isin(real.index).all(), level
+        pd.testing.assert_frame_equal(few, real.loc[few.index, few.columns], obj=level)
+    communes = set(store.attributes("communes", geodata_root)["code"])
+    assert not {"38999", "01039", "13201"} & communes  # unknown, merged, arrondissement
+    assert "99" not in set(store.attributes("regions", geodata_root)["code"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tiers import needs_geometry
 
 from atlas.survey import simulate
 from atlas.survey.estimates import priority_scores, rank_shares, survey_shares, territory_codes
@@ -24,7 +25,7 @@ TOP2 = np.array([simulate.PUBLISHED_FIRST_OR_SECOND[d] for d in DIMS])
 
 
 @pytest.fixture(scope="module")
-def simulation() -> simulate.Simulation:
+def simulation(geodata_root) -> simulate.Simulation:
     return simulate.simulate(2019)
 
 
@@ -159,6 +160,7 @@ def test_citizens_spread_by_population(big_citizen_sample):
 
 # --- the default sample --------------------------------------------------------------------
 
+@needs_geometry
 def test_default_sample_is_reproducible():
     first, again = simulate.default_sample(2019), simulate.default_sample(2019)
     pd.testing.assert_frame_equal(first.respondents, again.respondents)
@@ -246,3 +248,35 @@ def test_ranks_are_valid(respondents):
 def test_unknown_actor_rejected(simulation):
     with pytest.raises(ValueError, match="citoyen"):
         simulate.draw_respondents(simulation.model, np.random.default_rng(0), {"syndicat": 5})
+
+
+# --- interval coverage ---------------------------------------------------------------------
+
+PUBLISHED = {"societal": (0.28, 0.64), "economic": (0.35, 0.59), "social": (0.21, 0.48),
+             "environmental": (0.16, 0.29)}
+"""IMPACT-Citoyens 2019, Q3: share ranking each dimension first, first or second."""
+
+
+def test_interval_coverage_on_the_simulated_sample(simulation):
+    """400 simulated samples of 1,000 citizens: each 95 % interval covers the truth ~95 %.
+
+    The truth is the published national figures: the simulation model is calibrated so that
+    the population shares are exactly those.
+    """
+    truth = pd.Series({(f"dimension:{d}", measure): share
+                       for d, shares in PUBLISHED.items()
+                       for measure, share in zip(("first", "first_or_second"), shares,
+                                                 strict=True)})
+    hits = []
+    for seed in range(400):
+        sample = simulate.draw_respondents(simulation.model,
+                                           np.random.default_rng(10_000 + seed),
+                                           {"citoyen": 1000})
+        out = rank_shares(sample, by_actor=False)
+        out = out[out["item"].str.startswith("dimension:")].set_index(["item", "measure"])
+        target = truth.reindex(out.index)
+        assert target.notna().all()
+        hits.append(((out["ci_low"] <= target) & (target <= out["ci_high"])).to_numpy())
+    coverage = np.mean(hits, axis=0)
+    assert ((coverage >= 0.92) & (coverage <= 0.98)).all(), coverage
+    assert 0.93 <= coverage.mean() <= 0.97

@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+from tiers import needs_geometry
 
 from atlas.cli_export import parse_territory
 from atlas.composite import Method
@@ -22,6 +24,7 @@ INDICATOR_KEYS = {"value", "published", "smoothed", "computed", "unit", "source"
                   "coverage", "reliability", "estimated", "interval", "status"}
 
 
+@needs_geometry
 def test_record_has_the_documented_keys():
     record = territory_record("communes", "25390", intervals=False)
     assert {"code", "name", "population", "indicators", "domains", "overall",
@@ -42,6 +45,7 @@ def test_record_has_the_documented_keys():
     assert overall["partial"] == (overall["domains_count"] < 16)
 
 
+@needs_geometry
 def test_record_of_paris_with_intervals_and_official_values_above():
     record = territory_record("communes", "75056")
     overall = record["overall"]
@@ -54,6 +58,7 @@ def test_record_of_paris_with_intervals_and_official_values_above():
     assert poverty["coverage"] == 1.0
 
 
+@needs_geometry
 def test_estimated_and_smoothed_values_say_so():
     record = territory_record("communes", "25390", intervals=False)
     poverty = record["indicators"]["poverty_rate_2021"]
@@ -70,12 +75,14 @@ def test_estimated_and_smoothed_values_say_so():
     assert record["population"] == {"value": 1923.0, "year": 2023}
 
 
+@needs_geometry
 def test_missing_is_null_never_zero():
     record = territory_record("communes", "01001", intervals=False)
     violence = record["indicators"]["violence_rate"]
     assert violence["value"] is None and violence["status"] == "withheld"
 
 
+@needs_geometry
 def test_unknown_territory_and_level():
     with pytest.raises(ValueError, match="unknown code"):
         territory_record("communes", "99999", intervals=False)
@@ -85,6 +92,7 @@ def test_unknown_territory_and_level():
     assert parse_territory("Région:53") == ("regions", "53")
 
 
+@needs_geometry
 def test_level_rows_columns_and_method():
     rows = level_rows("departements", intervals=False)
     catalogue = load_catalogue()
@@ -93,10 +101,16 @@ def test_level_rows_columns_and_method():
                 "overall_domains_count"}
     expected |= {i.id for i in catalogue.indicators} | {f"domain:{d.id}" for d in DOMAINS}
     assert expected <= set(rows.columns)
+    # the table's index follows the method: the regional frame's, not the national one's
     regional = level_rows("departements", Method(frame="region"), intervals=False)
+    for table, method in ((rows, Method()), (regional, Method(frame="region"))):
+        expected = level_indices("departements", method).overall
+        np.testing.assert_allclose(table["overall"].astype(float),
+                                   expected.reindex(table["code"]).astype(float))
     assert not rows["overall"].equals(regional["overall"])
 
 
+@needs_geometry
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_is_written_with_its_sources(tmp_path, fmt):
     out = tmp_path / f"regions.{fmt}"
@@ -125,6 +139,7 @@ def test_unknown_format():
         write_level("regions", "shp", "x.shp", intervals=False)
 
 
+@needs_geometry
 def test_command_line_json_and_export(tmp_path):
     out = subprocess.run([sys.executable, "-m", "atlas.cli", "territory", "region:84",
                           "--json", "--no-intervals", "--frame", "france"],

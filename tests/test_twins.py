@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from tiers import examples, needs_geometry
 
 from atlas.twins import FEATURES, distances, excluded, standardise, structure_features, twins
 
@@ -51,7 +52,7 @@ def test_missing_features_are_left_out_never_filled():
         twins(frame, "a", n=0)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(frames(missing=True), st.integers(1, 8))
 def test_never_itself_and_nearest_first(case, n):
     frame, code = case
@@ -65,7 +66,7 @@ def test_never_itself_and_nearest_first(case, n):
         assert out["distance"].max() <= everyone.drop(out.index).min()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(frames(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(case, rnd):
     frame, code = case
@@ -75,7 +76,7 @@ def test_row_order_does_not_matter(case, rnd):
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(frames(), st.sampled_from(["a", "b", "c"]), st.floats(1e-3, 1e3),
        st.floats(-1e3, 1e3))
 def test_units_do_not_matter(case, column, scale, shift):
@@ -85,7 +86,7 @@ def test_units_do_not_matter(case, column, scale, shift):
                                rtol=1e-6, atol=1e-6)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(frames())
 def test_standardised_columns(case):
     frame, _ = case
@@ -99,7 +100,7 @@ def test_standardised_columns(case):
 
 
 @pytest.fixture(scope="module")
-def communes():
+def communes(geodata_root):
     return structure_features("communes")
 
 
@@ -122,6 +123,7 @@ def test_twins_of_saint_etienne(communes):
     assert (out["log_population"] > np.log10(50_000)).all()
 
 
+@needs_geometry
 @pytest.mark.parametrize("level, code", [("epci", "244200770"), ("departements", "42"),
                                          ("regions", "84")])
 def test_twins_at_every_level(level, code):

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from tiers import examples
 
 from atlas.composite import DIMENSION_IDS, DOMAIN_IDS, OVERALL, Method, compute_indices
 from atlas.flags import flag_scores
@@ -73,7 +74,7 @@ def test_each_variant_is_the_index_of_its_method():
         np.testing.assert_allclose(u.flag_share.to_numpy(), np.mean(flagged, axis=0))
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(st.integers(2, 30).flatmap(lambda n: hnp.arrays(
     np.float64, (n, len(META)),
     elements=st.one_of(st.sampled_from([0.0, 1.0, 2.0, np.nan]), st.floats(-10, 10)))),

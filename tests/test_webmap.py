@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import shape
+from tiers import needs_geometry
 
 from atlas import webmap
 from geodata import insets, store
@@ -31,10 +32,7 @@ MAIN_JS = ROOT / "app_pages" / "leaflet_map" / "frontend" / "main.js"
 
 CANTAL_WITHOUT_GEOMETRY = {"15031", "15035", "15047", "15171"}
 
-
-@pytest.fixture(scope="module", autouse=True)
-def built():
-    store.ensure_built()
+pytestmark = needs_geometry  # every test reads the artifacts (built first)
 
 
 @pytest.fixture(scope="module")
