@@ -28,10 +28,6 @@ CLUSTER_LABELS = {
 """French reading of the local Moran's I quadrants of :func:`perception_gap.gap_clusters`."""
 
 
-def _signed(value: int) -> str:
-    return f"{value:+d}".replace("-", "−") if value else "0"
-
-
 def gap_labels(cuts: tuple[float, ...] = GAP_CUTS) -> tuple[str, ...]:
     """Legend of the gap map, written from its cut points (integer gaps between them).
 
@@ -43,12 +39,12 @@ def gap_labels(cuts: tuple[float, ...] = GAP_CUTS) -> tuple[str, ...]:
     low = [int(np.floor(cuts[0]))]
     inner = [(int(np.ceil(a)), int(np.floor(b))) for a, b in zip(cuts, cuts[1:], strict=False)]
     high = int(np.ceil(cuts[-1]))
-    labels = [f"{_signed(low[0])} ou moins : priorité bien plus perçue que la fragilité"]
+    labels = [f"{french.signed(low[0])} ou moins : priorité bien plus perçue que la fragilité"]
     middle = len(inner) // 2
     for i, (a, b) in enumerate(inner):
-        text = f"{_signed(a)} à {_signed(b)}"
+        text = f"{french.signed(a)} à {french.signed(b)}"
         labels.append(text + (" : rangs proches" if i == middle else ""))
-    labels.append(f"{_signed(high)} ou plus : fragilité bien moins perçue (angle mort)")
+    labels.append(f"{french.signed(high)} ou plus : fragilité bien moins perçue (angle mort)")
     return (*labels, "gris clair : non significatif", "gris foncé : données insuffisantes")
 
 
@@ -58,12 +54,10 @@ def spearman_labels(cuts: tuple[float, ...] = SPEARMAN_CUTS) -> tuple[str, ...]:
     >>> spearman_labels()[0], spearman_labels()[-1]
     ('moins de 0 : profils opposés', '0,75 à 1 : profils concordants')
     """
-    def fr(x: float) -> str:
-        return f"{x:g}".replace(".", ",")
-
-    labels = [f"moins de {fr(cuts[0])} : profils opposés"]
-    labels += [f"{fr(a)} à {fr(b)}" for a, b in zip(cuts, cuts[1:], strict=False)]
-    labels.append(f"{fr(cuts[-1])} à 1 : profils concordants")
+    labels = [f"moins de {french.compact(cuts[0])} : profils opposés"]
+    labels += [f"{french.compact(a)} à {french.compact(b)}"
+               for a, b in zip(cuts, cuts[1:], strict=False)]
+    labels.append(f"{french.compact(cuts[-1])} à 1 : profils concordants")
     return tuple(labels)
 
 
