@@ -5,7 +5,8 @@ Run with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
-from app_pages import data, fmt, method
+from app_pages.common import data, method
+from atlas.reports import build_report
 
 st.set_page_config(page_title="Atlas des fragilités territoriales",
                    page_icon="🗺️", layout="wide")
@@ -36,7 +37,7 @@ with st.sidebar:
                "et leur population.")
     st.markdown("**Sources**")
     for key, source in data.report()["sources"].items():
-        st.caption(f"{fmt.SOURCE_LABELS.get(key, key)} : {source}")
+        st.caption(f"{build_report.SOURCE_LABELS.get(key, key)} : {source}")
     st.caption("Logiciel libre (licence MIT). La carte fonctionne hors ligne : aucun fond "
                "de carte ni aucune bibliothèque n'est chargé depuis Internet.")
 

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import french
-from app_pages import data, method
-from atlas import autodiagnostic as auto
-from atlas.compare import FRAGILE_STANDING, SOLID_STANDING
-from atlas.survey.model import SIMULATED_LABEL
+from app_pages.common import data, method
+from atlas.perception import autodiagnostic as auto
+from atlas.perception.compare import FRAGILE_STANDING, SOLID_STANDING
+from atlas.perception.survey.model import SIMULATED_LABEL
 from geodata.levels import level as level_of
 from indicators.domains import DOMAIN_BY_ID, DOMAINS
 

@@ -5,18 +5,19 @@ import hashlib
 import streamlit as st
 
 import french
-from app_pages import cards, data, method, selection
-from app_pages.leaflet_map import Layer, Legend, leaflet_map
-from app_pages.map_click import FRANCE, after_click
-from atlas import mapped, palettes, rank_change
-from atlas.classify import SCHEME_LABELS
+from app_pages.common import cards, data, method, selection
+from app_pages.common.leaflet_map import Layer, Legend, leaflet_map
+from app_pages.common.map_click import FRANCE, after_click
+from atlas.index import rank_change
+from atlas.maps import palettes, subjects
+from atlas.maps.classify import SCHEME_LABELS
 from geodata.levels import LEVELS
 from geodata.levels import level as level_of
-from geodata.search import normalise, sort_names
+from geodata.search import search_key, sort_names
 
 MAP_KEY = "carte_clic"
 PALETTES = {"auto": "Automatique", **{k: v[0] for k, v in palettes.SEQUENTIAL.items()}}
-CHOICES = mapped.choices_by_key()
+CHOICES = subjects.choices_by_key()
 
 st.session_state.setdefault("atlas_region", FRANCE)
 st.session_state.setdefault("atlas_selected", None)
@@ -88,12 +89,12 @@ def legend(key: str, level: str, region: str | None, scheme: str, k: int,
            colours: tuple[str, ...]) -> Legend:
     """Legend of the map: class bounds, count of territories on this map, missing reason."""
     view = data.map_view(key, level, method.current())
-    if key == mapped.DENSITY:
+    if key == subjects.DENSITY:
         return Legend("Densité (hab./km²)", data.density_labels(level, region),
                       missing=data.missing_note(key, level, region, method.current()))
     found = data.classes(key, level, scheme, k, method.current())
     shown = data.shown_counts(key, level, region, scheme, k, method.current())
-    index = mapped.is_index(key)
+    index = subjects.is_index(key)
     title = CHOICES[key].label + (" — score (foncé = plus fragile)" if index else
                                   f" ({view.unit})")
     labels = tuple(f"{label} ({french.integer(count)})"
@@ -106,8 +107,8 @@ def class_colours(key: str, palette: str, k: int) -> tuple[str, ...]:
     """Colours of the ``k`` classes: the palette chosen, or the default of the map's kind."""
     if palette == "auto":
         if k == 5:
-            return mapped.FRAGILITY_COLOURS if mapped.is_index(key) else mapped.VALUE_COLOURS
-        palette = palettes.DEFAULT_INDEX if mapped.is_index(key) else palettes.DEFAULT_VALUE
+            return subjects.FRAGILITY_COLOURS if subjects.is_index(key) else subjects.VALUE_COLOURS
+        palette = palettes.DEFAULT_INDEX if subjects.is_index(key) else palettes.DEFAULT_VALUE
     return palettes.colours(palette, k)
 
 
@@ -142,7 +143,7 @@ with search_col:
         help="Les accents, majuscules, tirets et apostrophes sont ignorés ; « st » vaut "
              "« saint ». Validez avec Entrée, puis choisissez la commune dans la liste.")
 with options_col.popover("Cadre, classes, palette", icon=":material/palette:",
-                         width="stretch", disabled=what == mapped.DENSITY):
+                         width="stretch", disabled=what == subjects.DENSITY):
     st.session_state.map_frame = st.session_state[method.KEYS["frame"]]
     st.radio("Comparer chaque territoire à", list(method.FRAMES), key="map_frame",
              format_func=method.FRAMES.get, on_change=on_frame_pick, horizontal=True,
@@ -165,7 +166,7 @@ if query.strip():
     else:
         labels = {c: f"{n} ({c}) – {region_names.get(r, '?')}" for c, n, r
                   in zip(hits["code"], hits["name"], hits["region"], strict=True)}
-        hit_key = "search_hit_" + hashlib.sha1(normalise(query).encode()).hexdigest()[:10]
+        hit_key = "search_hit_" + hashlib.sha1(search_key(query).encode()).hexdigest()[:10]
         st.selectbox(f"Communes trouvées ({len(hits)})", list(labels), index=None,
                      format_func=labels.get, key=hit_key, on_change=on_search_pick,
                      args=(hit_key,), placeholder="Choisissez une commune")
@@ -176,12 +177,12 @@ current = method.current()
 st.query_params.update({"niveau": level, "carte": what, "region": region or "france"})
 if not method.is_default(current):
     st.info(method.describe(current), icon=":material/tune:")
-if current.frame == "region" and level == "regions" and what != mapped.DENSITY \
+if current.frame == "region" and level == "regions" and what != subjects.DENSITY \
         and not what.startswith("indicator:"):
     st.warning("Comparées au sein de leur région, les régions n'ont pas de score : chacune "
                "est seule dans son cadre de comparaison. Choisissez un autre niveau ou la "
                "France entière comme cadre.", icon=":material/info:")
-show_change = (not method.is_default(current) and mapped.is_index(what)
+show_change = (not method.is_default(current) and subjects.is_index(what)
                and st.toggle("Montrer l'effet de la méthode : évolution de la position de "
                              "chaque territoire par rapport à la méthode par défaut",
                              key="map_rank_change"))

@@ -1,6 +1,6 @@
 """Page « Méthode & données » : catalogue, sources, coverage, method, known defects.
 
-The tables come from :mod:`app_pages.catalogue_view` (plain pandas); the geometry part
+The tables come from :mod:`indicators.catalogue_tables` (plain pandas); the geometry part
 (repairs, holes, communes without geometry) from the build report.
 """
 
@@ -8,13 +8,15 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages import catalogue_view, data, fmt, method
-from atlas import webmap
-from atlas.composite import GEOMETRIC_OFFSET, Method
-from atlas.flags import THRESHOLD
-from atlas.uncertainty import QUANTILES, Variation
+from app_pages.common import data, method
+from atlas.index.composite import GEOMETRIC_OFFSET, Method
+from atlas.index.flags import THRESHOLD
+from atlas.index.uncertainty import QUANTILES, Variation
+from atlas.maps import web_layers
+from atlas.reports import build_report
 from geodata import populations, simplify
 from geodata.levels import level as level_of
+from indicators import catalogue_tables
 from indicators.domains import DIMENSIONS, DOMAINS
 from indicators.status import COVERAGE_MIN
 
@@ -27,10 +29,10 @@ SHARE_COLUMNS = ("Communes couvertes", "Population couverte")
 
 @st.cache_data(show_spinner="Calcul de la couverture…")
 def domain_coverage() -> pd.DataFrame:
-    """Coverage of the 16 domains (:func:`indicators.coverage.coverage`)."""
-    from indicators.coverage import coverage
+    """Coverage of the 16 domains (:func:`indicators.domain_coverage.coverage`)."""
+    from indicators.domain_coverage import coverage
 
-    return catalogue_view.coverage_table(coverage())
+    return catalogue_tables.coverage_table(coverage())
 
 
 def departement_label(code: str) -> str:
@@ -50,7 +52,7 @@ st.caption("Ce que l'atlas mesure, avec quelles données, comment les indices so
 
 # --- catalogue -----------------------------------------------------------------------------
 st.header("Indicateurs")
-indicators = catalogue_view.with_ids(data.indicator_table())
+indicators = catalogue_tables.with_ids(data.indicator_table())
 query = st.text_input("Filtrer les indicateurs", key="donnees_filter",
                       placeholder="Par exemple « chômage », « santé », « DREES »…",
                       help="Cherche dans le libellé, le domaine, la dimension, la source et "
@@ -61,7 +63,7 @@ domains = domain_col.multiselect("Domaines", [d.label for d in DOMAINS],
 dimensions = dimension_col.multiselect("Dimensions", [d.label for d in DIMENSIONS],
                                        key="donnees_dimensions",
                                        placeholder="Toutes les dimensions")
-shown = catalogue_view.filter_table(indicators, query, tuple(domains), tuple(dimensions))
+shown = catalogue_tables.filter_table(indicators, query, tuple(domains), tuple(dimensions))
 st.caption(f"{len(shown)} indicateur{'s' if len(shown) > 1 else ''} affiché"
            f"{'s' if len(shown) > 1 else ''} sur {len(indicators)}, dans les 16 domaines. La "
            "couverture est la part des communes (et de la population) qui ont une valeur ; "
@@ -71,14 +73,14 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config=share_column
 
 st.header("Sources et millésimes")
 st.subheader("Sources des indicateurs")
-sources = catalogue_view.sources_table()
+sources = catalogue_tables.sources_table()
 st.caption(f"{len(sources)} fichiers sources. « Copie utilisée » : le dépôt public d'où vient "
            "la copie du fichier de l'éditeur ; « Remis en forme par un tiers » : donnée "
            "officielle retravaillée par un tiers, à lire comme telle.")
 st.dataframe(sources, hide_index=True, width="stretch")
 
 st.subheader("Géométries et population")
-st.markdown("\n".join(f"- **{fmt.SOURCE_LABELS.get(key, key)}** : {source}"
+st.markdown("\n".join(f"- **{build_report.SOURCE_LABELS.get(key, key)}** : {source}"
                        for key, source in report["sources"].items()))
 st.caption(f"Géométries construites le {french.date(report['built_at'])} "
            f"(en {french.number(report['build_seconds'], 1)} s).")
@@ -270,7 +272,7 @@ st.dataframe(options, hide_index=True, width="stretch")
 
 # --- defects ----------------------------------------------------------------------------
 st.header("Réserves connues sur les données")
-caveats = catalogue_view.caveats_table()
+caveats = catalogue_tables.caveats_table()
 st.caption(f"{len(caveats)} réserves, tirées du catalogue des indicateurs : sources "
            "partielles, anciennes, soumises au secret statistique ou remises en forme par un "
            "tiers. Les défauts des contours des communes suivent.")
@@ -298,8 +300,8 @@ repairs = pd.DataFrame(repair["repairs"], columns=["code", "name", "action", "km
 st.markdown(f"{len(repairs)} réparations, {french.area(repairs['km2'].sum(), 1)} "
             f"au total ; géométries invalides avant réparation : "
             f"{french.integer(repair['invalid_before'])}.")
-st.dataframe(repairs.assign(action=repairs["action"].map(fmt.report_wording),
-                            evidence=repairs["evidence"].map(fmt.report_wording)),
+st.dataframe(repairs.assign(action=repairs["action"].map(build_report.report_wording),
+                            evidence=repairs["evidence"].map(build_report.report_wording)),
              column_config={"code": "Code INSEE", "name": "Commune", "action": "Réparation",
                             "km2": st.column_config.NumberColumn("Surface (km²)",
                                                                  format="%.3f"),
@@ -318,7 +320,7 @@ st.markdown(
 holes = pd.DataFrame(repair["holes_left"] + repair["foreign_enclaves"],
                      columns=["km2", "neighbours", "reason", "lon", "lat"])
 st.dataframe(holes.assign(neighbours=holes["neighbours"].map(", ".join),
-                          reason=holes["reason"].map(fmt.report_wording)),
+                          reason=holes["reason"].map(build_report.report_wording)),
              column_config={"km2": st.column_config.NumberColumn("Surface (km²)",
                                                                  format="%.3f"),
                             "neighbours": "Communes voisines", "reason": "Motif",
@@ -349,7 +351,7 @@ st.markdown(
     "surfaces exactes (ETRS89-LAEA en métropole, projections locales outre-mer).\n"
     "- Les cinq départements d'outre-mer sont déplacés dans des encarts, chacun à sa propre "
     "échelle.\n"
-    f"- Classes de densité (hab./km²) : {' ; '.join(webmap.density_legend())}. Une "
+    f"- Classes de densité (hab./km²) : {' ; '.join(web_layers.density_legend())}. Une "
     f"population ou une superficie manquante donne une classe « {french.MISSING} » (gris), "
     "jamais zéro.\n"
     "- La carte fonctionne hors ligne : pas de fond de carte, Leaflet est servi depuis le "

@@ -1,7 +1,7 @@
 """Page « Export » : report maps and territory sheets to download.
 
 Files are built only when a download button is clicked (a callable as ``data``), by
-:mod:`atlas.export_options`; the equivalent command lines are shown at the bottom.
+:mod:`atlas.reports.downloads`; the equivalent command lines are shown at the bottom.
 """
 
 import hashlib
@@ -10,17 +10,17 @@ from functools import partial
 import streamlit as st
 
 import french
-from app_pages import data, method, selection
-from atlas import export_options as options
-from atlas import mapped
-from atlas.classify import SCHEME_LABELS, SCHEMES
-from atlas.export_map import texts
+from app_pages.common import data, method, selection
+from atlas.maps import subjects
+from atlas.maps.classify import SCHEME_LABELS, SCHEMES
+from atlas.maps.static_maps import texts
+from atlas.reports import downloads as options
 from geodata import search
 from geodata.levels import LEVELS
 from geodata.levels import level as level_of
 
 FRANCE = ""
-CHOICES = mapped.choices_by_key()
+CHOICES = subjects.choices_by_key()
 
 regions = data.table("regions")
 regions = search.sort_names(regions)
@@ -29,7 +29,7 @@ region_names = dict(zip(regions["code"], regions["name"], strict=True))
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def map_texts(level: str, what: str, region: str | None, chosen) -> tuple[str, str, str]:
-    """Title, subtitle and source line of the map (:func:`atlas.export_map.texts`)."""
+    """Title, subtitle and source line of the map (:func:`atlas.maps.static_maps.texts`)."""
     return texts(level, what, region or None, method=chosen)
 
 
@@ -63,7 +63,7 @@ left, right = st.columns(2)
 with left:
     level = st.selectbox("Niveau", LEVELS[::-1], index=LEVELS[::-1].index("departements"),
                          format_func=_plural_title, key="export_level")
-    what = st.selectbox("Carte de", list(CHOICES), index=list(CHOICES).index(mapped.OVERALL),
+    what = st.selectbox("Carte de", list(CHOICES), index=list(CHOICES).index(subjects.OVERALL),
                         format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
                         key="export_what",
                         help="Indice global, une des 4 dimensions, un des 16 domaines, un "
@@ -82,7 +82,7 @@ with right:
                     key="export_size", horizontal=True)
     north_arrow = st.checkbox("Flèche du nord", key="export_north_arrow")
 
-scores = mapped.is_index(what)
+scores = subjects.is_index(what)
 title, subtitle, source = map_texts(level, what, region, chosen_method if scores else None)
 st.caption(f"**Contenu de la carte**  \nTitre : {title}  \nSous-titre : {subtitle}  \n"
            f"Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et "

@@ -4,12 +4,12 @@ import altair as alt
 import streamlit as st
 
 import french
-from app_pages import data, method
-from app_pages.leaflet_map import Layer, Legend, leaflet_map
-from atlas import perception_gap, perception_map
-from atlas.compare import CATEGORIES
-from atlas.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
-from atlas.survey.model import ACTORS, SIMULATED_LABEL
+from app_pages.common import data, method
+from app_pages.common.leaflet_map import Layer, Legend, leaflet_map
+from atlas.perception import gap, gap_classes
+from atlas.perception.compare import CATEGORIES
+from atlas.perception.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
+from atlas.perception.survey.model import ACTORS, SIMULATED_LABEL
 from geodata.levels import level as level_of
 from indicators.domains import DOMAIN_BY_ID
 
@@ -28,7 +28,7 @@ st.title("Objectif vs perçu")
 controls = st.columns(3)
 actor = controls[0].selectbox("Acteurs interrogés", list(ACTOR_LABELS), key="gap_actor",
                               format_func=ACTOR_LABELS.get)
-level = controls[1].radio("Niveau", [lv.singular for lv in perception_gap.LEVELS],
+level = controls[1].radio("Niveau", [lv.singular for lv in gap.LEVELS],
                           key="gap_level", horizontal=True,
                           format_func=lambda lv: level_of(lv).plural_title)
 domain = controls[2].selectbox("Domaine de la carte des écarts", list(DOMAIN_BY_ID),
@@ -67,8 +67,8 @@ if view == "gap":
                  Layer("frames", data.inset_frames(), style="frame", fit=True, weight=1.0)],
                 key=MAP_KEY, height=520,
                 legend=Legend(f"{DOMAIN_BY_ID[domain].label} : écart de rang{note}",
-                              perception_map.gap_labels(), missing="aucun répondant",
-                              colours=perception_map.GAP_COLOURS),
+                              gap_classes.gap_labels(), missing="aucun répondant",
+                              colours=gap_classes.GAP_COLOURS),
                 on_change=on_map_click)
     st.caption("Rouge : fragilité sous-estimée (angle mort) ; bleu : priorité surestimée. "
                "Les territoires en gris (classes « non significatif » et « données "
@@ -103,7 +103,7 @@ if view == "gap":
             if len(found):
                 st.dataframe(
                     found.assign(name=found.index.map(names),
-                                 reading=found["cluster"].map(perception_map.CLUSTER_LABELS))
+                                 reading=found["cluster"].map(gap_classes.CLUSTER_LABELS))
                     .reset_index(names="code"),
                     hide_index=True, width="stretch",
                     column_order=["code", "name", "gap", "reading", "p_sim"],
@@ -118,8 +118,8 @@ else:
                  Layer("frames", data.inset_frames(), style="frame", fit=True, weight=1.0)],
                 key="gap_rho_map", height=520,
                 legend=Legend(f"Corrélation de Spearman objectif / perçu{note}",
-                              perception_map.spearman_labels(), missing="non calculable",
-                              colours=perception_map.SPEARMAN_COLOURS))
+                              gap_classes.spearman_labels(), missing="non calculable",
+                              colours=gap_classes.SPEARMAN_COLOURS))
     st.caption("Corrélation de rang entre la fragilité objective des 16 domaines et leur "
                "priorité perçue, sur les domaines dont l'estimation n'est pas supprimée : à "
                "lire avec l'effectif efficace (n eff.) du territoire.")

@@ -9,16 +9,16 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages import cards, data, method, selection
-from atlas import sheet
-from atlas import territory_view as view
-from atlas import twins as twins_module
-from atlas.composite import Method
-from atlas.explain import explain
-from atlas.flags import count_text
-from atlas.survey.model import SIMULATED_LABEL
-from atlas.territory import Territory, describe
-from atlas.uncertainty import Uncertainty
+from app_pages.common import cards, data, method, selection
+from atlas.index import twins as twins_module
+from atlas.index.composite import Method
+from atlas.index.explain import explain
+from atlas.index.flags import count_text
+from atlas.index.uncertainty import Uncertainty
+from atlas.perception.survey.model import SIMULATED_LABEL
+from atlas.reports import sheet
+from atlas.reports import territory_profile as view
+from atlas.reports.territory import Territory, describe
 from geodata.hierarchy import parent_of
 from geodata.levels import LEVELS
 from geodata.levels import level as level_of

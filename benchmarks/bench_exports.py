@@ -18,7 +18,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from atlas.export_map import FORMATS, _style, draw, map_data, save
+from atlas.maps.static_maps import FORMATS, _style, draw, map_data, save
 
 LEVELS = ("regions", "departements", "communes")
 

@@ -30,8 +30,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from atlas.composite import Method, compute_indices
-from atlas.uncertainty import Variation, simulate
+from atlas.index.composite import Method, compute_indices
+from atlas.index.uncertainty import Variation, simulate
 from indicators.domains import DOMAINS
 
 LEVELS = {"communes": 34_875, "epci": 1_254, "departements": 101, "regions": 18}

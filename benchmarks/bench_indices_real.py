@@ -14,7 +14,7 @@ import time
 import pandas as pd
 from bench_indices import main
 
-from atlas.indices import level_inputs
+from atlas.index.level_indices import level_inputs
 
 
 def real(level: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_sheets.py [--no-page]
 
-Prints the time of ``atlas.sheet.build_sheet`` for a commune (first in the process, then
+Prints the time of ``atlas.reports.sheet.build_sheet`` for a commune (first in the process, then
 others), an EPCI, a département and a région, with the PDF size; then, unless
 ``--no-page``, the time of the Territoire page in AppTest: a first commune in this
 process (indices and the 200-variant rank intervals), another commune, the same again.
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def time_sheets(folder: Path) -> None:
     """One line per sheet: seconds and kB."""
-    from atlas.sheet import build_sheet
+    from atlas.reports.sheet import build_sheet
 
     for level, code in SHEETS:
         start = time.perf_counter()

@@ -22,8 +22,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from atlas.indices import indicator_meta
-from atlas.normalize import _minmax, _per_frame, normalise, outlier_treatments
+from atlas.index.level_indices import indicator_meta
+from atlas.index.normalize import _minmax, _per_frame, normalise, outlier_treatments
 from indicators import snapshot
 from indicators.catalogue import load_catalogue
 from indicators.smoothing import small_numbers_marks, smooth_indicators

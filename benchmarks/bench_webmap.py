@@ -1,4 +1,4 @@
-"""Build time and size of the web map layers of :func:`atlas.webmap.map_layer`.
+"""Build time and size of the web map layers of :func:`atlas.maps.web_layers.map_layer`.
 
 Usage: python benchmarks/bench_webmap.py [--repeat 5]
 
@@ -11,7 +11,7 @@ départements, EPCI, communes) it prints:
   indicator costs), median of ``--repeat``;
 - payload size, raw and gzipped (level 6, as served), without and with tooltip texts of
   the length the Carte page sends (name, value, rank);
-- features and vertices, and the same layer as plain GeoJSON (:func:`atlas.webmap.geojson`,
+- features and vertices, and the same layer as plain GeoJSON (:func:`atlas.maps.web_layers.geojson`,
   four decimals) for comparison.
 
 The time for the browser to draw them is measured by ``bench_webmap_browser.py``.
@@ -34,10 +34,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from atlas import webmap  # noqa: E402
+from atlas.maps import web_layers  # noqa: E402
 from geodata import store  # noqa: E402
 
-CASES = [(level, None) for level in webmap.LEVELS] + [
+CASES = [(level, None) for level in web_layers.LEVELS] + [
     (level, "76") for level in ("departements", "epci", "communes")]
 BUDGET_BYTES = 6_000_000
 
@@ -45,7 +45,7 @@ BUDGET_BYTES = 6_000_000
 def classes_and_tips(level: str) -> tuple[pd.Series, pd.Series]:
     """Density classes (a few missing), and tooltip texts like the Carte page's."""
     table = store.attributes(level)
-    cls = webmap.density_class(table["population"], table["area_km2"])
+    cls = web_layers.density_class(table["population"], table["area_km2"])
     n = len(table)
     tips = [f"{name} — 0,{i % 97:02d} · rang {i + 1:,}/{n:,}".replace(",", "\u202f")
             for i, name in enumerate(table["name"])]
@@ -64,19 +64,19 @@ def main() -> int:
           f"{'GeoJSON raw':>11}")
     for level, region in CASES:
         classes, tips = classes_and_tips(level)
-        webmap._encoded_layer.cache_clear()
+        web_layers._encoded_layer.cache_clear()
         t0 = time.perf_counter()
-        plain = webmap.map_layer(level, region)
+        plain = web_layers.map_layer(level, region)
         cold = time.perf_counter() - t0
         warm = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            tipped = webmap.map_layer(level, region, classes=classes, tips=tips)
+            tipped = web_layers.map_layer(level, region, classes=classes, tips=tips)
             warm.append(time.perf_counter() - t0)
         features = len(json.loads(plain)["code"])
-        shapes = webmap._layer_territories(level, region, None)
-        vertices = int(np.sum(webmap.shapely.get_num_coordinates(shapes.geometry.to_numpy())))
-        reference = len(webmap.geojson(shapes.assign(cls=1), ("code", "name", "cls")).encode())
+        shapes = web_layers._layer_territories(level, region, None)
+        vertices = int(np.sum(web_layers.shapely.get_num_coordinates(shapes.geometry.to_numpy())))
+        reference = len(web_layers.geojson(shapes.assign(cls=1), ("code", "name", "cls")).encode())
         raw, tipped_raw = len(plain.encode()), len(tipped.encode())
         print(f"{'France' if region is None else 'Occitanie':9} {level:13} {features:8,} "
               f"{vertices:9,}  {cold:5.2f}s {statistics.median(warm):5.3f}s  "

@@ -5,8 +5,8 @@ Usage: python benchmarks/bench_webmap_browser.py [--repeat 3] [--batch 64] [--ap
 
 Standalone (default, independent of the app's pages): the component's own files
 (``index.html``, ``main.js``, Leaflet) are assembled in a temporary folder with the layers
-of :func:`atlas.webmap.map_layer` and the render arguments of
-:func:`app_pages.leaflet_map.component_args`, served by a small local HTTP server (gzip,
+of :func:`atlas.maps.web_layers.map_layer` and the render arguments of
+:func:`app_pages.common.leaflet_map.component_args`, served by a small local HTTP server (gzip,
 ETag revalidation, as Streamlit serves component files), and opened as
 ``index.html?atlasArgs=<arguments>``: ``main.js`` renders them without Streamlit. Every
 request that is not to the local server is aborted.
@@ -48,8 +48,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app_pages.leaflet_map import Layer, Legend, component_args, component_dir  # noqa: E402
-from atlas import webmap  # noqa: E402
+from app_pages.common.leaflet_map import Layer, Legend, component_args, component_dir  # noqa: E402
+from atlas.maps import web_layers  # noqa: E402
 from geodata import store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -117,7 +117,7 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def density_classes(level: str) -> pd.Series:
     table = store.attributes(level)
-    return pd.Series(webmap.density_class(table["population"], table["area_km2"]).to_numpy(),
+    return pd.Series(web_layers.density_class(table["population"], table["area_km2"]).to_numpy(),
                      index=table["code"].to_numpy())
 
 
@@ -132,23 +132,23 @@ def tips(level: str) -> pd.Series:
 
 def scenarios() -> dict[str, list[Layer]]:
     """Layer sets of the three maps timed, as the Carte page would send them."""
-    frames = Layer("frames", webmap.inset_frames(), style="frame", fit=True, weight=1.0)
+    frames = Layer("frames", web_layers.inset_frames(), style="frame", fit=True, weight=1.0)
     communes, regions = density_classes("communes"), density_classes("regions")
     return {
         "national communes": [
-            Layer("communes", webmap.map_layer("communes", None, communes, tips("communes")),
+            Layer("communes", web_layers.map_layer("communes", None, communes, tips("communes")),
                   interactive=True, fit=True, weight=0.3),
             frames,
-            Layer("regions_outline", webmap.map_layer("regions"), style="outline",
+            Layer("regions_outline", web_layers.map_layer("regions"), style="outline",
                   weight=1.0)],
         "national régions": [
-            Layer("regions", webmap.map_layer("regions", None, regions, tips("regions")),
+            Layer("regions", web_layers.map_layer("regions", None, regions, tips("regions")),
                   interactive=True, fit=True, weight=1.2),
             frames],
         "Occitanie communes": [
-            Layer("communes", webmap.map_layer("communes", "76", communes, tips("communes")),
+            Layer("communes", web_layers.map_layer("communes", "76", communes, tips("communes")),
                   interactive=True, fit=True, weight=0.3),
-            Layer("departements", webmap.map_layer("departements", "76"), style="outline",
+            Layer("departements", web_layers.map_layer("departements", "76"), style="outline",
                   weight=1.6)],
     }
 
@@ -330,7 +330,7 @@ def main() -> int:
         if args.batch is not None:
             text = re.sub(r"var BATCH = \d+;", f"var BATCH = {args.batch};", text)
         script.write_text(text, encoding="utf-8")
-        legend = Legend("Densité (hab./km²)", tuple(webmap.density_legend()),
+        legend = Legend("Densité (hab./km²)", tuple(web_layers.density_legend()),
                         missing="non disponible (4)")
         pages = {}
         for name, layers in scenarios().items():

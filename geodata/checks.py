@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from geodata import coverage
+from geodata import coverage_defects
 from geodata.crs import METROPOLE, METROPOLE_CRS, zone_of
 from geodata.repair import FOREIGN_ENCLAVES
 
@@ -21,11 +21,11 @@ def coverage_quality(communes: gpd.GeoDataFrame) -> dict:
     """
     metro = communes[(zone_of(communes["departement"]) == METROPOLE)
                      & communes.geometry.notna()]
-    holes = coverage.holes(metro.geometry)
+    holes = coverage_defects.holes(metro.geometry)
     points = [shapely.Point(xy) for xy in FOREIGN_ENCLAVES.values()]
     enclave = holes.apply(lambda h: any(h.contains(p) for p in points)).astype(bool)
     km2 = holes.to_crs(METROPOLE_CRS).area / 1e6 if len(holes) else holes.area
-    _, overlap = coverage.overlaps(metro.geometry)
+    _, overlap = coverage_defects.overlaps(metro.geometry)
     return {
         "holes": int((~enclave).sum()),
         "holes_km2": round(float(km2[~enclave].sum()), 3),

@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geodata import coverage
+from geodata import coverage_defects
 from geodata.crs import METROPOLE, METROPOLE_CRS, zone_of
 
 DELEGATED_KINDS = ("COMD", "COMA")
@@ -153,7 +153,7 @@ def _rebuild_from_delegated(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFr
 def _fill_holes(communes: gpd.GeoDataFrame, delegated: gpd.GeoDataFrame,
                 absorbed: pd.DataFrame | None, report: RepairReport) -> None:
     metro = communes[(zone_of(communes["departement"]) == METROPOLE) & communes.geometry.notna()]
-    holes = gpd.GeoDataFrame(geometry=coverage.holes(metro.geometry))
+    holes = gpd.GeoDataFrame(geometry=coverage_defects.holes(metro.geometry))
     if holes.empty:
         return
     holes["km2"] = holes.to_crs(METROPOLE_CRS).area / 1e6

@@ -10,14 +10,14 @@ import pandas as pd
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
 
-def normalise(text: str) -> str:
+def search_key(text: str) -> str:
     """Fold a name for matching: no accents, lower case, words separated by one space.
 
-    >>> normalise("Saint-Étienne")
+    >>> search_key("Saint-Étienne")
     'saint etienne'
-    >>> normalise("  L'Haÿ-les-Roses ")
+    >>> search_key("  L'Haÿ-les-Roses ")
     'l hay les roses'
-    >>> normalise("st etienne")
+    >>> search_key("st etienne")
     'saint etienne'
     """
     folded = unicodedata.normalize("NFKD", text)
@@ -28,7 +28,7 @@ def normalise(text: str) -> str:
 
 def search_index(table: pd.DataFrame) -> pd.Series:
     """Normalised names of a territory table (``name`` column), aligned with it."""
-    return table["name"].map(normalise)
+    return table["name"].map(search_key)
 
 
 def find(table: pd.DataFrame, query: str, limit: int = 20,
@@ -57,7 +57,7 @@ def find(table: pd.DataFrame, query: str, limit: int = 20,
         hits = table[table["code"].str.startswith(text.upper())]
         return hits.sort_values("code").head(limit)
     names = index if index is not None else search_index(table)
-    wanted = normalise(text)
+    wanted = search_key(text)
     if not wanted:
         return table.iloc[0:0]
     words = wanted.split()
@@ -84,7 +84,7 @@ def sort_names(table: pd.DataFrame) -> pd.DataFrame:
     0      Normandie
     1     La Réunion
     """
-    key = table["name"].map(lambda n: re.sub(r"^(la|le|les|l') ?", "", normalise(n)))
+    key = table["name"].map(lambda n: re.sub(r"^(la|le|les|l') ?", "", search_key(n)))
     return table.iloc[key.argsort(kind="stable")]
 
 
@@ -114,5 +114,5 @@ def find_everywhere(tables: dict[str, pd.DataFrame], query: str, limit: int = 8,
     frames = [find(table, query, limit=limit, index=indexes.get(level))[["code", "name"]]
               .assign(level=level) for level, table in tables.items()]
     hits = pd.concat(frames, ignore_index=True)
-    exact = (hits["name"].map(normalise) == normalise(query)) | (hits["code"] == query.strip())
+    exact = (hits["name"].map(search_key) == search_key(query)) | (hits["code"] == query.strip())
     return pd.concat([hits[exact], hits[~exact]], ignore_index=True)

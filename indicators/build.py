@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from geodata import legal_populations, store
+from indicators.aggregation import LEVEL_KEYS, aggregate, parts, value_from_parts
 from indicators.catalogue import Catalogue, Indicator, Source, load_catalogue
 from indicators.crosswalk import crosswalk
 from indicators.harmonise import HarmoniseReport, PartWeight, Rule, harmonise
 from indicators.level_values import BELOW, from_official_below, resolve
-from indicators.levels import LEVEL_KEYS, aggregate, parts, value_from_parts
 from indicators.loaders.base import LoadResult
 from indicators.official import load_source, official_values
 from indicators.precheck import require_sources

@@ -9,7 +9,7 @@ For each indicator and territory of a higher level, in this order of preference:
    is made of, weighted by their counts (a région's poverty rate from its départements'
    official rates weighted by their persons; a département's share of minimum benefits from
    its EPCI's), when those cover at least :data:`COVERAGE_MIN` of its population;
-3. a value **recomputed from its communes' counts** (:func:`indicators.levels.aggregate`),
+3. a value **recomputed from its communes' counts** (:func:`indicators.aggregation.aggregate`),
    when the communes with a published value hold at least :data:`COVERAGE_MIN` of its
    population;
 4. otherwise nothing: « non disponible (couverture n %) », never a value resting on a fifth
@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.aggregation import parts
 from indicators.catalogue import Indicator
-from indicators.levels import parts
 from indicators.status import COVERAGE_MIN, Status
 
 REGISTERS = ("établissement", "site", "structure")
@@ -90,7 +90,7 @@ def resolve(level: str, computed: pd.DataFrame, indicators: tuple[Indicator, ...
     level
         ``"epci"``, ``"departements"``, ``"regions"`` or ``"france"``.
     computed
-        :func:`indicators.levels.aggregate`'s table for ``level``: ``code``,
+        :func:`indicators.aggregation.aggregate`'s table for ``level``: ``code``,
         ``population``, and per indicator its recomputed value, parts and
         ``<id>__coverage``.
     indicators

@@ -77,8 +77,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.aggregation import parts, value_from_parts
 from indicators.catalogue import Catalogue, Indicator, load_catalogue
-from indicators.levels import parts, value_from_parts
 
 MIN_EXPECTED_EVENTS = 20.0
 """« Faible effectif » below this many events expected at the département's rate (NCHS)."""

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.aggregation import parts, value_from_parts
 from indicators.build import PROVENANCE, SNAPSHOT_LEVELS, STATUS_SUFFIX, snapshot_dir
 from indicators.catalogue import Catalogue, catalogue_of_snapshot
-from indicators.levels import parts, value_from_parts
 from indicators.status import Status
 
 

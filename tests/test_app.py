@@ -12,8 +12,7 @@ import pytest
 from app_support import map_args, open_app, table_with
 from streamlit.testing.v1 import AppTest
 
-from app_pages import fmt
-from app_pages.leaflet_map import (
+from app_pages.common.leaflet_map import (
     LEAFLET_FILES,
     Layer,
     component_args,
@@ -21,7 +20,8 @@ from app_pages.leaflet_map import (
     leaflet_static_dir,
     publish,
 )
-from atlas import webmap
+from atlas.maps import web_layers
+from atlas.reports import build_report
 from geodata import build, store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +38,8 @@ def app() -> AppTest:
 def layer_features(args: dict, i: int = 0) -> list[dict]:
     """Features (``properties`` only) of layer ``i``, whatever its encoding."""
     text = (component_dir() / args["layers"][i]["url"]).read_text(encoding="utf-8")
-    if json.loads(text).get("type") == webmap.LAYER_TYPE:
-        decoded = webmap.decode_layer(text)
+    if json.loads(text).get("type") == web_layers.LAYER_TYPE:
+        decoded = web_layers.decode_layer(text)
         return [{"properties": {"code": c, "name": n, "cls": None if pd.isna(k) else int(k)}}
                 for c, n, k in zip(decoded["code"], decoded["name"], decoded["cls"],
                                    strict=True)]
@@ -182,7 +182,7 @@ def test_component_folder_has_leaflet_from_the_installed_package():
 
 
 def test_only_clicks_send_a_value_back():
-    script = (ROOT / "app_pages/leaflet_map/frontend/main.js").read_text(encoding="utf-8")
+    script = (ROOT / "app_pages/common/leaflet_map/frontend/main.js").read_text(encoding="utf-8")
     send = 'post("streamlit:setComponentValue"'
     assert script.count(send) == 1  # no value on pan, zoom or hover
     click = script.index('geo.on("click"')
@@ -196,7 +196,7 @@ def test_layers_are_published_once_by_content(tmp_path):
     other = publish('{"type":"FeatureCollection","features":[ ]}', tmp_path)
     assert first == again != other
     assert len(list((tmp_path / "data").iterdir())) == 2
-    args = component_args([Layer("communes", webmap.region_communes("76"))], tmp_path)
+    args = component_args([Layer("communes", web_layers.map_layer("communes", "76"))], tmp_path)
     assert len(json.dumps(args)) < 1000  # the geometries travel as files, not as arguments
 
 
@@ -204,33 +204,33 @@ def test_layer_style_is_checked():
     with pytest.raises(ValueError, match="valid styles"):
         Layer("x", "{}", style="heatmap")
     with pytest.raises(ValueError, match="frames carry their labels"):
-        Layer("frames", webmap.map_layer("regions"), style="frame")
+        Layer("frames", web_layers.map_layer("regions"), style="frame")
 
 
 def test_build_report_wording():
-    assert fmt.report_wording("100% covered by delegated communes of 56102") == (
+    assert build_report.report_wording("100% covered by delegated communes of 56102") == (
         f"couvert à 100{NNBSP}% par des communes déléguées de 56102")
-    assert fmt.report_wording("something new") == "something new"
+    assert build_report.report_wording("something new") == "something new"
 
 
 @pytest.mark.parametrize("key", ["overall", "dimension:social", "domain:health",
                                  "indicator:poverty_rate_2021"])
 def test_map_coloured_by_an_index_or_indicator_shows_its_sources(app, key):
-    from atlas import mapped
+    from atlas.maps import subjects
 
     app.selectbox(key="map_what").select(key).run()
     assert not app.exception
     args = map_args(app)
     legend = args["legend"]
     assert legend["colours"] == list(
-        (mapped.FRAGILITY_COLOURS if mapped.is_index(key) else mapped.VALUE_COLOURS)
+        (subjects.FRAGILITY_COLOURS if subjects.is_index(key) else subjects.VALUE_COLOURS)
         [:len(legend["labels"])])
     counts = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in legend["labels"]]
     classes = [f["properties"]["cls"] for f in layer_features(args)]
     assert sum(counts) == sum(c is not None for c in classes)
     sources = [e for e in app.expander if "Sources de cette carte" in e.label]
     text = "\n".join(m.value for m in sources[0].markdown)
-    for indicator in mapped.indicators_of(key):
+    for indicator in subjects.indicators_of(key):
         assert f"{indicator.source.dataset} ({indicator.source.vintage})" in text
 
 

@@ -1,6 +1,5 @@
 """The Carte page's choices: level, classification, palette, table, method and its effect."""
 
-import doctest
 from pathlib import Path
 
 import pandas as pd
@@ -9,10 +8,11 @@ from app_support import map_args, open_app, table_with
 from streamlit.testing.v1 import AppTest
 
 import french
-from app_pages import map_click
-from app_pages.leaflet_map import component_dir
-from atlas import classify, map_view, mapped, palettes, rank_change, webmap
-from atlas.composite import Method
+from app_pages.common import map_click
+from app_pages.common.leaflet_map import component_dir
+from atlas.index import rank_change
+from atlas.index.composite import Method
+from atlas.maps import classify, map_table, palettes, subjects, web_layers
 from geodata import store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,11 +25,11 @@ def app() -> AppTest:
 
 def layer(at: AppTest, i: int = 0) -> pd.DataFrame:
     args = map_args(at)
-    return webmap.decode_layer((component_dir() / args["layers"][i]["url"]).read_text(
+    return web_layers.decode_layer((component_dir() / args["layers"][i]["url"]).read_text(
         encoding="utf-8"))
 
 
-def map_table(at: AppTest) -> pd.DataFrame:
+def shown_table(at: AppTest) -> pd.DataFrame:
     return table_with(at, "frame_size")
 
 
@@ -46,9 +46,9 @@ def test_every_level_of_all_france_is_drawn_with_its_table(app, level):
     drawn = layer(app)
     assert set(drawn["code"]) == drawable(level)
     assert [layer["id"] for layer in map_args(app)["layers"]][0] == level
-    table = map_table(app)
+    table = shown_table(app)
     assert len(table) == len(store.attributes(level))  # also those without geometry
-    scores = mapped.values("overall", level)
+    scores = subjects.values("overall", level)
     sample = table.dropna(subset=["value"]).iloc[:50]
     assert sample["value"].to_numpy() == pytest.approx(scores[sample["code"]].to_numpy())
     # the tooltip carries the same rank as the table
@@ -65,7 +65,7 @@ def test_legend_counts_follow_the_classification_and_palette(app):
     app.selectbox(key="map_palette").select("viridis").run()
     assert not app.exception
     legend = map_args(app)["legend"]
-    expected = classify.classify(mapped.values("domain:health", "departements"),
+    expected = classify.classify(subjects.values("domain:health", "departements"),
                                  "fisher_jenks", 4)
     assert [label.rsplit(" (", 1)[0] for label in legend["labels"]] == list(expected.labels)
     assert legend["colours"] == list(palettes.colours("viridis", 4))
@@ -88,7 +88,7 @@ def test_missing_values_are_explained_in_the_legend_and_tooltip(app):
     app.selectbox(key="map_what").select("overall").run()
     app.segmented_control(key="map_level").set_value("communes").run()
     legend = map_args(app)["legend"]
-    missing = map_view.map_view("overall", "communes").table
+    missing = map_table.map_view("overall", "communes").table
     missing = missing[missing["value"].isna()]
     assert legend["missing"].startswith(f"non disponible ({len(missing)}) : ")
     drawn = layer(app).set_index("code")
@@ -103,16 +103,14 @@ def test_region_scope_shows_that_regions_territories(app):
     app.segmented_control(key="map_level").set_value("epci").run()
     assert not app.exception
     drawn = layer(app)
-    main_region = map_view.map_view("density", "epci").table["region"]
+    main_region = map_table.map_view("density", "epci").table["region"]
     assert set(drawn["code"]) <= set(main_region[main_region == "76"].index)
     assert len(drawn) > 50
-    assert set(map_table(app)["code"]) == set(main_region[main_region == "76"].index)
+    assert set(shown_table(app)["code"]) == set(main_region[main_region == "76"].index)
     assert [lay["id"] for lay in map_args(app)["layers"]] == ["epci", "departements"]
 
 
 def test_clicks_drill_down_or_select():
-    failures, _ = doctest.testmod(map_click)
-    assert failures == 0
     assert map_click.after_click({"layer": "communes", "code": "31555"}, "communes",
                                  "76") == {"atlas_selected": "31555"}
     assert map_click.after_click(None, "communes", "") == {}
@@ -145,8 +143,8 @@ def test_a_method_change_is_noted_and_its_effect_mapped(app):
     assert any("Méthode modifiée" in i.value for i in app.info)
     app.selectbox(key="map_what").select("overall").run()
     app.segmented_control(key="map_level").set_value("departements").run()
-    scores = mapped.values("overall", "departements", Method(frame="region"))
-    table = map_table(app).set_index("code")
+    scores = subjects.values("overall", "departements", Method(frame="region"))
+    table = shown_table(app).set_index("code")
     assert table["value"].to_numpy() == pytest.approx(scores[table.index].to_numpy(),
                                                       nan_ok=True)
     app.toggle(key="map_rank_change").set_value(True).run()

@@ -1,4 +1,4 @@
-"""The « Méthode & données » page (AppTest) and its tables (:mod:`app_pages.catalogue_view`)."""
+"""The « Méthode & données » page (AppTest) and its tables (:mod:`indicators.catalogue_tables`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 from app_support import open_app, table_with
 from streamlit.testing.v1 import AppTest
 
-from app_pages import catalogue_view
 from geodata import store
-from geodata.search import normalise
+from geodata.search import search_key
+from indicators import catalogue_tables
 from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
 
@@ -50,8 +50,8 @@ def test_filter_is_accent_and_case_insensitive(page, query):
     assert not page.exception
     shown = catalogue_table(page)
     assert 0 < len(shown) < len(load_catalogue().indicators)
-    haystack = shown[list(catalogue_view.SEARCHED)].astype(str).agg(" ".join, axis=1)
-    assert haystack.map(normalise).str.contains("chomage").all()
+    haystack = shown[list(catalogue_tables.SEARCHED)].astype(str).agg(" ".join, axis=1)
+    assert haystack.map(search_key).str.contains("chomage").all()
     assert count_caption(page).startswith(f"{len(shown)} indicateurs affichés")
 
 
@@ -139,16 +139,16 @@ def test_filter_table_on_a_tiny_frame():
                           "Dimension": ["Économique", "Sociétale"],
                           "Source": ["INSEE, RP", "DREES, APL"],
                           "Identifiant": ["unemployment_rate", "apl"]})
-    assert catalogue_view.filter_table(table)["Identifiant"].tolist() == [
+    assert catalogue_tables.filter_table(table)["Identifiant"].tolist() == [
         "unemployment_rate", "apl"]
-    assert catalogue_view.filter_table(table, "sante")["Identifiant"].tolist() == ["apl"]
-    assert catalogue_view.filter_table(table, "Généralistes drees")["Identifiant"].tolist() == [
+    assert catalogue_tables.filter_table(table, "sante")["Identifiant"].tolist() == ["apl"]
+    assert catalogue_tables.filter_table(table, "Généralistes drees")["Identifiant"].tolist() == [
         "apl"]
-    assert catalogue_view.filter_table(table, "insee sante").empty
-    assert catalogue_view.filter_table(table, dimensions=("Sociétale",))[
+    assert catalogue_tables.filter_table(table, "insee sante").empty
+    assert catalogue_tables.filter_table(table, dimensions=("Sociétale",))[
         "Identifiant"].tolist() == ["apl"]
 
 
 def test_with_ids_refuses_a_table_of_another_length():
     with pytest.raises(ValueError, match="rows for"):
-        catalogue_view.with_ids(pd.DataFrame({"Indicateur": ["x"]}))
+        catalogue_tables.with_ids(pd.DataFrame({"Indicateur": ["x"]}))

@@ -2,7 +2,7 @@
 
 A download button's deferred callable cannot be clicked in AppTest: the page is checked on
 what it shows (labels, file names, contents, command lines) and
-:mod:`atlas.export_options` on the bytes it returns.
+:mod:`atlas.reports.downloads` on the bytes it returns.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from app_support import open_app
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from atlas import export_options as options
-from atlas.cli import _parser
-from atlas.cli_export import method_from_args
-from atlas.composite import Method
-from atlas.export_map import INDEX_METHOD, method_text, texts
+from atlas.cli.arguments import method_from_args
+from atlas.cli.main import _parser
+from atlas.index.composite import Method
+from atlas.index.method_note import INDEX_METHOD, method_text
+from atlas.maps.static_maps import texts
+from atlas.reports import downloads as options
 
 PAGE = "app_pages/export.py"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -172,7 +173,7 @@ def test_svg_bytes_parse_and_name_the_method(geodata_root):
 
 
 def test_a_method_changes_the_scores(geodata_root):
-    from atlas.export_map import map_data
+    from atlas.maps.static_maps import map_data
 
     default = map_data("regions", "overall", root=geodata_root)
     other = map_data("regions", "overall", method=Method(normalisation="minmax"),

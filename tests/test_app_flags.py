@@ -4,12 +4,12 @@ import pytest
 from app_support import open_app, table_with
 
 import french
-from atlas import map_view
+from atlas.maps import map_table
 
 
 @pytest.fixture(scope="module")
 def overall():
-    return map_view.map_view("overall", "communes").table
+    return map_table.map_view("overall", "communes").table
 
 
 def pick(table, flagged: bool) -> str:

@@ -5,12 +5,12 @@ import shlex
 import pytest
 from app_support import open_app, table_with
 
-from app_pages import method
-from atlas import mapped
-from atlas.cli import _parser
-from atlas.cli_export import method_from_args
-from atlas.composite import Method
-from atlas.method_vocabulary import ORIGIN_INDICATORS
+from app_pages.common import method
+from atlas.cli.arguments import method_from_args
+from atlas.cli.main import _parser
+from atlas.index.composite import Method
+from atlas.index.method_vocabulary import ORIGIN_INDICATORS
+from atlas.maps import subjects
 
 BOX = "method_without_origin"
 WITHOUT = Method(weights=dict.fromkeys(ORIGIN_INDICATORS, 0.0))
@@ -26,12 +26,12 @@ def test_the_box_changes_the_index_and_the_reset_unticks_it():
     at.segmented_control(key="map_level").set_value("departements").run()
     before = overall_table(at)
     assert before.to_numpy() == pytest.approx(
-        mapped.values("domain:diversity_disability", "departements")[before.index]
+        subjects.values("domain:diversity_disability", "departements")[before.index]
         .to_numpy(), nan_ok=True)
     at.checkbox(key=BOX).check().run()
     assert not at.exception
     after = overall_table(at)
-    expected = mapped.values("domain:diversity_disability", "departements", WITHOUT)
+    expected = subjects.values("domain:diversity_disability", "departements", WITHOUT)
     assert after.to_numpy() == pytest.approx(expected[after.index].to_numpy(), nan_ok=True)
     assert (after.fillna(-1) != before.fillna(-1)).mean() > 0.5  # the domain is another one
     notes = [i.value for i in at.sidebar.info]
@@ -39,12 +39,12 @@ def test_the_box_changes_the_index_and_the_reset_unticks_it():
     at.selectbox(key="map_what").select("overall").run()
     overall = overall_table(at)
     assert overall.to_numpy() == pytest.approx(
-        mapped.values("overall", "departements", WITHOUT)[overall.index].to_numpy(),
+        subjects.values("overall", "departements", WITHOUT)[overall.index].to_numpy(),
         nan_ok=True)
     at.button(key="method_reset").click().run()
     assert at.checkbox(key=BOX).value is False
     assert overall_table(at).to_numpy() == pytest.approx(
-        mapped.values("overall", "departements")[overall.index].to_numpy(), nan_ok=True)
+        subjects.values("overall", "departements")[overall.index].to_numpy(), nan_ok=True)
 
 
 def test_the_export_commands_follow_the_box():
@@ -68,6 +68,6 @@ def test_description_names_the_choice_once():
     both = method.describe(Method(weights={**dict(WITHOUT.weights), "health": 2.0}))
     assert "exclues de l'indice ; poids 2 pour « Santé »" in both
     assert "immigrant_share" not in both
-    from atlas.sheet_parts import method_note
+    from atlas.reports.sheet_parts import method_note
 
     assert "Part des étrangers ×0, Part des immigrés ×0" in method_note(WITHOUT)

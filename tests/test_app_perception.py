@@ -8,11 +8,11 @@ import pytest
 from app_support import open_app
 from streamlit.testing.v1 import AppTest
 
-from app_pages.leaflet_map import component_dir
-from atlas import autodiagnostic as auto
-from atlas import compare
-from atlas.indices import level_indices
-from atlas.survey.model import SIMULATED_LABEL
+from app_pages.common.leaflet_map import component_dir
+from atlas.index.level_indices import level_indices
+from atlas.perception import autodiagnostic as auto
+from atlas.perception import compare
+from atlas.perception.survey.model import SIMULATED_LABEL
 
 GAP_PAGE, AUTO_PAGE = "app_pages/objectif_percu.py", "app_pages/autodiagnostic.py"
 RANKING = ["health", "housing", "poverty", "education", "mobility", "digital"]
@@ -73,7 +73,7 @@ def test_gap_map_greys_findings_that_are_not_significant(gap_app):
     assert len(props) == 18
     domain = gap_app.selectbox(key="gap_domain").value
     table = gap_app.session_state["gap_level"], gap_app.session_state["gap_actor"]
-    from app_pages import data
+    from app_pages.common import data
 
     rows = data.gap_comparison(*table).table
     rows = rows[rows["domain"] == domain].set_index("territory_code")
@@ -185,7 +185,7 @@ def test_autodiagnostic_at_departement_level_compares_with_its_region():
                                                   "Citoyens — Auvergne-Rhône-Alpes"]
 
 
-# Pure logic (atlas.autodiagnostic)
+# Pure logic (atlas.perception.autodiagnostic)
 
 def test_ranking_errors():
     assert auto.ranking_errors({d: i + 1 for i, d in enumerate(RANKING)}) == []
@@ -247,7 +247,7 @@ def test_gap_clusters_and_actor_agreement_are_shown(gap_app):
 def test_gap_legend_is_written_from_the_classes_it_describes():
     import numpy as np
 
-    from atlas import perception_map as pm
+    from atlas.perception import gap_classes as pm
 
     labels = pm.gap_labels()
     assert len(labels) == len(pm.GAP_COLOURS) == len(pm.GAP_CUTS) + 3

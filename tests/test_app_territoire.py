@@ -6,10 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import french
-from atlas import territory_view as view
-from atlas.composite import Method
-from atlas.indices import level_indices
-from atlas.territory import describe
+from atlas.index.composite import Method
+from atlas.index.level_indices import level_indices
+from atlas.reports import territory_profile as view
+from atlas.reports.territory import describe
 from geodata import store
 from geodata.hierarchy import parent_of
 from indicators import snapshot
@@ -235,7 +235,7 @@ def test_a_commune_without_geometry_nor_score():
     assert "Pas de jumeaux" in texts(at) and "densité" in texts(at)
 
 
-# --- the computations behind the page (atlas.territory_view) ---------------------------
+# --- the computations behind the page (atlas.reports.territory_profile) ---------------------------
 
 def test_peers_of_a_commune():
     communes = store.attributes("communes").set_index("code")

@@ -3,7 +3,6 @@
 Run with ``pytest -m browser``; skipped when ``/usr/bin/chromium`` is absent.
 """
 
-import json
 import os
 import re
 import socket
@@ -14,9 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from shapely.geometry import shape
 
-from atlas import webmap
+from atlas.maps import web_layers
 from geodata import store
 
 pytestmark = pytest.mark.browser
@@ -158,11 +156,10 @@ def click_at(page, frame, lat: float, lon: float) -> None:
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
-def inside(payload: str, code: str) -> tuple[float, float]:
-    """A (lat, lon) point inside the feature ``code`` of a GeoJSON payload."""
-    feature = next(f for f in json.loads(payload)["features"]
-                   if f["properties"]["code"] == code)
-    point = shape(feature["geometry"]).representative_point()
+def inside(level: str, code: str, region: str | None = None) -> tuple[float, float]:
+    """A (lat, lon) point inside territory ``code`` as the map draws it (insets moved)."""
+    shapes = web_layers.decode_layer(web_layers.map_layer(level, region))
+    point = shapes.set_index("code").geometry[code].representative_point()
     return point.y, point.x
 
 
@@ -210,8 +207,7 @@ def test_national_map_is_drawn_offline(page):
         True, True, True)
     assert alpha > 200
     # La Réunion is drawn in its inset west of Brittany, not in the Indian Ocean.
-    regions = webmap.national_regions()
-    assert pixel_at(frame, *inside(regions, "04"))[3] > 200
+    assert pixel_at(frame, *inside("regions", "04"))[3] > 200
     assert page.blocked == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "carte-france.png", full_page=True)
@@ -219,15 +215,14 @@ def test_national_map_is_drawn_offline(page):
 
 def test_clicking_a_region_draws_its_communes(page):
     frame = wait_drawn(page, "regions,frames")
-    click_at(page, frame, *inside(webmap.national_regions(), "76"))
+    click_at(page, frame, *inside("regions", "76"))
     frame = wait_drawn(page, "communes,departements")
     assert frame.evaluate("document.body.dataset.features") == "4446,13"
     assert painted_share(frame) > 0.08  # France and the insets fill about an eighth
     page.get_by_role("heading", name="Occitanie").first.wait_for(timeout=TIMEOUT_MS)
 
     # Hover: tooltip; panning does not rerun the app; clicking a commune shows its card.
-    communes = webmap.region_communes("76")
-    toulouse = inside(communes, "31555")
+    toulouse = inside("communes", "31555", region="76")
     before = renders(frame)
     page.evaluate(RECORD_VALUES)
     centre = frame.evaluate("atlasMap.map.getCenter().toString()")
@@ -286,7 +281,7 @@ def test_data_page_offline(page, server):
 
 
 def test_map_coloured_by_the_overall_index(page):
-    from atlas import mapped
+    from atlas.maps import subjects
 
     wait_drawn(page, "regions,frames")
     page.get_by_role("combobox", name="Colorer la carte par").click()
@@ -295,7 +290,7 @@ def test_map_coloured_by_the_overall_index(page):
     frame.wait_for_selector(".atlas-legend:has-text('Indice global')", timeout=TIMEOUT_MS)
     wait_drawn(page, "regions,frames")
     palette = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
-               for c in mapped.FRAGILITY_COLOURS]
+               for c in subjects.FRAGILITY_COLOURS]
     red, green, blue, _ = pixel_at(frame, 48.85, 2.35)  # Île-de-France
     assert any(abs(red - r) <= 4 and abs(green - g) <= 4 and abs(blue - b) <= 4
                for r, g, b in palette)

@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from atlas.mapped import source_line
+from atlas.maps.subjects import source_line
 from indicators.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from indicators.domains import DIMENSIONS, DOMAINS
 

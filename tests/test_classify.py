@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tiers import examples
 
-from atlas import classify, palettes
+from atlas.maps import classify, palettes
 
 values = st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False)),
                   min_size=1, max_size=80)

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from atlas.cli import main
+from atlas.cli.main import main
 
 
 def test_geodata_check_prints_one_json_object(geodata_root):

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas import compare
-from atlas.composite import compute_indices
+from atlas.index.composite import compute_indices
+from atlas.perception import compare
 
 META = pd.DataFrame({"domain": ["health", "housing", "environment"],
                      "dimension": ["societal", "social", "environmental"],

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from tiers import examples
 
-from atlas.composite import (
+from atlas.index.composite import (
     ALONE_REASON,
     DIMENSION_IDS,
     DOMAIN_IDS,
@@ -264,12 +263,6 @@ def test_region_frame_ranks_within_regions(data, method):
     best = together.ranks["overall"].groupby(region).min().dropna()
     assert together.ranks["overall"][region.map(region.value_counts()) == 1].isna().all()
     assert (best == 1).all()
-
-
-def test_docstring_examples():
-    import atlas.composite
-
-    assert doctest.testmod(atlas.composite).failed == 0
 
 
 def test_an_indicator_comparable_only_within_its_region():

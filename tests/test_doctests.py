@@ -33,8 +33,9 @@ def _imports_streamlit(name: str) -> bool:
 MODULES = sorted(
     ["french"]
     + [info.name for package in (atlas, geodata, indicators)
-       for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
-    + [info.name for info in pkgutil.iter_modules(app_pages.__path__, "app_pages.")
+       for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+       if not info.name.endswith(".__main__")]
+    + [info.name for info in pkgutil.walk_packages(app_pages.__path__, "app_pages.")
        if not info.ispkg and not _imports_streamlit(info.name)])
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas.composite import Method, compute_indices
-from atlas.explain import Driver, explain
+from atlas.index.composite import Method, compute_indices
+from atlas.index.explain import Driver, explain
 
 META = pd.DataFrame(
     {"domain": ["poverty", "poverty", "housing", "employment", "health", "education",

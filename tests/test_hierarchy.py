@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlas import export_map, webmap
-from atlas.cli_export import level_argument, parse_territory
-from atlas.composite import Method
-from atlas.indices import level_indices
-from atlas.territory import describe
+from atlas.cli.arguments import level_argument, parse_territory
+from atlas.index.composite import Method
+from atlas.index.level_indices import level_indices
+from atlas.maps import static_maps, web_layers
+from atlas.reports.territory import describe
 from geodata import store
 from geodata.hierarchy import (
     departement_of,
@@ -96,11 +96,11 @@ def test_every_epci_is_placed_identically_by_maps_sheet_and_indices(geodata_root
     # web map and exported maps: each EPCI in exactly one région's map, its own
     web_seen, export_seen = {}, {}
     for code in store.attributes("regions")["code"]:
-        web = webmap.decode_layer(webmap.map_layer("epci", code))
+        web = web_layers.decode_layer(web_layers.map_layer("epci", code))
         for epci in web["code"]:
             assert epci not in web_seen, epci
             web_seen[epci] = code
-        exported = export_map.map_data("epci", "density", region=code).frame
+        exported = static_maps.map_data("epci", "density", region=code).frame
         for epci in exported["code"]:
             assert epci not in export_seen, epci
             export_seen[epci] = code

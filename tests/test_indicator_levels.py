@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators import snapshot
+from indicators.aggregation import aggregate
 from indicators.catalogue import load_catalogue, parse_catalogue
-from indicators.levels import aggregate
 from indicators.status import Status
 
 CATALOGUE = parse_catalogue({

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from tiers import needs_geometry
 
-from atlas import mapped
-from atlas.classify import classify
-from atlas.composite import ALONE_REASON, Method
-from atlas.indices import indicator_meta, level_indices
+from atlas.index.composite import ALONE_REASON, Method
+from atlas.index.level_indices import indicator_meta, level_indices
+from atlas.maps import subjects
+from atlas.maps.classify import classify
 from geodata.hierarchy import parent_of
 from indicators import snapshot
 from indicators.build import PROVENANCE, snapshot_dir
@@ -91,10 +91,10 @@ def test_classes_count_every_present_value_and_leave_missing_missing():
 
 @needs_geometry
 def test_every_map_choice_has_values_and_sources():
-    for choice in mapped.choices():
-        if choice.key == mapped.DENSITY:
+    for choice in subjects.choices():
+        if choice.key == subjects.DENSITY:
             continue
-        values = mapped.values(choice.key, "departements")
+        values = subjects.values(choice.key, "departements")
         kind, _, ident = choice.key.partition(":")
         if kind == "indicator" and values.notna().sum() <= 50:
             # a source reaching too few of a département's people (CAF's large communes,
@@ -103,5 +103,5 @@ def test_every_map_choice_has_values_and_sources():
             assert (status == Status.LOW_COVERAGE).mean() > 0.8, choice.key
         else:
             assert values.notna().sum() > 50, choice.key
-        for indicator in mapped.indicators_of(choice.key):
-            assert indicator.source.vintage in mapped.source_line(indicator)
+        for indicator in subjects.indicators_of(choice.key):
+            assert indicator.source.vintage in subjects.source_line(indicator)

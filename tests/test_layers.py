@@ -4,6 +4,9 @@
 - ``indicators`` imports only ``geodata`` and ``french``;
 - the library (``atlas``, ``geodata``, ``indicators``) never imports the app layer
   (``app_pages``, ``streamlit_app``) nor Streamlit;
+- inside ``atlas``, ``index`` imports no other sub-package, ``perception`` and ``maps`` only
+  ``index``, ``reports`` all three, ``cli`` everything (as each package's docstring says);
+- inside ``app_pages``, the helpers (``app_pages.common``) never import a page;
 - every third-party module the code imports is a declared dependency, and every declared
   dependency is imported (or is an engine another library loads by name).
 
@@ -31,6 +34,14 @@ ALLOWED = {
     "streamlit_app": {"french", "geodata", "indicators", "atlas", "app_pages"},
 }
 """Project packages each layer may import, besides itself."""
+ATLAS_ALLOWED = {
+    "index": set(),
+    "perception": {"index"},
+    "maps": {"index"},
+    "reports": {"index", "perception", "maps"},
+    "cli": {"index", "perception", "maps", "reports"},
+}
+"""Sub-packages of ``atlas`` each may import, besides itself."""
 IMPORT_NAMES = {"scikit-learn": "sklearn", "pyyaml": "yaml"}
 """Distribution name → module name, where they differ."""
 ENGINES = {
@@ -66,6 +77,48 @@ def test_each_layer_imports_only_the_layers_below_it(layer):
             assert "streamlit" not in _imports(path), path.relative_to(ROOT)
 
 
+def _submodules(path: Path, package: str) -> set[str]:
+    """Sub-packages of ``package`` imported by ``path`` (``atlas.maps.x`` → ``maps``)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            dotted = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            dotted = [node.module] if node.module != package else [
+                f"{package}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        names |= {name.split(".")[1] for name in dotted
+                  if name.startswith(package + ".") and name.count(".") >= 1}
+    return names
+
+
+def test_atlas_sub_packages_are_exactly_the_declared_ones():
+    packages = {p.parent.name for p in (ROOT / "atlas").glob("*/__init__.py")}
+    assert packages == set(ATLAS_ALLOWED)
+    assert [p.name for p in (ROOT / "atlas").glob("*.py")] == ["__init__.py"]
+
+
+@pytest.mark.parametrize("package", list(ATLAS_ALLOWED))
+def test_each_atlas_sub_package_imports_only_those_below_it(package):
+    for path in sorted((ROOT / "atlas" / package).rglob("*.py")):
+        used = _submodules(path, "atlas") - {package}
+        assert used <= ATLAS_ALLOWED[package], (path.relative_to(ROOT), used)
+
+
+def test_page_helpers_never_import_a_page():
+    pages = {p.stem for p in (ROOT / "app_pages").glob("*.py")} - {"__init__"}
+    for path in sorted((ROOT / "app_pages" / "common").rglob("*.py")):
+        assert _submodules(path, "app_pages") & pages == set(), path.relative_to(ROOT)
+
+
+def test_the_sub_package_contract_sees_every_import_form(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import atlas.maps.classify\nfrom atlas import reports\n"
+                      "def f():\n    from atlas.cli.main import main\n")
+    assert _submodules(module, "atlas") == {"maps", "reports", "cli"}
+
+
 def test_the_contract_reads_imports_inside_functions(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from app_pages import data\n    import streamlit as st\n")
@@ -96,7 +149,8 @@ def test_importing_the_library_changes_nothing_outside_it(tmp_path):
     import subprocess
 
     code = ("import matplotlib; matplotlib.use('svg'); "
-            "import atlas.export_map, atlas.sheet_parts, atlas.sheet, app_pages.leaflet_map; "
+            "import atlas.maps.static_maps, atlas.reports.sheet_parts, atlas.reports.sheet, "
+            "app_pages.common.leaflet_map; "
             "print(matplotlib.get_backend())")
     env = {**__import__("os").environ, "ATLAS_CACHE_DIR": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -108,8 +162,9 @@ def test_importing_the_library_changes_nothing_outside_it(tmp_path):
 def test_the_territory_page_data_do_not_import_the_pdf_layout():
     import subprocess
 
-    code = ("import sys, atlas.territory_view, atlas.territory_data; "
-            "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'atlas.sheet'))))")
+    code = ("import sys, atlas.reports.territory_profile, atlas.reports.territory_record; "
+            "print(sorted(m for m in sys.modules "
+            "if m.startswith(('matplotlib', 'atlas.reports.sheet'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.loaders import commune_codes
 from indicators.loaders.commune_codes import (
     COMMUNE_PATTERN,
     IRIS_PATTERN,
@@ -17,10 +14,6 @@ from indicators.loaders.commune_codes import (
     matches,
     merge_arrondissements,
 )
-
-
-def test_doctests():
-    assert doctest.testmod(commune_codes).failed == 0
 
 
 def test_one_lost_zero_only():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from tiers import needs_geometry
 
-from atlas import map_view
-from atlas.flags import flags
-from atlas.indices import level_indices
-from atlas.map_view import MapView, domain_count, tooltips
+from atlas.index.flags import flags
+from atlas.index.level_indices import level_indices
+from atlas.maps import map_table
+from atlas.maps.map_table import MapView, domain_count, tooltips
 
 
 def view(key: str, flagged: list, scored: list) -> MapView:
@@ -37,7 +37,7 @@ def test_tooltips_say_out_of_how_many_domains():
 
 @needs_geometry
 def test_commune_map_counts_flags_out_of_the_domains_scored():
-    table = map_view.map_view("overall", "communes").table
+    table = map_table.map_view("overall", "communes").table
     found = flags(level_indices("communes"))
     assert table["scored"].equals(found.scored.reindex(table.index).astype("Int64"))
     assert (table["flagged"] <= table["scored"]).all()
@@ -45,11 +45,11 @@ def test_commune_map_counts_flags_out_of_the_domains_scored():
                     & table["value"].notna()]
     assert len(partial) > 100  # many communes lack some domain
     code = partial.index[0]
-    tip = tooltips(map_view.MapView("overall", "communes", table.loc[[code]], 2, ""))[code]
+    tip = tooltips(map_table.MapView("overall", "communes", table.loc[[code]], 2, ""))[code]
     scored = int(table.loc[code, "scored"])
     # a partial index says how many domains it is made of once, then counts its flags
     assert f"(indice partiel : {scored} domaines sur 16)" in tip
     assert tip.count("domaines") == 1 and "signalé" in tip
-    dimension = map_view.map_view("dimension:social", "communes").table
+    dimension = map_table.map_view("dimension:social", "communes").table
     assert (dimension["scored"].dropna() <= 5).all()
-    assert map_view.map_view("domain:health", "communes").table["scored"].isna().all()
+    assert map_table.map_view("domain:health", "communes").table["scored"].isna().all()

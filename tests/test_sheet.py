@@ -1,4 +1,4 @@
-"""Territory sheet PDF (atlas.sheet): pages, French content, errors."""
+"""Territory sheet PDF (atlas.reports.sheet): pages, French content, errors."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pypdf import PdfReader
 from tiers import needs_geometry
 
 import french
-from atlas.sheet import build_sheet
-from atlas.sheet_parts import METHOD_NOTE
-from atlas.survey.model import SIMULATED_LABEL
-from atlas.territory import describe
+from atlas.perception.survey.model import SIMULATED_LABEL
+from atlas.reports.sheet import build_sheet
+from atlas.reports.sheet_parts import METHOD_NOTE
+from atlas.reports.territory import describe
 
 SHEETS = {
     "communes": ("42218", "Saint-Étienne"),
@@ -76,8 +76,8 @@ def test_unknown_territory_raises(tmp_path, level, code, message):
 
 def _profile_bars(code: str):
     """The profile axes of a commune's first page: missing bars, other bars, texts."""
-    from atlas import sheet_parts
-    from atlas.sheet import sheet_content
+    from atlas.reports import sheet_parts
+    from atlas.reports.sheet import sheet_content
 
     content = sheet_content("communes", code)
     fig = sheet_parts.first_page(content)
@@ -91,7 +91,7 @@ def _profile_bars(code: str):
 
 @needs_geometry
 def test_a_missing_domain_is_drawn_as_missing_not_as_zero(tmp_path):
-    from atlas.indices import level_indices
+    from atlas.index.level_indices import level_indices
 
     scores = level_indices("communes").domain_scores
     absent = scores.isna().sum(axis=1)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tiers import examples
 
-from indicators import smoothing, snapshot
+from indicators import snapshot
 from indicators.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from indicators.smoothing import (
     MIN_DENOMINATOR,
@@ -311,10 +309,6 @@ def test_real_marks(communes_table):
     for indicator in ("ageing_index", "jobs_per_100_workers"):
         weight = table[f"{indicator}__w" if f"{indicator}__w" in table else f"{indicator}__den"]
         assert (marks[indicator] == (values[indicator].notna() & (weight < MIN_DENOMINATOR))).all()
-
-
-def test_docstring_examples():
-    assert doctest.testmod(smoothing).failed == 0
 
 
 @settings(max_examples=examples(20))

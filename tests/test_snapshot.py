@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from raw_data import RAW as SHARED
 
-from atlas.cli import main
+from atlas.cli.main import main
 from indicators import snapshot
 from indicators.build import SNAPSHOT_LEVELS, build_snapshot, snapshot_dir
 from indicators.catalogue import load_catalogue

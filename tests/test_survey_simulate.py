@@ -7,9 +7,14 @@ import pandas as pd
 import pytest
 from tiers import needs_geometry
 
-from atlas.survey import simulate
-from atlas.survey.estimates import priority_scores, rank_shares, survey_shares, territory_codes
-from atlas.survey.model import (
+from atlas.perception.survey import simulate
+from atlas.perception.survey.estimates import (
+    priority_scores,
+    rank_shares,
+    survey_shares,
+    territory_codes,
+)
+from atlas.perception.survey.model import (
     ACTORS,
     DIMENSION_COLUMNS,
     DOMAIN_COLUMNS,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from tiers import examples, needs_geometry
 
-from atlas.twins import FEATURES, distances, excluded, standardise, structure_features, twins
+from atlas.index.twins import FEATURES, distances, excluded, standardise, structure_features, twins
 
 CODES = [f"{i:05d}" for i in range(40)]
 

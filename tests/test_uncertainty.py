@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from tiers import examples
 
-from atlas.composite import DIMENSION_IDS, DOMAIN_IDS, OVERALL, Method, compute_indices
-from atlas.flags import flag_scores
-from atlas.normalize import fragility_rank
-from atlas.uncertainty import Variation, rank_block, simulate
+from atlas.index.composite import DIMENSION_IDS, DOMAIN_IDS, OVERALL, Method, compute_indices
+from atlas.index.flags import flag_scores
+from atlas.index.normalize import fragility_rank
+from atlas.index.uncertainty import Variation, rank_block, simulate
 
 META = pd.DataFrame(
     {"domain": ["poverty", "poverty", "poverty", "housing", "housing", "employment",

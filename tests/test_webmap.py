@@ -1,7 +1,7 @@
-"""Tests of atlas.webmap on the real geometry artifacts.
+"""Tests of atlas.maps.web_layers on the real geometry artifacts.
 
-The compact layers of :func:`atlas.webmap.map_layer` are read back with the Python decoder
-:func:`atlas.webmap.decode_layer`, checked against the JavaScript decoder of ``main.js``
+The compact layers of :func:`atlas.maps.web_layers.map_layer` are read back with the Python decoder
+:func:`atlas.maps.web_layers.decode_layer`, checked against the JavaScript decoder of ``main.js``
 (run with node, when installed), and drawn by ``main.js`` in headless Chromium (``browser``
 marker).
 """
@@ -9,7 +9,6 @@ marker).
 import functools
 import http.server
 import json
-import re
 import shutil
 import subprocess
 import threading
@@ -19,30 +18,19 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import shape
 from tiers import needs_geometry
 
-from atlas import webmap
+from atlas.maps import web_layers
 from geodata import insets, store
 from geodata.hierarchy import members, overseas_departement_of_region
 from geodata.levels import LEVELS
 
 ROOT = Path(__file__).resolve().parents[1]
-MAIN_JS = ROOT / "app_pages" / "leaflet_map" / "frontend" / "main.js"
+MAIN_JS = ROOT / "app_pages" / "common" / "leaflet_map" / "frontend" / "main.js"
 
 CANTAL_WITHOUT_GEOMETRY = {"15031", "15035", "15047", "15171"}
 
 pytestmark = needs_geometry  # every test reads the artifacts (built first)
-
-
-@pytest.fixture(scope="module")
-def national():
-    return webmap.national_regions()
-
-
-@pytest.fixture(scope="module")
-def occitanie():
-    return webmap.region_communes("76")
 
 
 def features(payload: str) -> list[dict]:
@@ -51,87 +39,45 @@ def features(payload: str) -> list[dict]:
     return collection["features"]
 
 
-def coordinates(payload: str) -> list[str]:
-    """Every number written inside the geometries, as text."""
-    return [n for f in re.findall(r'"coordinates":(\[[^a-z]*\])', payload)
-            for n in re.findall(r"-?\d+(?:\.\d+)?", f)]
-
-
-def test_national_map_has_the_18_regions_and_lean_features(national):
-    feats = features(national)
-    assert sorted(f["properties"]["code"] for f in feats) == sorted(
-        store.attributes("regions")["code"])
-    for feature in feats:
-        assert set(feature) == {"type", "properties", "geometry"}  # no id, no bbox
-        assert set(feature["properties"]) == {"code", "name", "cls"}
-    assert '"bbox"' not in national and ": " not in national and ", " not in national
-
-
-def test_overseas_regions_are_moved_into_their_insets(national):
-    by_code = {f["properties"]["code"]: shape(f["geometry"]) for f in features(national)}
+def test_every_overseas_region_has_its_inset_departement():
     departement = overseas_departement_of_region()
     assert departement == {"01": "971", "02": "972", "03": "973", "04": "974", "06": "976"}
-    for inset in insets.INSETS:
-        region = next(r for r, d in departement.items() if d == inset.departement)
-        west, south, east, north = by_code[region].bounds
-        box_west, box_south, box_east, box_north = inset.box
-        assert box_west < west < east < box_east
-        assert box_south < south < north < box_north
-    # The metropole stays where it is: Île-de-France around Paris.
-    assert by_code["11"].contains(shapely.Point(2.35, 48.85))
+    assert sorted(departement.values()) == sorted(i.departement for i in insets.INSETS)
 
 
-def test_coordinates_are_rounded_to_four_decimals(national, occitanie):
-    for payload in (national, occitanie):
-        numbers = coordinates(payload)
-        assert len(numbers) > 10_000
-        assert max(len(n.split(".")[1]) if "." in n else 0 for n in numbers) <= 4
-
-
-def test_occitanie_communes_payload(occitanie):
-    feats = features(occitanie)
+def test_layer_payload_is_lean():
+    payload = web_layers.map_layer("regions")
+    assert set(json.loads(payload)) == {"type", "version", "scale", "bbox", "code", "name",
+                                        "cls", "geometry"}
+    assert ": " not in payload and ", " not in payload
+    occitanie = web_layers.map_layer("communes", "76")
     communes = store.attributes("communes")
-    assert len(feats) == (communes["region"] == "76").sum() == 4446
-    classes = {f["properties"]["cls"] for f in feats}
-    assert classes <= set(range(len(webmap.DENSITY_BREAKS) + 1))
-    assert len(occitanie.encode()) < 3_000_000
-    toulouse = next(f for f in feats if f["properties"]["code"] == "31555")
+    inside = communes[communes["region"] == "76"][["code", "name"]]
+    naive = store.web_geometries("communes", "region").merge(inside, on="code").to_json()
+    assert len(occitanie) < 0.25 * len(naive)
+
+
+def test_density_classes_on_the_map():
+    communes = store.attributes("communes").set_index("code")
+    classes = web_layers.density_class(communes["population"], communes["area_km2"])
+    decoded = web_layers.decode_layer(web_layers.map_layer("communes", "76", classes=classes))
+    toulouse = decoded.set_index("code").loc["31555"]
     # 479,553 inhabitants on 118.2 km²: 4,056 per km², in [1,000, 5,000): class 5.
-    assert toulouse["properties"] == {"code": "31555", "name": "Toulouse", "cls": 5}
-
-
-def test_lean_payload_is_at_most_half_of_geopandas_to_json(occitanie):
-    communes = store.attributes("communes")
-    members = communes[communes["region"] == "76"][["code", "name"]]
-    shapes = store.web_geometries("communes", "region")
-    naive = shapes.merge(members, on="code").to_json()
-    assert len(occitanie) < 0.55 * len(naive)
+    assert (toulouse["name"], toulouse["cls"]) == ("Toulouse", 5)
+    assert set(decoded["cls"].dropna()) <= set(range(len(web_layers.DENSITY_BREAKS) + 1))
 
 
 def test_communes_without_geometry_are_left_out_not_broken():
-    payload = webmap.region_communes("84")
-    codes = {f["properties"]["code"] for f in features(payload)}
+    codes = set(web_layers.decode_layer(web_layers.map_layer("communes", "84"))["code"])
     communes = store.attributes("communes")
-    members = set(communes.loc[communes["region"] == "84", "code"])
-    assert members >= CANTAL_WITHOUT_GEOMETRY
-    assert codes == members - CANTAL_WITHOUT_GEOMETRY
-
-
-def test_region_departements_outlines():
-    feats = features(webmap.region_departements("76"))
-    assert sorted(f["properties"]["code"] for f in feats) == [
-        "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"]
-    assert set(feats[0]["properties"]) == {"code", "name"}
+    inside = set(communes.loc[communes["region"] == "84", "code"])
+    assert inside >= CANTAL_WITHOUT_GEOMETRY
+    assert codes == inside - CANTAL_WITHOUT_GEOMETRY
 
 
 def test_inset_frames():
-    feats = features(webmap.inset_frames())
+    feats = features(web_layers.inset_frames())
     assert [f["properties"]["name"] for f in feats] == [i.name for i in insets.INSETS]
-
-
-def test_unknown_region_is_rejected_with_the_valid_codes():
-    with pytest.raises(ValueError, match=r"unknown région '99'.*'76'"):
-        webmap.region_communes("99")
 
 
 def test_geojson_drops_missing_geometries_and_writes_null_properties():
@@ -139,7 +85,7 @@ def test_geojson_drops_missing_geometries_and_writes_null_properties():
         {"code": ["a", "b", "c"], "cls": pd.array([1, pd.NA, 2], dtype="Int64")},
         geometry=[shapely.box(0.123456, 1, 2, 3), shapely.box(0, 0, 1, 1), None],
         crs="EPSG:4326")
-    payload = webmap.geojson(gdf, ("code", "cls"))
+    payload = web_layers.geojson(gdf, ("code", "cls"))
     feats = features(payload)
     assert [f["properties"] for f in feats] == [{"code": "a", "cls": 1},
                                                 {"code": "b", "cls": None}]
@@ -150,9 +96,9 @@ def test_geojson_refuses_other_crs_and_unknown_columns():
     gdf = gpd.GeoDataFrame({"code": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)],
                            crs="EPSG:2154")
     with pytest.raises(ValueError, match="EPSG:4326"):
-        webmap.geojson(gdf, ("code",))
+        web_layers.geojson(gdf, ("code",))
     with pytest.raises(ValueError, match="name"):
-        webmap.geojson(gdf.set_crs("EPSG:4326", allow_override=True), ("code", "name"))
+        web_layers.geojson(gdf.set_crs("EPSG:4326", allow_override=True), ("code", "name"))
 
 
 def test_density_classes_by_hand():
@@ -160,12 +106,12 @@ def test_density_classes_by_hand():
     area = pd.Series([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
     # 10 → <20: 0; 20 → [20, 50): 1; 49 → 1; 6000 → ≥5000: 6; 5000 → 6; missing → NA;
     # zero area → NA (never class 0).
-    assert webmap.density_class(population, area).tolist() == [0, 1, 1, 6, 6, pd.NA, pd.NA]
+    assert web_layers.density_class(population, area).tolist() == [0, 1, 1, 6, 6, pd.NA, pd.NA]
 
 
 def test_density_legend_has_one_label_per_class():
-    labels = webmap.density_legend()
-    assert len(labels) == len(webmap.DENSITY_BREAKS) + 1
+    labels = web_layers.density_legend()
+    assert len(labels) == len(web_layers.DENSITY_BREAKS) + 1
     assert labels[0] == "moins de 20" and labels[-1] == "5\u202f000 et plus"
 
 
@@ -174,21 +120,21 @@ def test_density_legend_has_one_label_per_class():
 
 @functools.cache
 def layer(level: str, region: str | None = None):
-    return webmap.decode_layer(webmap.map_layer(level, region))
+    return web_layers.decode_layer(web_layers.map_layer(level, region))
 
 
 def drawable(level: str) -> set[str]:
     """Codes of the territories of ``level`` that have a geometry."""
-    shapes = store.web_geometries(level, webmap.NATIONAL_VIEW)
+    shapes = store.web_geometries(level, web_layers.NATIONAL_VIEW)
     return set(shapes.loc[shapes.geometry.notna() & ~shapes.geometry.is_empty, "code"])
 
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("region", [None, "76"])
 def test_map_layer_has_code_name_cls_for_every_drawable_territory(level, region):
-    payload = webmap.map_layer(level, region)
+    payload = web_layers.map_layer(level, region)
     data = json.loads(payload)
-    assert data["type"] == webmap.LAYER_TYPE
+    assert data["type"] == web_layers.LAYER_TYPE
     n = len(data["code"])
     assert n == len(data["name"]) == len(data["cls"]) == len(data["geometry"]) > 0
     assert data["scale"] == (1000 if region is None else 10000)
@@ -206,12 +152,12 @@ def test_map_layer_has_code_name_cls_for_every_drawable_territory(level, region)
 
 
 def test_national_communes_count_and_size():
-    payload = webmap.map_layer("communes")
+    payload = web_layers.map_layer("communes")
     decoded = layer("communes")
     communes = store.attributes("communes")
     assert len(decoded) == len(drawable("communes")) == len(communes) - 4 == 34_871
     assert len(payload.encode()) < 3_000_000  # budget 6 MB, with room for long tooltips
-    occitanie = webmap.map_layer("communes", "76")
+    occitanie = web_layers.map_layer("communes", "76")
     assert len(occitanie.encode()) < 600_000
     assert len(layer("communes", "76")) == 4446
 
@@ -244,15 +190,15 @@ def test_national_layers_move_the_overseas_into_their_insets():
 def test_classes_are_mapped_by_code_and_missing_gives_null():
     classes = pd.Series({"31555": 5, "34172": 3, "09122": pd.NA, "99999": 1},
                         dtype="Int64")
-    decoded = webmap.decode_layer(webmap.map_layer("communes", "76", classes=classes))
+    decoded = web_layers.decode_layer(web_layers.map_layer("communes", "76", classes=classes))
     cls = decoded.set_index("code")["cls"]
     assert cls["31555"] == 5 and cls["34172"] == 3
     assert pd.isna(cls["09122"]) and pd.isna(cls["81004"])  # missing, absent
     assert cls.notna().sum() == 2
-    data = json.loads(webmap.map_layer("communes", "76", classes=classes))
+    data = json.loads(web_layers.map_layer("communes", "76", classes=classes))
     assert data["cls"].count(None) == 4444  # written as JSON null
     floats = pd.Series({"11": 2.0, "84": float("nan")})  # any numeric dtype
-    regions = webmap.decode_layer(webmap.map_layer("regions", classes=floats))
+    regions = web_layers.decode_layer(web_layers.map_layer("regions", classes=floats))
     assert regions.set_index("code")["cls"].to_dict()["11"] == 2
     assert pd.isna(regions.set_index("code")["cls"]["84"])
 
@@ -260,24 +206,24 @@ def test_classes_are_mapped_by_code_and_missing_gives_null():
 def test_tips_replace_names_and_missing_tips_fall_back_to_the_name():
     tips = pd.Series({"31555": "Toulouse — 0,53 · rang 12/4\u202f446\nsignalé",
                       "34172": None, "11": "<b>not html</b>"})
-    decoded = webmap.decode_layer(webmap.map_layer("communes", "76", tips=tips))
+    decoded = web_layers.decode_layer(web_layers.map_layer("communes", "76", tips=tips))
     name = decoded.set_index("code")["name"]
     assert name["31555"] == "Toulouse — 0,53 · rang 12/4\u202f446\nsignalé"
     assert name["34172"] == "Montpellier"
     assert name["81004"] == "Albi"
-    payload = webmap.map_layer("regions", tips=tips)
+    payload = web_layers.map_layer("regions", tips=tips)
     assert "<b>not html</b>" in payload  # sent as text; main.js never parses it as HTML
-    assert webmap.decode_layer(payload).set_index("code")["name"]["11"] == "<b>not html</b>"
+    assert web_layers.decode_layer(payload).set_index("code")["name"]["11"] == "<b>not html</b>"
 
 
 @pytest.mark.parametrize(("level", "region"), [("communes", "76"), ("departements", None),
                                                ("epci", None)])
 @pytest.mark.filterwarnings("ignore:Geometry is in a geographic CRS")
 def test_decoded_geometries_match_within_the_grid(level, region):
-    original = webmap._layer_territories(level, region, None)
+    original = web_layers._layer_territories(level, region, None)
     decoded = layer(level, region)
     assert decoded["code"].tolist() == original["code"].tolist()
-    scale = webmap.VIEW_SCALES["region" if region else "france"]
+    scale = web_layers.VIEW_SCALES["region" if region else "france"]
     tolerance = 0.5 * 2**0.5 / scale * 1.01  # half a grid cell's diagonal
     # Every decoded vertex is within the tolerance of the original shape…
     assert decoded.geometry.within(original.geometry.buffer(tolerance)).all()
@@ -292,42 +238,42 @@ def test_encoding_by_hand():
     square = shapely.Polygon([(0, 0), (0.004, 0), (0.004, 0.004), (0, 0.004)],
                              [[(0.001, 0.001), (0.002, 0.001), (0.002, 0.002)]])
     island = shapely.box(0.01, 0.01, 0.011, 0.011)
-    (text,) = webmap.encode_geometries([shapely.MultiPolygon([square, island])], 1000)
+    (text,) = web_layers.encode_geometries([shapely.MultiPolygon([square, island])], 1000)
     assert text.count(";") == 1 and text.count(",") == 1
     # First vertex absolute (0, 0) → "AA", then (4, 0) → zigzag 8 → "I", 0 → "A".
     assert text.startswith("AAIA")
-    back = webmap._decode_geometry(text, 1000)
+    back = web_layers._decode_geometry(text, 1000)
     assert back.equals(shapely.MultiPolygon([square, island]))
     # Large deltas take several characters; negative coordinates survive.
     far = shapely.box(-61.8, 14.4, -60.8, 16.5)
-    (text,) = webmap.encode_geometries([far], 10000)
-    assert webmap._decode_geometry(text, 10000).equals(far)
+    (text,) = web_layers.encode_geometries([far], 10000)
+    assert web_layers._decode_geometry(text, 10000).equals(far)
 
 
 def test_encoding_drops_collapsed_parts_but_never_empties_a_feature():
     tiny = shapely.box(0.0001, 0.0001, 0.0002, 0.0002)  # one point on the 1e-3 grid
     big = shapely.box(0, 0, 0.01, 0.01)
-    texts = webmap.encode_geometries([shapely.MultiPolygon([big, tiny]), tiny], 1000)
+    texts = web_layers.encode_geometries([shapely.MultiPolygon([big, tiny]), tiny], 1000)
     assert ";" not in texts[0]  # the tiny island is dropped
-    assert webmap._decode_geometry(texts[0], 1000).equals(big)
+    assert web_layers._decode_geometry(texts[0], 1000).equals(big)
     assert texts[1]  # alone, it is kept (degenerate) rather than lost
-    assert not webmap._decode_geometry(texts[1], 1000).is_empty
-    assert webmap.encode_geometries([], 1000) == []
+    assert not web_layers._decode_geometry(texts[1], 1000).is_empty
+    assert web_layers.encode_geometries([], 1000) == []
 
 
 def test_map_layer_rejects_unknown_level_and_region():
     valid = "communes, epci, departements, regions$"
     with pytest.raises(ValueError, match=rf"unknown level 'iris'; valid levels: {valid}"):
-        webmap.map_layer("iris")
+        web_layers.map_layer("iris")
     with pytest.raises(ValueError, match=r"unknown région '99'"):
-        webmap.map_layer("communes", "99")
+        web_layers.map_layer("communes", "99")
     with pytest.raises(ValueError, match="not a AtlasLayer"):
-        webmap.decode_layer(webmap.national_regions())
+        web_layers.decode_layer(web_layers.inset_frames())
 
 
 def test_map_layer_geometry_is_cached_but_classes_are_not():
-    first = webmap.map_layer("departements", "76", classes=pd.Series({"31": 1}))
-    second = webmap.map_layer("departements", "76", classes=pd.Series({"31": 2}))
+    first = web_layers.map_layer("departements", "76", classes=pd.Series({"31": 1}))
+    second = web_layers.map_layer("departements", "76", classes=pd.Series({"31": 2}))
     assert first != second
     assert json.loads(first)["geometry"] == json.loads(second)["geometry"]
 
@@ -337,7 +283,7 @@ def test_javascript_decoder_agrees_with_python():
     script = MAIN_JS.read_text(encoding="utf-8")
     start = script.index("  var DIGIT = ")
     end = script.index("  // A uniform grid over the features' boxes")
-    payload = json.loads(webmap.map_layer("communes", "76"))
+    payload = json.loads(web_layers.map_layer("communes", "76"))
     sample = {"scale": payload["scale"], "geometry": payload["geometry"][:300]}
     # The decoder of main.js: into typed arrays of Web Mercator units (decodeShapes),
     # turned back into degrees here.
@@ -364,7 +310,7 @@ def test_javascript_decoder_agrees_with_python():
                             capture_output=True, text=True, check=True, timeout=60)
     for from_js in json.loads(result.stdout):
         for text, polygons in zip(sample["geometry"], from_js, strict=True):
-            expected = webmap._decode_geometry(text, sample["scale"])
+            expected = web_layers._decode_geometry(text, sample["scale"])
             parts = getattr(expected, "geoms", [expected])
             assert len(parts) == len(polygons)
             for part, rings in zip(parts, polygons, strict=True):
@@ -386,7 +332,7 @@ def standalone(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     pytest.importorskip("playwright.sync_api")
-    from app_pages.leaflet_map import component_args, component_dir
+    from app_pages.common.leaflet_map import component_args, component_dir
 
     folder = component_dir(tmp_path_factory.mktemp("component"))
     handler = functools.partial(_QuietHandler, directory=str(folder))
@@ -411,14 +357,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def test_main_js_draws_compact_layers_hatches_missing_and_shows_text_tooltips(standalone):
     from playwright.sync_api import sync_playwright
 
-    from app_pages.leaflet_map import Layer, Legend
+    from app_pages.common.leaflet_map import Layer, Legend
 
     classes = pd.Series({"31555": 6, "34172": 2})  # all other communes: missing
     tips = pd.Series({"31555": "<img src=x onerror=alert(1)>Toulouse\nrang 1",
                       "34172": "Montpellier"})
-    layers = [Layer("communes", webmap.map_layer("communes", "76", classes, tips),
+    layers = [Layer("communes", web_layers.map_layer("communes", "76", classes, tips),
                     interactive=True, fit=True, weight=0.3),
-              Layer("departements", webmap.map_layer("departements", "76"),
+              Layer("departements", web_layers.map_layer("departements", "76"),
                     style="outline", weight=1.6)]
     legend = Legend("Classes", tuple(str(i) for i in range(7)),
                     missing="non disponible (4 444) : moins de la moitié des indicateurs")

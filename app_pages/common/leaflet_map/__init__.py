@@ -1,0 +1,205 @@
+"""Offline Leaflet map: a bidirectional Streamlit component (components v1, no build step).
+
+The frontend is two hand-written files (``frontend/index.html``, ``frontend/main.js``) that
+speak Streamlit's component protocol directly. When the first map is drawn (never at
+import), they are copied with Leaflet's own ``leaflet.js``/``leaflet.css`` (from the
+installed ``django-js-lib-leaflet`` package, never a CDN) into
+``<cache>/web/leaflet_component/``, which Streamlit serves.
+
+Layers are strings of :mod:`atlas.maps.web_layers`: the compact encoding of
+:func:`atlas.maps.web_layers.map_layer` (decoded and drawn by ``main.js`` as one canvas path per
+layer, fast enough for the 34,871 communes of France) or plain GeoJSON. Each is written once
+into that folder under a name derived from its content, and the component receives its URL:
+a rerun sends a few hundred bytes over the websocket, the browser downloads each layer once
+(gzip) and keeps it. Only a click on an interactive feature reruns the app; panning and
+zooming do not.
+
+Drawing is timed by ``benchmarks/bench_webmap_browser.py``; when a map is painted,
+``body[data-drawn]`` of the component's page lists its layer ids (tests wait on it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import streamlit.components.v1 as components
+
+from french import MISSING
+from geodata.paths import cache_dir
+
+FRONTEND = Path(__file__).parent / "frontend"
+OWN_FILES = ("index.html", "main.js")
+LEAFLET_FILES = ("leaflet.js", "leaflet.css")
+STYLES = ("classes", "outline", "frame")
+"""Layer styles drawn by ``main.js``: fill by class index, outline only, dashed inset box."""
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the map.
+
+    Parameters
+    ----------
+    id
+        Name of the layer, returned with clicks (``"regions"``, ``"communes"``…).
+    geojson
+        A payload of :func:`atlas.maps.web_layers.map_layer`, or a GeoJSON FeatureCollection whose
+        features have ``code`` and ``name`` (and ``cls`` for the ``"classes"`` style)
+        properties. ``name`` is the tooltip text (plain text, never HTML; line breaks
+        kept); a missing ``cls`` is drawn hatched.
+    style
+        One of :data:`STYLES`.
+    interactive
+        Tooltip on hover and click sent back to Python.
+    fit
+        Fit the view to this layer when the layer set changes.
+    weight
+        Line width in pixels.
+    """
+
+    id: str
+    geojson: str
+    style: str = "classes"
+    interactive: bool = False
+    fit: bool = False
+    weight: float = 0.6
+
+    def __post_init__(self) -> None:
+        """Reject an unknown style at once."""
+        if self.style not in STYLES:
+            raise ValueError(f"unknown style {self.style!r}; valid styles: {list(STYLES)}")
+        if self.style == "frame" and self.geojson.startswith('{"type":"AtlasLayer"'):
+            raise ValueError(f"layer {self.id!r}: inset frames carry their labels as "
+                             "GeoJSON features, not a compact AtlasLayer payload")
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Legend of the ``"classes"`` layers: one label per class index, in order.
+
+    ``missing`` labels the hatched swatch of features without a class (``None``: no swatch).
+    """
+
+    title: str
+    labels: tuple[str, ...]
+    missing: str | None = MISSING
+    colours: tuple[str, ...] | None = None
+    """One colour per class; default: the component's 7-class YlOrRd palette."""
+
+
+def leaflet_static_dir() -> Path:
+    """Return the folder of Leaflet's files inside the installed ``django-js-lib-leaflet``.
+
+    The package is located without being imported (it would import Django).
+    """
+    spec = importlib.util.find_spec("js_lib_leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("Leaflet not found: `pip install django-js-lib-leaflet==1.9.4.1`")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet"
+    missing = [name for name in LEAFLET_FILES if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{missing} missing from {folder}")
+    return folder
+
+
+def component_dir(root: Path | None = None) -> Path:
+    """Assemble the component folder (our frontend plus Leaflet) and return it.
+
+    Files are rewritten only when their content differs, atomically, so that several
+    servers may share a cache.
+    """
+    folder = Path(root) if root is not None else cache_dir() / "web" / "leaflet_component"
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    sources = [FRONTEND / name for name in OWN_FILES]
+    sources += [leaflet_static_dir() / name for name in LEAFLET_FILES]
+    for source in sources:
+        content = source.read_bytes()
+        target = folder / source.name
+        if not target.is_file() or target.read_bytes() != content:
+            _write_atomic(target, content)
+    return folder
+
+
+def publish(geojson: str, folder: Path) -> str:
+    """Write a layer under ``folder/data/`` (once) and return its URL relative to the page."""
+    content = geojson.encode("utf-8")
+    name = f"{hashlib.sha256(content).hexdigest()[:20]}.json"
+    target = folder / "data" / name
+    if not target.is_file():
+        _write_atomic(target, content)
+    return f"data/{name}"
+
+
+def component_args(layers: Sequence[Layer], folder: Path, highlight: str | None = None,
+                   legend: Legend | None = None, height: int = 560) -> dict[str, Any]:
+    """Arguments sent to ``main.js``: layer URLs and styles, never the geometries.
+
+    Each layer's GeoJSON is written (once) into ``folder/data/`` by :func:`publish`.
+    """
+    return {
+        "layers": [{"id": layer.id, "url": publish(layer.geojson, folder),
+                    "style": layer.style, "interactive": layer.interactive,
+                    "fit": layer.fit, "weight": layer.weight} for layer in layers],
+        "highlight": highlight,
+        "legend": None if legend is None else {"title": legend.title,
+                                               "labels": list(legend.labels),
+                                               "missing": legend.missing,
+                                               "colours": None if legend.colours is None
+                                               else list(legend.colours)},
+        "height": int(height),
+    }
+
+
+def _write_atomic(target: Path, content: bytes) -> None:
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+
+
+@cache
+def _declared() -> tuple[Path, Callable[..., Any]]:
+    """The component folder, assembled once per process, and the declared component."""
+    folder = component_dir()
+    return folder, components.declare_component("leaflet_map", path=str(folder))
+
+
+def leaflet_map(layers: Sequence[Layer], *, key: str, highlight: str | None = None,
+                legend: Legend | None = None, height: int = 560,
+                on_change: Callable[[], None] | None = None) -> dict | None:
+    """Draw ``layers`` on an offline Leaflet map and return the last click.
+
+    Parameters
+    ----------
+    layers
+        Drawn in this order (later ones on top).
+    key
+        Widget key; ``st.session_state[key]`` holds the last click.
+    highlight
+        Code of a feature of an interactive layer to outline; when it changes without a
+        click on the map (search, list), the map zooms to it.
+    legend
+        Legend of the class colours, or ``None``.
+    height
+        Height of the map in pixels.
+    on_change
+        Called (before the rerun) when a feature is clicked.
+
+    Returns
+    -------
+    dict or None
+        ``{"code": ..., "layer": ..., "t": ...}`` of the last clicked feature (``t``: click
+        time in ms, so that clicking the same feature twice still counts), or ``None``.
+    """
+    folder, component = _declared()
+    args = component_args(layers, folder, highlight, legend, height)
+    return component(**args, key=key, default=None, on_change=on_change)

@@ -1,0 +1,139 @@
+"""What the Export page offers, without Streamlit: labels, file names, bytes, commands.
+
+The page only reads its widgets and calls these functions: the files are built here, in a
+temporary folder, by :func:`atlas.maps.static_maps.export_map` and
+:func:`atlas.reports.sheet.build_sheet`, and returned as bytes; the equivalent ``atlas export``
+command lines are written here too (same options as :mod:`atlas.cli.export_commands`).
+"""
+
+from __future__ import annotations
+
+import shlex
+import tempfile
+from pathlib import Path
+
+from atlas.index.composite import Method
+
+FORMAT_LABELS = {"png": "PNG (image, 200 dpi)", "svg": "SVG (vectoriel, modifiable)",
+                 "pdf": "PDF (vectoriel)"}
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+SIZE_LABELS = {"page": "Page de rapport (17 × 20 cm)",
+               "slide": "Diapositive 16:9 (25,4 × 14,3 cm)"}
+DEFAULT_SCHEME = "quantiles"
+CLASSES = 5
+"""Number of classes of every exported map (as on the Carte page)."""
+
+
+def map_filename(level: str, what: str, fmt: str, region_name: str | None = None) -> str:
+    """File name of a map: kind, level, what is mapped, scope.
+
+    >>> map_filename("communes", "overall", "png", "Occitanie")
+    'carte-communes-overall-occitanie.png'
+    >>> map_filename("regions", "indicator:poverty_rate_2021", "svg")
+    'carte-regions-indicator-poverty-rate-2021-france.svg'
+    """
+    from atlas.maps.static_maps import slug
+
+    scope = slug(region_name) if region_name else "france"
+    return f"carte-{level}-{slug(what)}-{scope}.{fmt}"
+
+
+def sheet_filename(level: str, code: str) -> str:
+    """File name of a territory sheet.
+
+    >>> sheet_filename("communes", "2A004")
+    'fiche-communes-2A004.pdf'
+    """
+    return f"fiche-{level}-{code}.pdf"
+
+
+def map_bytes(level: str, what: str, region: str | None = None, fmt: str = "png", *,
+              size: str = "page", scheme: str = DEFAULT_SCHEME, north_arrow: bool = False,
+              method: Method | None = None, root: Path | None = None) -> bytes:
+    """Draw one map (see :func:`atlas.maps.static_maps.export_map`) and return the file's bytes."""
+    from atlas.maps.static_maps import export_map
+
+    with tempfile.TemporaryDirectory(prefix="atlas-carte-") as folder:
+        out = export_map(level, what, region=region, fmt=fmt,
+                         out=Path(folder) / f"carte.{fmt}", size=size, scheme=scheme,
+                         k=CLASSES, north_arrow=north_arrow, method=method, root=root)
+        return out.read_bytes()
+
+
+def sheet_bytes(level: str, code: str, method: Method | None = None) -> bytes:
+    """Build a territory's sheet (:func:`~atlas.reports.sheet.build_sheet`); return the PDF."""
+    from atlas.reports.sheet import build_sheet
+
+    with tempfile.TemporaryDirectory(prefix="atlas-fiche-") as folder:
+        return Path(build_sheet(level, code, Path(folder) / "fiche.pdf",
+                                method)).read_bytes()
+
+
+def method_args(method: Method | None) -> list[str]:
+    """The ``atlas export`` options of ``method`` (none for the default method).
+
+    >>> method_args(Method(frame="region", weights={"social": 2}))
+    ['--frame', 'region', '--weight', 'social=2']
+    """
+    if method is None:
+        return []
+    default, args = Method(), []
+    for option in ("normalisation", "frame", "aggregation"):
+        if getattr(method, option) != getattr(default, option):
+            args += [f"--{option}", getattr(method, option)]
+    for ident, weight in method.weights or ():
+        args += ["--weight", f"{ident}={weight:g}"]
+    return args
+
+
+def map_command(level: str, what: str, fmt: str, out: str, region: str | None = None,
+                size: str = "page", scheme: str = DEFAULT_SCHEME,
+                north_arrow: bool = False, method: Method | None = None) -> str:
+    """The ``atlas export map`` command writing the same map to ``out``.
+
+    >>> map_command("communes", "overall", "png", "carte.png", "76")
+    'atlas export map --level communes --what overall --format png --region 76 --out carte.png'
+    """
+    args = ["atlas", "export", "map", *_map_args(level, what, fmt, size, scheme, north_arrow),
+            *method_args(method)]
+    if region:
+        args += ["--region", region]
+    return shlex.join([*args, "--out", out])
+
+
+def maps_command(level: str, what: str, fmt: str, size: str = "page",
+                 scheme: str = DEFAULT_SCHEME, north_arrow: bool = False,
+                 out_dir: str = "cartes", method: Method | None = None) -> str:
+    """The ``atlas export maps`` command writing one such map per région into ``out_dir``.
+
+    >>> maps_command("departements", "domain:health", "pdf", size="slide")
+    'atlas export maps --level departements --what domain:health --format pdf --size slide --out-dir cartes'
+    """  # noqa: E501
+    return shlex.join(["atlas", "export", "maps",
+                       *_map_args(level, what, fmt, size, scheme, north_arrow),
+                       *method_args(method), "--out-dir", out_dir])
+
+
+def sheet_command(level: str, code: str, out: str | None = None,
+                  method: Method | None = None) -> str:
+    """The ``atlas export sheet`` command writing a territory's sheet.
+
+    >>> sheet_command("communes", "42218")
+    'atlas export sheet --territory communes:42218 --out fiche-communes-42218.pdf'
+    """
+    return shlex.join(["atlas", "export", "sheet", "--territory", f"{level}:{code}",
+                       *method_args(method), "--out", out or sheet_filename(level, code)])
+
+
+def _map_args(level: str, what: str, fmt: str, size: str, scheme: str,
+              north_arrow: bool) -> list[str]:
+    """Options shared by ``map`` and ``maps``; defaults other than the format left out."""
+    args = ["--level", level, "--what", what, "--format", fmt]
+    if size != "page":
+        args += ["--size", size]
+    if scheme != DEFAULT_SCHEME:
+        args += ["--scheme", scheme]
+    if north_arrow:
+        args.append("--north-arrow")
+    return args
+
