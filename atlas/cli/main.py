@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 from atlas.cli.arguments import level_argument, user_errors
+from atlas.cli.perception_commands import (
+    SOURCES,
+    add_perception_commands,
+    compare_grand_debat,
+)
 from geodata.levels import DEPARTEMENTS, REGIONS
 
 
@@ -82,8 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     comp = groups.add_parser("compare", help="objective versus perceived fragility")
     comp.add_argument("--level", type=level_argument((REGIONS, DEPARTEMENTS)), default="regions",
                       help="regions or departements (or their singular)")
-    comp.add_argument("--actor", default="citoyen",
-                      help="citoyen, elu, entreprise, association or tous")
+    comp.add_argument("--actor", default=None,
+                      help="citoyen, elu, entreprise, association or tous (default: citoyen; "
+                           "tous for the Grand Débat)")
+    comp.add_argument("--source", choices=SOURCES, default="simulated",
+                      help="simulated (the sample shipped with the atlas, or --survey) or "
+                           "grand_debat_2019 (real contributions, régions only)")
     comp.add_argument("--survey", type=Path, default=None, help="survey file (CSV, XLSX or "
                       "SAV); default: the simulated sample shipped with the atlas")
     comp.add_argument("--mapping", type=Path, default=None, help="mapping file (YAML) of "
@@ -96,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_export_commands(groups)
     add_data_commands(groups)
+    add_perception_commands(groups)
     return parser
 
 
@@ -103,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
 def _compare(args: argparse.Namespace) -> int:
     from atlas.perception import gap
 
+    if args.source == "grand_debat_2019":
+        return compare_grand_debat(args)
+    args.actor = args.actor or "citoyen"
     if args.survey is not None:
         from atlas.perception.survey.importers import import_survey
         from atlas.perception.survey.mapping import load_mapping

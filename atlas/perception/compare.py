@@ -99,18 +99,40 @@ def compare(objective: pd.DataFrame, perceived: pd.DataFrame) -> pd.DataFrame:
     """
     table = objective.merge(perceived, on=["territory_code", "domain"], how="inner")
     table["gap"] = table["perceived_rank"] - table["objective_rank"]
-    fragile = (table["standing"] >= FRAGILE_STANDING) & (table["standing_low"] > 0.5)
-    solid = (table["standing"] <= SOLID_STANDING) & (table["standing_high"] < 0.5)
-    priority = table["ci_low"] > table["median_score"]
-    not_priority = table["ci_high"] < table["median_score"]
-    category = np.select(
-        [table["score"].isna() | table["standing"].isna(),
+    table["category"] = categories(table, table["ci_low"] > table["median_score"],
+                                   table["ci_high"] < table["median_score"],
+                                   table["score"].isna())
+    return table[list(COMPARISON_COLUMNS)].sort_values(["territory_code", "objective_rank"],
+                                                        ignore_index=True)
+
+
+def categories(objective: pd.DataFrame, priority: pd.Series, not_priority: pd.Series,
+               no_perception: pd.Series) -> np.ndarray:
+    """The category of each row, from its objective standing and its perceived side.
+
+    Parameters
+    ----------
+    objective
+        ``standing``, ``standing_low`` and ``standing_high`` of each row.
+    priority, not_priority
+        Whether the perceived side clears its uncertainty upwards (a priority, or
+        perceived as fragile) or downwards.
+    no_perception
+        Rows whose perceived value is missing or suppressed.
+
+    >>> rows = pd.DataFrame({"standing": [0.9, 0.1, 0.9], "standing_low": [0.8, 0.0, 0.4],
+    ...                      "standing_high": [1.0, 0.2, 1.0]})
+    >>> categories(rows, pd.Series([False, True, True]), pd.Series([True, False, False]),
+    ...            pd.Series([False] * 3)).tolist()
+    ['angle mort', 'surestimé', 'non significatif']
+    """
+    fragile = (objective["standing"] >= FRAGILE_STANDING) & (objective["standing_low"] > 0.5)
+    solid = (objective["standing"] <= SOLID_STANDING) & (objective["standing_high"] < 0.5)
+    return np.select(
+        [no_perception | objective["standing"].isna(),
          fragile & not_priority, solid & priority,
          (fragile & priority) | (solid & not_priority)],
         [NO_DATA, BLIND_SPOT, OVER_PERCEIVED, ALIGNED], default=NOT_SIGNIFICANT)
-    table["category"] = category
-    return table[list(COMPARISON_COLUMNS)].sort_values(["territory_code", "objective_rank"],
-                                                        ignore_index=True)
 
 
 def territory_summary(comparison: pd.DataFrame) -> pd.DataFrame:

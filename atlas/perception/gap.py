@@ -19,7 +19,7 @@ import pandas as pd
 
 from atlas.index.composite import Method
 from atlas.index.level_indices import level_indices, level_inputs
-from atlas.index.uncertainty import Variation, simulate
+from atlas.index.uncertainty import Uncertainty, Variation, simulate
 from atlas.perception import compare
 from atlas.perception.survey.estimates import priority_scores
 from atlas.perception.survey.model import Survey
@@ -62,7 +62,7 @@ def run(survey: Survey, level: str = "region", actor: str = "citoyen",
                          f"{[lv.singular for lv in LEVELS]}")
     level, index_level = found.singular, found.id
     profile = compare.objective_profile(level_indices(index_level, method),
-                                        _uncertainty(index_level, n_variants, method))
+                                        level_uncertainty(index_level, n_variants, method))
     perceived = compare.perceived_profile(priority_scores(survey.respondents, level), actor)
     if perceived.empty:
         raise ValueError(f"no respondent of type {actor!r} at level {level!r} in "
@@ -73,7 +73,9 @@ def run(survey: Survey, level: str = "region", actor: str = "citoyen",
 
 
 @lru_cache(maxsize=8)
-def _uncertainty(level: str, n_variants: int, method: Method | None = None):
+def level_uncertainty(level: str, n_variants: int = N_VARIANTS,
+                      method: Method | None = None) -> Uncertainty:
+    """Monte Carlo ranks of every territory of ``level``, around ``method`` (cached)."""
     values, meta, region, national = level_inputs(level)
     return simulate(values, meta, method, variation=Variation(n_variants=n_variants, seed=0),
                     region=region, reference=national)
