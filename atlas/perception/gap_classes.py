@@ -17,6 +17,9 @@ GAP_COLOURS = ("#0571b0", "#92c5de", "#f7f7f7", "#f4a582", "#ca0020", "#e0e0e0",
 """Five gap classes (over-perceived blue to blind-spot red), then the two grey categories."""
 GAP_GREY = {"non significatif": 5, "données insuffisantes": 6}
 """Class index of the categories greyed on the gap map."""
+CATEGORY_COLOURS = ("#ca0020", "#0571b0", "#1a9641", "#bdbdbd", "#636363")
+"""Colour of each category of :data:`atlas.perception.compare.CATEGORIES`, in its order
+(angle mort, surestimé, aligné, non significatif, données insuffisantes)."""
 SPEARMAN_CUTS = (0.0, 0.25, 0.5, 0.75)
 SPEARMAN_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
 CLUSTER_LABELS = {
