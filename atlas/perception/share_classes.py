@@ -130,11 +130,10 @@ def share_map(shares: pd.DataFrame, question: ClosedQuestion, actor: str) -> Sha
         cls=cls, tips=tooltips(rows, question),
         labels=share_labels(cuts, counts) if known else (),
         colours=_colours(len(cuts) + 1) if known else (),
-        title=(f"{question.short} : part des réponses "
-               f"{wording.answer_text(question.fragile_answer)} "
-               f"({wording.actor_text(actor)})"),
-        note=(f"Source : {SOURCE_LABEL}, {wording.actor_text(actor)}. Attention : "
-              f"{CAVEAT}."))
+        title=(f"{question.short} : part des "
+               f"{wording.answer_text(question.fragile_answer)}"),
+        note=(f"Contributeurs : {wording.actor_text(actor)}. Source : {SOURCE_LABEL}. "
+              f"Attention : {CAVEAT}."))
 
 
 def tooltips(rows: pd.DataFrame, question: ClosedQuestion) -> pd.Series:
