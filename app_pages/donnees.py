@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import data, method
+from app_pages.common import data, grand_debat, method
 from atlas.index.composite import GEOMETRIC_OFFSET, Method
 from atlas.index.flags import THRESHOLD
 from atlas.index.uncertainty import QUANTILES, Variation
@@ -269,6 +269,9 @@ options = pd.DataFrame([
      "Poids 0 pour les parts d'immigrés et d'étrangers (choix normatif, voir ci-dessus)."),
 ], columns=["Réglage", "Option", "Signification"])
 st.dataframe(options, hide_index=True, width="stretch")
+
+# --- perceptions ------------------------------------------------------------------------
+grand_debat.method_section()
 
 # --- defects ----------------------------------------------------------------------------
 st.header("Réserves connues sur les données")

@@ -1,13 +1,19 @@
-"""Page « Objectif vs perçu » : gaps between the index and the survey, by territory."""
+"""Page « Objectif vs perçu » : gaps between the index and the perceptions, by territory.
+
+Two sources of perception: the Grand Débat national 2019 (real contributions, régions
+only, domains of a declared question; drawn by :mod:`app_pages.common.grand_debat_view`)
+and the simulated survey sample (every domain, régions and départements; drawn below).
+"""
 
 import altair as alt
 import streamlit as st
 
 import french
-from app_pages.common import data, method
+from app_pages.common import data, grand_debat_view, method
 from app_pages.common.leaflet_map import Layer, Legend, leaflet_map
 from atlas.perception import gap, gap_classes
 from atlas.perception.compare import CATEGORIES
+from atlas.perception.grand_debat import coverage
 from atlas.perception.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
 from atlas.perception.survey.model import ACTORS, SIMULATED_LABEL
 from geodata.levels import level as level_of
@@ -25,16 +31,15 @@ def on_map_click() -> None:
 
 
 st.title("Objectif vs perçu")
-controls = st.columns(3)
-actor = controls[0].selectbox("Acteurs interrogés", list(ACTOR_LABELS), key="gap_actor",
-                              format_func=ACTOR_LABELS.get)
-level = controls[1].radio("Niveau", [lv.singular for lv in gap.LEVELS],
+controls = st.columns([5, 4, 4, 5])
+level = controls[2].radio("Niveau", [lv.singular for lv in gap.LEVELS],
                           key="gap_level", horizontal=True,
                           format_func=lambda lv: level_of(lv).plural_title)
-domain = controls[2].selectbox("Domaine de la carte des écarts", list(DOMAIN_BY_ID),
-                               key="gap_domain", format_func=lambda d: DOMAIN_BY_ID[d].label)
+domain = controls[3].selectbox("Domaine", list(DOMAIN_BY_ID), key="gap_domain",
+                               format_func=lambda d: DOMAIN_BY_ID[d].label)
+not_covered = coverage.unavailable(domain, level)
+source = grand_debat_view.choose_source(controls[0], not_covered)
 current = method.current()
-comparison = data.gap_comparison(level, actor, current)
 if not method.is_default(current):
     st.info(method.describe(current) + " Le profil objectif et son incertitude en tiennent "
             "compte.", icon=":material/tune:")
@@ -42,6 +47,15 @@ if current.frame == "region" and level == "region":
     st.warning("Comparées au sein de leur région, les régions n'ont pas de profil objectif : "
                "chacune est seule dans son cadre de comparaison. Choisissez les départements "
                "ou la France entière comme cadre.", icon=":material/info:")
+if source == coverage.REAL:
+    grand_debat_view.show(domain, controls[1], current)
+    st.stop()
+if not_covered:
+    st.info(f"Source de la perception : échantillon simulé. {not_covered}",
+            icon=":material/info:")
+actor = controls[1].selectbox("Acteurs interrogés", list(ACTOR_LABELS), key="gap_actor",
+                              format_func=ACTOR_LABELS.get)
+comparison = data.gap_comparison(level, actor, current)
 note = f" — {SIMULATED_LABEL}" if comparison.simulated else ""
 if comparison.simulated:
     st.warning(f"Enquête : {SIMULATED_LABEL}. Les perceptions affichées ne sont pas des "
@@ -165,8 +179,7 @@ with scatter_col:
                 scale=alt.Scale(domain=[0, 17])),
         color=alt.Color("category:N", title="Constat",
                         scale=alt.Scale(domain=list(CATEGORIES),
-                                        range=["#ca0020", "#0571b0", "#1a9641", "#bdbdbd",
-                                               "#636363"])),
+                                        range=list(gap_classes.CATEGORY_COLOURS))),
         tooltip=[alt.Tooltip("label:N", title="Domaine"), "objective_rank", "perceived_rank",
                  "gap", "category"])
     diagonal = alt.Chart(alt.Data(values=[{"r": 1}, {"r": 16}])).mark_line(

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import cards, data, method, selection
+from app_pages.common import cards, data, grand_debat, method, selection
+from app_pages.common.charts import FRENCH_NUMBERS
 from atlas.index import twins as twins_module
 from atlas.index.composite import Method
 from atlas.index.explain import explain
@@ -29,9 +30,6 @@ SEARCH_KEY = "territoire_search"
 HIT_KEY = "territoire_search_hit"
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
-# Vega locale: decimal comma on the chart's axis and tooltips.
-FRENCH_NUMBERS = {"number": {"decimal": ",", "thousands": french.NNBSP, "grouping": [3],
-                             "currency": ["", f"{french.NBSP}€"]}}
 # A vertical bar (SVG path of a Vega-Lite shape): France's median, as on the PDF sheet.
 BAR = "M-0.2,-1H0.2V1H-0.2Z"
 
@@ -304,6 +302,16 @@ def twins(territory: Territory, result) -> None:
                       width="stretch")
 
 
+def grand_debat_figures(territory: Territory) -> None:
+    """The Grand Débat figures of its région (of itself for a région), beside France's."""
+    region = regions_of(territory.level).get(territory.code)
+    if french.is_missing(region):
+        st.subheader("Grand Débat national (2019)")
+        st.info("Ce territoire n'a pas de région : pas de valeur du Grand Débat.")
+        return
+    grand_debat.region_section(region, own=territory.level == "regions")
+
+
 def perceived(territory: Territory) -> None:
     """Priorities of the citizens of its département and région (simulated survey)."""
     st.subheader("Priorités perçues par les habitants — données simulées")
@@ -397,5 +405,6 @@ score_slot = scores(result, territory, chosen)
 explanations(result, territory)
 indicators(territory)
 twins(territory, result)
+grand_debat_figures(territory)
 perceived(territory)
 fill_intervals(score_slot, result, territory, chosen)

@@ -8,10 +8,12 @@ import pytest
 from app_support import open_app
 from streamlit.testing.v1 import AppTest
 
+from app_pages.common.grand_debat_view import SOURCE_KEY
 from app_pages.common.leaflet_map import component_dir
 from atlas.index.level_indices import level_indices
 from atlas.perception import autodiagnostic as auto
 from atlas.perception import compare
+from atlas.perception.grand_debat.coverage import SIMULATED
 from atlas.perception.survey.model import SIMULATED_LABEL
 
 GAP_PAGE, AUTO_PAGE = "app_pages/objectif_percu.py", "app_pages/autodiagnostic.py"
@@ -19,7 +21,10 @@ RANKING = ["health", "housing", "poverty", "education", "mobility", "digital"]
 
 
 def open_page(page: str) -> AppTest:
-    return open_app(page)
+    """The page; « Objectif vs perçu » on its simulated source (the Grand Débat is the
+    default where it covers the view: see tests/test_app_grand_debat.py)."""
+    state = {SOURCE_KEY: SIMULATED} if page == GAP_PAGE else {}
+    return open_app(page, **state)
 
 
 def maps(at: AppTest) -> dict[str, dict]:

@@ -20,7 +20,12 @@ from atlas.index.composite import IndexResult, Method
 from atlas.index.level_indices import level_indices
 from atlas.maps import classify, subjects, web_layers
 from atlas.maps import map_table as map_views
-from atlas.perception import gap_classes
+from atlas.perception import gap_classes, share_classes
+from atlas.perception.grand_debat import regional
+from atlas.perception.grand_debat import shares as gd_shares
+from atlas.perception.grand_debat import snapshot as gd_snapshot
+from atlas.perception.grand_debat.comparison import RealComparison, compare_regions
+from atlas.perception.grand_debat.questions import OPEN, closed_question
 from atlas.reports.data_files import write_level
 from atlas.reports.territory_record import territory_record
 from geodata import build, search, store
@@ -291,6 +296,50 @@ def actor_agreement(level: str, territory: str) -> pd.DataFrame:
 
     return compare.actor_agreement(priority_scores(survey_sample().respondents, level),
                                    territory)
+
+
+# --- Grand Débat 2019 (pages « Objectif vs perçu », « Territoire », « Méthode & données ») ---
+
+@st.cache_resource(show_spinner="Comparaison avec le Grand Débat (simulation Monte-Carlo des "
+                                "régions)…", max_entries=12)
+def real_comparison(actor: str, method: Method | None = None) -> RealComparison:
+    """The régions' objective and perceived fragility, Grand Débat answers (shared).
+
+    See :func:`atlas.perception.grand_debat.comparison.compare_regions`.
+    """
+    return compare_regions(actor, method)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def real_shares(question: str, actor: str) -> pd.DataFrame:
+    """Perceived share of ``question`` by région (:func:`gd_shares.closed_shares`)."""
+    return gd_shares.closed_shares(gd_snapshot.load(), closed_question(question), actor)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def real_share_map(question: str, actor: str) -> share_classes.ShareMap:
+    """Classes, tooltips and legend of the map of ``question``'s perceived share."""
+    return share_classes.share_map(real_shares(question, actor), closed_question(question),
+                                   actor)
+
+
+@st.cache_data(show_spinner="Préparation de la carte…", max_entries=64)
+def real_share_payload(question: str, actor: str) -> str:
+    """Payload of the map of ``question``'s share: the 18 régions, overseas in insets."""
+    drawn = real_share_map(question, actor)
+    return web_layers.map_layer("regions", None, classes=drawn.cls, tips=drawn.tips)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def real_keywords(actor: str) -> pd.DataFrame:
+    """Domains named in the open question Q172, by région (:func:`gd_shares.keyword_profile`)."""
+    return gd_shares.keyword_profile(gd_snapshot.load(), OPEN[0], actor)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def regional_figures(region: str, own: bool) -> regional.RegionalFigures:
+    """A région's Grand Débat figures beside France's (:mod:`regional`)."""
+    return regional.regional_figures(region, own)
 
 
 def level_file(level: str, fmt_key: str, method: Method | None) -> bytes:

@@ -93,6 +93,8 @@ class Legend:
     missing: str | None = MISSING
     colours: tuple[str, ...] | None = None
     """One colour per class; default: the component's 7-class YlOrRd palette."""
+    note: str | None = None
+    """A few lines under the classes (source, caveat), in small type; ``None``: none."""
 
 
 def leaflet_static_dir() -> Path:
@@ -153,7 +155,8 @@ def component_args(layers: Sequence[Layer], folder: Path, highlight: str | None 
                                                "labels": list(legend.labels),
                                                "missing": legend.missing,
                                                "colours": None if legend.colours is None
-                                               else list(legend.colours)},
+                                               else list(legend.colours),
+                                               "note": legend.note},
         "height": int(height),
     }
 

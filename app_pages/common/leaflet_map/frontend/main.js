@@ -662,6 +662,7 @@
       }
       legend.labels.forEach(function (label, cls) { row(colourOf(cls), label); });
       if (legend.missing) { row(HATCH_CSS, legend.missing, "atlas-legend-missing"); }
+      if (legend.note) { div.appendChild(textElement("div", legend.note, "atlas-legend-note")); }
       return div;
     };
     legendControl.addTo(map);
