@@ -116,3 +116,25 @@ def test_a_complete_profile_has_no_hatched_bar():
     domain_scores, missing, drawn, texts = _profile_bars("42218")
     assert domain_scores.notna().all() and not missing and len(drawn) == 16
     assert french.MISSING not in texts
+
+
+@needs_geometry
+@pytest.mark.parametrize(("level", "code", "whose"), [
+    ("regions", "84", "Valeurs de la région Auvergne-Rhône-Alpes"),
+    ("communes", "42218", "Valeurs de sa région (Auvergne-Rhône-Alpes)"),
+])
+def test_sheet_has_the_grand_debat_figures_of_its_region(tmp_path, level, code, whose):
+    from atlas.perception.grand_debat import wording
+    from atlas.perception.grand_debat.reading import CAVEAT, SOURCE_LABEL
+    from atlas.perception.grand_debat.regional import regional_figures
+
+    text = _text(build_sheet(level, code, tmp_path / "fiche.pdf"))
+    assert SOURCE_LABEL in text and whose in text
+    assert f"Attention : {CAVEAT}." in text
+    assert "export du 21 mars 2019" in text  # the source line
+    figures = regional_figures("84").table.set_index("question")
+    q11 = figures.loc["transition:Q11"]
+    share = wording.share_text(q11["share"], q11["ci_low"], q11["ci_high"], compact=True)
+    row = (f"Alternatives à la voiture « non » {share} "
+           f"{french.percent(q11['france_share'], 1)} {french.integer(q11['contributors'])}")
+    assert row.replace(french.NNBSP, " ") in text

@@ -3,10 +3,12 @@
 Page 1: who the territory is (name, code, level, département and région, population,
 area), a small map locating it, its 16-domain profile with reference markers, its
 dimension and overall scores with their ranks, its most and least fragile domains and
-why (:func:`atlas.index.explain.explain`), the priorities perceived by its région's citizens in
-the simulated sample, and a method note. Page 2: the indicator table (value, France
-value, source and vintage). Drawn with matplotlib's ``PdfPages``; the drawing lives in
-:mod:`atlas.reports.sheet_parts`, this module gathers the data.
+why (:func:`atlas.index.explain.explain`), the Grand Débat's perceived shares of its région
+beside France's (:mod:`atlas.perception.grand_debat.regional`, with their caveat and source),
+a method note and the priorities perceived by its région's citizens in the simulated sample.
+Page 2: the indicator table (value, France value, source and vintage). Drawn with
+matplotlib's ``PdfPages``; the drawing lives in :mod:`atlas.reports.sheet_parts`, this
+module gathers the data.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import french
 from atlas.index.composite import OVERALL, IndexResult, Method
 from atlas.index.explain import explain
 from atlas.index.level_indices import level_indices
+from atlas.perception.grand_debat.regional import RegionalFigures, regional_figures
 from atlas.reports import sheet_parts
 from atlas.reports.indicator_table import indicator_rows
 from atlas.reports.sheet_parts import Reference
 from atlas.reports.territory import Territory, describe
+from geodata.hierarchy import parent_of
 from geodata.levels import territory_level
 from indicators.domains import DIMENSIONS
 
@@ -75,7 +79,19 @@ def sheet_content(level: str, code: str,
         indicators=indicator_rows(level, code),
         priorities=perceived_priorities(territory.region),
         method_note=sheet_parts.method_note(method),
+        grand_debat=grand_debat_figures(territory),
     )
+
+
+def grand_debat_figures(territory: Territory) -> RegionalFigures | None:
+    """The Grand Débat figures of the territory's région (its own for a région).
+
+    The région comes from :func:`geodata.hierarchy.parent_of`; None without one.
+    """
+    region = parent_of(territory.level, "regions").get(territory.code)
+    if french.is_missing(region):
+        return None
+    return regional_figures(region, own=territory.level == "regions")
 
 
 def references(territory: Territory, method: Method | None = None

@@ -29,6 +29,9 @@ from matplotlib.path import Path as MplPath
 import french
 from atlas.index.composite import IndexResult, Method
 from atlas.index.explain import DomainExplanation
+from atlas.perception.grand_debat import wording
+from atlas.perception.grand_debat.reading import CAVEAT, SOURCE_LABEL
+from atlas.perception.grand_debat.regional import RegionalFigures
 from atlas.perception.survey.model import SIMULATED_LABEL
 from atlas.reports.territory import Territory
 from french import MISSING_SHORT, NBSP
@@ -87,6 +90,11 @@ class SheetContent:
     priorities
         Top domains perceived by the région's citizens
         (:func:`atlas.reports.sheet.perceived_priorities`).
+    method_note
+        The method's description (:func:`method_note`).
+    grand_debat
+        The Grand Débat figures of the territory's région
+        (:func:`atlas.perception.grand_debat.regional.regional_figures`), or None.
     """
 
     territory: Territory
@@ -100,6 +108,7 @@ class SheetContent:
     indicators: pd.DataFrame
     priorities: pd.DataFrame
     method_note: str = METHOD_NOTE
+    grand_debat: RegionalFigures | None = None
 
 
 def method_note(method: Method | None = None) -> str:
@@ -144,15 +153,17 @@ def _metadata(content: SheetContent) -> dict:
 
 
 def first_page(content: SheetContent) -> Figure:
-    """Header, location map, domain profile, scores, explanations, priorities, method."""
+    """Header, location map, profile, scores, explanations, Grand Débat, method, priorities."""
     fig = Figure(figsize=A4)
     header(fig, content)
-    profile_chart(fig.add_axes((0.31, 0.505, 0.32, 0.355)), content)
+    profile_chart(fig.add_axes((0.31, 0.525, 0.32, 0.335)), content)
     location_map(fig.add_axes((0.69, 0.69, 0.29, 0.16)), content.territory)
     score_block(fig, content, x=0.69, y=0.675)
-    explanation_block(fig, content, y=0.455)
-    priority_block(fig, content, y=0.235)
-    text_block(fig, content.method_note, x=0.52, y=0.235, width=76, size=6.3)
+    explanation_block(fig, content, y=0.475)
+    if content.grand_debat is not None:
+        grand_debat_block(fig, content.grand_debat, x=0.03, y=0.255)
+    below = text_block(fig, content.method_note, x=0.53, y=0.255, width=78, size=6.0)
+    priority_block(fig, content, x=0.53, y=below - 0.012)
     fig.text(0.5, 0.012, "Atlas des fragilités territoriales — page 1/2", ha="center",
              fontsize=6, color=GREY)
     return fig
@@ -359,27 +370,27 @@ def explanation_block(fig: Figure, content: SheetContent, y: float) -> None:
         _lines(fig, lines, x, y - 0.036, width=78, size=6.6)
 
 
-def priority_block(fig: Figure, content: SheetContent, y: float) -> None:
+def priority_block(fig: Figure, content: SheetContent, x: float, y: float) -> None:
     """Top domains perceived by the région's citizens, marked as simulated."""
     t = content.territory
-    fig.text(0.03, y, "Priorités perçues par les citoyens de la région", fontsize=9,
+    fig.text(x, y, "Priorités perçues par les citoyens de la région", fontsize=8.5,
              weight="bold", va="top")
-    fig.text(0.03, y - 0.017, f"« {SIMULATED_LABEL} » — pas une enquête réelle",
-             fontsize=7, va="top", color="#c0392b")
+    fig.text(x, y - 0.016, f"« {SIMULATED_LABEL} » — pas une enquête réelle",
+             fontsize=6.5, va="top", color="#c0392b")
     table = content.priorities
     if table.empty:
-        fig.text(0.03, y - 0.04, "Pas de répondants simulés dans cette région.", fontsize=7,
+        fig.text(x, y - 0.035, "Pas de répondants simulés dans cette région.", fontsize=7,
                  va="top")
         return
-    ax = fig.add_axes((0.25, y - 0.15, 0.2, 0.105))
+    ax = fig.add_axes((x + 0.2, y - 0.095, 0.2, 0.065))
     ys = np.arange(len(table))
     ax.barh(ys, table["score"].to_numpy(dtype=float), color="#9aa8b8", height=0.6)
-    ax.set_yticks(ys, [DOMAIN_BY_ID[d].label for d in table["domain"]], fontsize=6.3)
+    ax.set_yticks(ys, [DOMAIN_BY_ID[d].label for d in table["domain"]], fontsize=5.8)
     for yy, score in zip(ys, table["score"], strict=True):
-        ax.text(score + 0.02, yy, french.number(score, 2, NBSP), va="center", fontsize=6)
+        ax.text(score + 0.02, yy, french.number(score, 2, NBSP), va="center", fontsize=5.5)
     ax.set_ylim(len(table) - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.tick_params(axis="x", labelsize=5.5)
+    ax.tick_params(axis="x", labelsize=5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     n = int(table["n_unweighted"].iloc[0])
@@ -387,7 +398,51 @@ def priority_block(fig: Figure, content: SheetContent, y: float) -> None:
     note = (f"Région {t.region_name} : score de priorité (1 = cité en premier par tous), "
             f"{french.integer(n, NBSP)} répondants simulés"
             + (" — estimation fragile" if status == "fragile" else ""))
-    text_block(fig, note, x=0.03, y=y - 0.18, width=100, size=5.8, colour=GREY)
+    text_block(fig, note, x=x, y=y - 0.112, width=100, size=5.5, colour=GREY)
+
+
+GD_COLUMNS = ((0.0, "left"), (0.225, "left"), (0.268, "left"), (0.42, "right"),
+              (0.468, "right"))
+"""x offset and alignment of the Grand Débat table's columns: question, answer, région's
+share and interval, France's share, contributors."""
+GD_SIZE = 5.6
+
+
+def grand_debat_block(fig: Figure, figures: RegionalFigures, x: float, y: float) -> float:
+    """The région's Grand Débat shares beside France's, with the caveat and the source.
+
+    Returns the y below the block.
+    """
+    fig.text(x, y, SOURCE_LABEL, fontsize=8.5, weight="bold", va="top")
+    scope = (f"Valeurs de la région {figures.region_name}" if figures.own else
+             f"Valeurs de sa région ({figures.region_name}) : le Grand Débat ne connaît que "
+             "la région des contributions")
+    yy = text_block(fig, scope, x, y - 0.016, width=78, size=6.3)
+    yy = text_block(fig, f"Attention : {CAVEAT}.", x, yy - 0.002, width=78, size=6.3,
+                    colour="#c0392b")
+    step = GD_SIZE * 1.35 / 72 / fig.get_figheight()
+    headers = ("Part des contributeurs…", "Rép.", "Région [IC 95 %]" if figures.own
+               else "Sa région [IC 95 %]", "France", "Contrib.")
+    yy -= 0.004
+    for (dx, align), header in zip(GD_COLUMNS, headers, strict=True):
+        fig.text(x + dx, yy, header, fontsize=GD_SIZE, weight="bold", va="top", ha=align)
+    yy -= step * 1.2
+    table = figures.table
+    for row in table.itertuples():
+        share = wording.share_text(row.share, row.ci_low, row.ci_high, NBSP, MISSING_SHORT,
+                                   compact=True)
+        if row.status == "fragile":
+            share += " *"
+        cells = (row.short, wording.answer_text(row.fragile_answer), share,
+                 french.percent(row.france_share, 1, NBSP, MISSING_SHORT),
+                 french.integer(row.contributors, NBSP, MISSING_SHORT))
+        for (dx, align), cell in zip(GD_COLUMNS, cells, strict=True):
+            fig.text(x + dx, yy, cell, fontsize=GD_SIZE, va="top", ha=align)
+        yy -= step
+    note = (f"{wording.SHARE_DEFINITION} * : moins de 30 réponses (estimation fragile) ; "
+            f"{MISSING_SHORT} : moins de 10 réponses ou aucune contribution. France : toutes "
+            f"les contributions. {wording.source_line()}")
+    return text_block(fig, note, x, yy - 0.003, width=94, size=5.2, colour=GREY)
 
 
 def text_block(fig: Figure, text: str, x: float, y: float, width: int, size: float,
