@@ -300,6 +300,27 @@ def test_map_coloured_by_the_overall_index(page):
     page.screenshot(path=SCREENSHOTS / "carte-indice-global.png", full_page=True)
 
 
+def test_objectif_percu_shows_the_grand_debat_by_default(page, server):
+    from atlas.perception.grand_debat.reading import CAVEAT
+
+    page.goto(f"{server}/objectif-percu")
+    frame = wait_drawn(page, "gd_share,frames")
+    assert frame.evaluate("document.body.dataset.features") == "18,5"  # régions, insets
+    assert painted_share(frame) > 0.08
+    frame.wait_for_selector(".atlas-legend-note:has-text('non représentatives')",
+                            timeout=TIMEOUT_MS)
+    caveat = page.get_by_test_id("stAlertContentWarning").filter(has_text=CAVEAT).first
+    caveat.wait_for(state="visible", timeout=TIMEOUT_MS)
+    # La Réunion is drawn in its inset, coloured by its share (or hatched, never absent)
+    assert pixel_at(frame, *inside("regions", "04"))[3] > 200
+    page.locator("[data-testid='stDataFrame'] canvas").first.wait_for(timeout=TIMEOUT_MS)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=TIMEOUT_MS)
+    settle(page)
+    assert page.blocked == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "objectif-percu-grand-debat.png", full_page=True)
+
+
 CONTRAST = """() => {
     // WCAG 2.1 contrast of every visible text against its (blended) background.
     const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
