@@ -47,6 +47,7 @@ IMPORT_NAMES = {"scikit-learn": "sklearn", "pyyaml": "yaml"}
 ENGINES = {
     "openpyxl": "pandas' Excel engine (read_excel, ExcelWriter)",
     "pyogrio": "geopandas' file engine (GeoPackage export)",
+    "jinja2": "pandas' Styler (the French display of the app's tables)",
     "django-js-lib-leaflet": "Leaflet's files, found by importlib.util.find_spec",
 }
 """Declared dependencies loaded by name rather than imported."""
