@@ -16,7 +16,8 @@ import pandas as pd
 from geodata import build
 
 COMMUNES = pd.DataFrame(
-    [("01001", "L'Abergement-Clémenciat", "01", "84"), ("2A004", "Ajaccio", "2A", "94"),
+    [("01001", "L'Abergement-Clémenciat", "01", "84"), ("01138", "Culoz-Béon", "01", "84"),
+     ("2A004", "Ajaccio", "2A", "94"),
      ("38185", "Grenoble", "38", "84"), ("75056", "Paris", "75", "11"),
      ("97411", "Saint-Denis", "974", "04")],
     columns=["code", "name", "departement", "region"])

@@ -205,6 +205,27 @@ def test_valid_sav_with_value_labels(tmp_path, few_territories):
     assert result.source_rows == (1, 2, 3, 4)
 
 
+def test_sav_user_missing_answers_are_counted(tmp_path, few_territories):
+    path = tmp_path / "enquete.sav"
+    frame = pd.DataFrame({"ident": ["s1", "s2", "s3", "s4"], "typ": [1.0, 1.0, 2.0, 1.0],
+                          "dep": ["38", "38", "2A", "971"], "pond": [1.5, 0.75, 1.0, 2.0],
+                          "q5a": [1.0, 99.0, 2.0, 99.0], "q5b": [2.0, np.nan, 99.0, np.nan]})
+    labels = {float(i + 1): d.label for i, d in enumerate(DOMAINS)} | {99.0: "Ne sait pas"}
+    pyreadstat.write_sav(frame, path, variable_value_labels={
+        "typ": {1.0: "Citoyen", 2.0: "Élu(e)"}, "q5a": labels, "q5b": labels},
+        missing_ranges={"q5a": [99.0], "q5b": [99.0]})
+    result = import_survey(path, parse_mapping(SAV_MAPPING), geodata_root=few_territories)
+    assert result.report.ok and result.report.n_accepted == 4
+    assert result.respondents["rank_dom_education"].tolist() == [1, pd.NA, pd.NA, pd.NA]
+    assert result.respondents["rank_dom_health"].tolist() == [2, pd.NA, 1, pd.NA]
+    notes = result.report.notes
+    assert ("SPSS user-missing answers read as missing in column 'q5a': 2 ('99' « Ne sait "
+            "pas »: 2)") in notes
+    assert ("SPSS user-missing answers read as missing in column 'q5b': 1 ('99' « Ne sait "
+            "pas »: 1)") in notes
+    assert any(n.startswith("2 respondents ranked no dimension and no domain") for n in notes)
+
+
 def test_sav_rejections_name_the_case_and_the_label(tmp_path, few_territories):
     path = sav_file(tmp_path / "enquete.sav", codes=(1, 9, 1, 2), choice_1=(1, 7, 2, 20),
                     choice_2=(1, None, None, 8))
@@ -314,14 +335,53 @@ def test_duplicate_ids_reject_every_occurrence(tmp_path, few_territories):
     assert error.report.rejected_rows == (2, 5)
 
 
-def test_merged_commune_and_arrondissement_get_a_hint(tmp_path, few_territories):
-    rows = with_cell(1, "CODE", "01039")
-    rows[3][HEADER.index("CODE")] = "13201"
+def test_former_communes_are_recoded_with_a_note(tmp_path, few_territories):
+    rows = with_cell(1, "CODE", "01039")  # a commune déléguée of Culoz-Béon (01138)
+    rows[3][HEADER.index("CODE")] = "75101"  # Paris 1er arrondissement
+    result = import_survey(write_csv(tmp_path / "enquete.csv", rows), mapping(),
+                           geodata_root=few_territories)
+    assert result.report.ok
+    assert list(result.respondents["territory_code"]) == ["84", "01138", "38", "75056"]
+    notes = "\n".join(result.report.notes)
+    assert ("1 codes of former communes recoded to their commune (commune nouvelle or new "
+            "code), as the indicators are (e.g. '01039' → '01138', row 3)") in notes
+    assert "1 municipal arrondissement codes recoded to their commune" in notes
+
+
+def test_former_commune_whose_commune_is_unknown_gets_a_hint(tmp_path, few_territories):
+    rows = with_cell(1, "CODE", "13201")  # Marseille is not among the few territories
     error = imported(tmp_path, rows, geodata_root=few_territories)
-    reasons = [r.reason for r in error.report.rejections]
-    assert "'01039' is no longer a commune: merged into '01138' (commune nouvelle); " \
-           "recode it" in reasons
-    assert "'13201' is a municipal arrondissement: use the commune code '13055'" in reasons
+    assert ("'13201' is a municipal arrondissement: use the commune code '13055'"
+            in [r.reason for r in error.report.rejections])
+
+
+def test_zero_pad_restores_only_a_dropped_leading_zero(tmp_path, few_territories):
+    rows = with_cell(0, "CODE", "4")  # région La Réunion written as a number
+    rows[0][HEADER.index("NIVEAU")] = "region"
+    rows[1][HEADER.index("CODE")] = "1001"  # commune 01001 read as a number
+    result = import_survey(write_csv(tmp_path / "enquete.csv", rows), mapping(),
+                           geodata_root=few_territories)
+    assert list(result.respondents["territory_code"][:2]) == ["04", "01001"]
+    assert any(n.startswith("leading zeros restored on 2 territory codes")
+               for n in result.report.notes)
+
+
+def test_zero_pad_leaves_a_code_of_another_level_alone(tmp_path, few_territories):
+    rows = with_cell(1, "CODE", "38")  # a département code on a commune row
+    error = imported(tmp_path, rows, geodata_root=few_territories)
+    assert problems(error) == [(3, "CODE", "'38' is a département code, not a commune code "
+                                           "(territory level 'commune')")]
+    assert not any("leading zeros" in n for n in error.report.notes)
+
+
+def test_one_id_on_every_row_is_reported_in_linear_space(tmp_path, few_territories):
+    rows = [[f"{'r1'}", *ROWS[i % 4][1:]] for i in range(20_000)]
+    error = imported(tmp_path, rows, geodata_root=few_territories)
+    report = error.report
+    assert len(report.rejected_rows) == 20_000 and report.n_accepted == 0
+    assert {r.reason for r in report.rejections} == {
+        "duplicate respondent id 'r1' (on 20000 rows: 2, 3, 4, 5, 6 …)"}
+    assert len(str(error)) < 2_000
 
 
 def test_actor_not_surveyed_in_the_wave(tmp_path, few_territories):

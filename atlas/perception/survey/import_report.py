@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from os import PathLike
 
 import pandas as pd
+
+from french.spreadsheet_cells import escape_formulas
 
 
 class SurveyFileError(ValueError):
@@ -71,6 +74,13 @@ class ImportReport:
         columns = ["file", "row", "column", "value", "reason"]
         return pd.DataFrame([[getattr(r, c) for c in columns] for r in self.rejections],
                             columns=columns)
+
+    def write_csv(self, path: str | PathLike[str]) -> None:
+        """Write :meth:`to_frame` to ``path`` as UTF-8 CSV (with BOM, for spreadsheets).
+
+        Cells that a spreadsheet would run as formulas are escaped.
+        """
+        escape_formulas(self.to_frame()).to_csv(path, index=False, encoding="utf-8-sig")
 
     def __str__(self) -> str:
         return "\n".join([self.summary(limit=len(self.rejections)),

@@ -148,8 +148,9 @@ def import_survey(source: Source, mapping: RespondentMapping | str | PathLike[st
     level = check.translate(fields["territory_level"], "territory_level", "territory level",
                             identity_map(RESPONDENT_LEVELS,
                                         [level_of(lv).label for lv in RESPONDENT_LEVELS]))
-    code = check.codes(fields["territory_code"], level)
-    check.territories(code, level, fields["territory_code"], _territory_codes(geodata_root))
+    valid = _territory_codes(geodata_root)
+    code = check.codes(fields["territory_code"], level, valid)
+    code = check.territories(code, level, fields["territory_code"], valid)
     weight = check.positive(fields["weight"], "weight")
     ranks: dict[str, pd.Series] = {}
     for ranking in rankings:
@@ -230,8 +231,9 @@ def import_aggregates(source: Source, mapping: AggregateMapping | str | PathLike
     level = check.translate(fields["territory_level"], "territory_level", "territory level",
                             identity_map(AGGREGATE_LEVELS,
                                         [level_of(lv).label for lv in AGGREGATE_LEVELS]))
-    code = check.codes(fields["territory_code"], level)
-    check.territories(code, level, fields["territory_code"], _territory_codes(geodata_root))
+    valid = _territory_codes(geodata_root)
+    code = check.codes(fields["territory_code"], level, valid)
+    code = check.territories(code, level, fields["territory_code"], valid)
     actor = check.translate(fields["actor"], "actor", "actor",
                             identity_map(AGGREGATE_ACTORS, ACTORS.values()))
     item = check.translate(fields["item"], "item", "item", _item_identities())

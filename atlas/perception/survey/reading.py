@@ -143,18 +143,44 @@ def _read_xlsx(data: bytes, name: str, options: FileOptions) -> Table:
 
 def _read_sav(data: bytes, name: str, options: FileOptions) -> Table:
     try:
-        frame, meta = pyreadstat.read_sav(io.BytesIO(data), user_missing=False)
+        frame, meta = pyreadstat.read_sav(io.BytesIO(data), user_missing=True)
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
         raise SurveyFileError(f"{name}: cannot read as an SPSS .sav file ({error})") from None
     labels = {column: {normalize_key(cell_text(code)): str(label)
                        for code, label in value_labels.items()}
               for column, value_labels in meta.variable_value_labels.items()}
+    notes = _user_missing_as_missing(frame, meta.missing_ranges, labels)
     cells = pd.DataFrame([list(frame.columns)] + frame.astype(object).to_numpy().tolist())
-    notes = []
-    if meta.missing_ranges:
-        notes.append("SPSS user-missing values read as missing in "
-                     + ", ".join(sorted(meta.missing_ranges)))
     return _table(name, "sav", cells, 0, labels, notes)
+
+
+def _user_missing_as_missing(frame: pd.DataFrame, ranges: dict[str, list[dict]],
+                             labels: dict[str, dict[str, str]]) -> list[str]:
+    """Blank the SPSS user-missing answers (« Ne sait pas »…) in place, counting them.
+
+    Returns one note per column holding some: how many answers, and of which code and label.
+    """
+    notes = []
+    for column, bounds in ranges.items():
+        values = frame[column]
+        hit = pd.Series(False, index=frame.index)
+        for bound in bounds:
+            low, high = bound["lo"], bound["hi"]
+            try:
+                hit |= values.notna() & (values >= low) & (values <= high)
+            except TypeError:  # a text column with numeric bounds, or the reverse
+                continue
+        if not hit.any():
+            continue
+        counts = values[hit].map(cell_text).value_counts(sort=False)
+        shown = ", ".join(
+            f"{code!r}" + (f" « {labels[column][normalize_key(code)]} »"
+                           if normalize_key(code) in labels.get(column, {}) else "")
+            + f": {n}" for code, n in counts.items())
+        notes.append(f"SPSS user-missing answers read as missing in column {column!r}: "
+                     f"{int(hit.sum())} ({shown})")
+        frame[column] = values.astype(object).where(~hit, None)
+    return notes
 
 
 READERS: dict[str, Callable[[bytes, str, FileOptions], Table]] = {

@@ -167,28 +167,37 @@ class Validator:
         self.reject(texts.isna(), self.column(field, what), f"missing {what}")
 
     def reject_duplicates(self, ids: pd.Series, field: Field) -> None:
-        """Reject every row of an id given more than once."""
+        """Reject every row of an id given more than once, naming its first rows."""
         duplicated = ids.notna() & ids.duplicated(keep=False)
         if not duplicated.any():
             return
-        rows = pd.Series(self.table.rows, index=self.index)
-        where = rows[duplicated].groupby(ids[duplicated]).agg(list).to_dict()
-        label = self.table.row_label
-        shown = pd.Series([_Shown(f"{t!r} (on {label}s {', '.join(map(str, where[t]))})", t)
-                           if t in where else None for t in ids], index=self.index, dtype=object)
+        rows = pd.Series(self.table.rows, index=self.index)[duplicated]
+        where = _rows_of_groups(rows, [ids[duplicated]], self.table.row_label)
+        shown = pd.Series([_Shown(f"{t!r} ({where[(t,)]})", t) if d else None
+                           for t, d in zip(ids, duplicated, strict=True)],
+                          index=self.index, dtype=object)
         self.reject(duplicated, self.column(field, "respondent_id"),
                     lambda v: f"duplicate respondent id {v}", shown)
 
-    def codes(self, field: Field, level: pd.Series) -> pd.Series:
-        """Territory codes, with leading zeros restored if ``zero_pad`` (noted)."""
+    def codes(self, field: Field, level: pd.Series,
+              valid: dict[str, frozenset[str]]) -> pd.Series:
+        """Territory codes; with ``zero_pad``, the leading zero a spreadsheet dropped restored.
+
+        Only a code one digit short of its level's width is padded, and only when the padded
+        code exists at that level (« 1001 » → « 01001 », « 2 » → « 02 »; « 34 » given as a
+        commune stays « 34 »); every restoration is counted in a note.
+        """
         texts = self.text(field)
         if field.column is not None:
             self.reject_missing(texts, field, "territory code")
         if not field.zero_pad:
             return texts
-        padded = pd.Series([
-            t.zfill(_CODE_WIDTH[lv]) if isinstance(t, str) and t.isdigit() and lv in _CODE_WIDTH
-            else t for t, lv in zip(texts, level, strict=True)], index=self.index, dtype=object)
+        padded = texts.copy()
+        for lv, width in _CODE_WIDTH.items():
+            short = ((level == lv) & texts.notna() & texts.str.fullmatch(r"\d+").fillna(False)
+                     & (texts.str.len() == width - 1))
+            candidate = "0" + texts[short]
+            padded[short] = candidate.where(candidate.isin(valid.get(lv, ())), texts[short])
         changed = texts.notna() & (padded != texts)
         if changed.any():
             first = changed.idxmax()
@@ -198,20 +207,57 @@ class Validator:
         return padded
 
     def territories(self, code: pd.Series, level: pd.Series, field: Field,
-                    valid: dict[str, frozenset[str]]) -> None:
-        """Reject unknown codes and codes of another level than the row's."""
+                    valid: dict[str, frozenset[str]]) -> pd.Series:
+        """Codes checked against their level's; former communes recoded (noted).
+
+        A commune code that is no longer a commune (merged into a commune nouvelle, or an
+        old code) and a municipal arrondissement code are recoded to the current commune,
+        as the indicators are, with a note counting each kind. Unknown codes and codes of
+        another level than the row's are rejected.
+        """
+        code = self._current_communes(code, level, valid.get("commune", frozenset()))
         ok = pd.Series(False, index=self.index)
         for lv, codes in valid.items():
             ok |= (level == lv) & code.isin(codes)
         ok |= (level == "france") & (code == "FR")
         bad = code.notna() & level.notna() & ~ok
         if not bad.any():
-            return
+            return code
         reasons = {(c, lv): _Shown(_territory_reason(c, lv, valid), c)
                    for c, lv in set(zip(code[bad], level[bad], strict=True))}
         shown = pd.Series([reasons.get(p) for p in zip(code, level, strict=True)],
                           index=self.index, dtype=object)
         self.reject(bad, self.column(field, "territory_code"), lambda v: v, shown)
+        return code
+
+    def _current_communes(self, code: pd.Series, level: pd.Series,
+                          communes: frozenset[str]) -> pd.Series:
+        """Recode former commune and arrondissement codes to their current commune."""
+        former = (level == "commune") & code.notna() & ~code.isin(communes)
+        if not former.any():
+            return code
+        from indicators.crosswalk import crosswalk
+
+        walk = crosswalk()
+        known = former & code.isin(walk.target.index)
+        target = code[known].map(walk.target)
+        known[known] = target.isin(communes).to_numpy()
+        if not known.any():
+            return code
+        out = code.copy()
+        out[known] = code[known].map(walk.target)
+        kinds = code[known].map(walk.kind)
+        for kinds_of, what in ((("COMD", "COMA", "OLD"), "codes of former communes recoded "
+                                "to their commune (commune nouvelle or new code)"),
+                               (("ARM",), "municipal arrondissement codes recoded to their "
+                                "commune")):
+            hits = kinds[kinds.isin(kinds_of)]
+            if len(hits):
+                first = hits.index[0]
+                self.notes.append(f"{len(hits)} {what}, as the indicators are (e.g. "
+                                  f"{code[first]!r} → {out[first]!r}, "
+                                  f"{self.table.row_label} {self.table.rows[first]})")
+        return out
 
     def positive(self, field: Field, what: str) -> pd.Series:
         """A positive number (a constant was checked by the mapping)."""
@@ -384,14 +430,14 @@ class Validator:
         label = self.table.row_label
         duplicated = known & frame.duplicated(key, keep=False)
         if duplicated.any():
-            groups = rows[duplicated].groupby([frame.loc[duplicated, k] for k in key])
-            where = {g: list(r) for g, r in groups}
-            shown = pd.Series([_Shown(", ".join(map(str, where[tuple(k)]))) if d else None
+            where = _rows_of_groups(rows[duplicated],
+                                    [frame.loc[duplicated, k] for k in key], label)
+            shown = pd.Series([_Shown(where[tuple(k)]) if d else None
                                for k, d in zip(frame[key].itertuples(index=False), duplicated,
                                                strict=True)], index=self.index,
                               dtype=object)
             self.reject(duplicated, "(row)", lambda v: f"same territory, actor, item and "
-                        f"measure on {label}s {v}", shown)
+                        f"measure {v}", shown)
         column = mapping.fields["share"].column or "share"
         unique = known & ~duplicated & frame["share"].notna()
         first = frame[unique & (frame["measure"] == "first")]
@@ -424,6 +470,24 @@ def _shown(value: object) -> tuple[str, str]:
     if isinstance(value, _Shown):
         return value.raw, str(value)
     return str(value), repr(str(value))
+
+
+_ROWS_NAMED = 5
+"""Rows named in a message about rows sharing a value (the others are counted)."""
+
+
+def _rows_of_groups(rows: pd.Series, by: list[pd.Series], label: str) -> dict[tuple, str]:
+    """Where each group of ``rows`` (file row numbers) is, in linear time.
+
+    « on rows 2, 5 », or for a large group « on 20000 rows: 2, 3, 4, 5, 6 … ».
+    """
+    out = {}
+    for key, group in rows.groupby(by, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        first = ", ".join(map(str, group.iloc[:_ROWS_NAMED]))
+        out[key] = (f"on {label}s {first}" if len(group) <= _ROWS_NAMED
+                    else f"on {len(group)} {label}s: {first} …")
+    return out
 
 
 def _ordinal(position: int) -> str:
