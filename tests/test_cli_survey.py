@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 import yaml
@@ -70,3 +71,35 @@ def test_user_errors_exit_2_without_traceback(files, tmp_path, capsys, args, mes
     assert compare(*(a.format(**names) for a in args)) == 2
     err = capsys.readouterr().err
     assert err.startswith("atlas compare: ") and message in err and "Traceback" not in err
+
+
+def test_perception_import_of_a_published_table(tmp_path, capsys, geodata_root):
+    table = tmp_path / "impact_2019_q3.csv"
+    table.write_text("territory_code;territory_level;actor;item;measure;share\n"
+                     "FR;france;citoyen;dimension:economic;first;0,35\n"
+                     "FR;france;citoyen;dimension:social;first;0,21\n", encoding="utf-8")
+    assert main(["perception", "import", str(table), "--json"]) == 0
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert record["form"] == "aggregates" and record["simulated"] is False
+    assert record["report"] == {"file": "impact_2019_q3.csv", "format": "csv", "rows": 2,
+                                "accepted": 2, "rejected_rows": 0,
+                                "notes": record["report"]["notes"]}
+    assert [(r["item"], r["share"], r["status"]) for r in record["shares"]] == [
+        ("dimension:economic", 0.35, "ok"), ("dimension:social", 0.21, "ok")]
+    assert "note: n_effective not given: left missing" in captured.err
+
+
+def test_perception_import_of_a_respondent_file(files, tmp_path, capsys, geodata_root):
+    survey, mapping = files
+    assert main(["perception", "import", str(survey), "--mapping", str(mapping)]) == 1
+    assert "2 of 4 rows rejected" in capsys.readouterr().err
+    assert main(["perception", "import", str(survey), "--mapping", str(mapping),
+                 "--keep-valid-rows", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["form"] == "respondents" and record["report"]["accepted"] == 2
+    first = {(r["actor"], r["item"]): r["share"] for r in record["shares"]
+             if r["measure"] == "first" and r["territory_code"] == "FR"}
+    # rows kept: r1 (citoyen, weight 1.25, societal first), r2 (élu, 0.5, economic first)
+    assert first[("tous", "dimension:societal")] is None  # 2 respondents: suppressed
+    assert {a for a, _ in first} >= {"citoyen", "elu", "tous"}

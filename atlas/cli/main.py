@@ -12,6 +12,8 @@ from atlas.cli.perception_commands import (
     SOURCES,
     add_perception_commands,
     compare_grand_debat,
+    imported_file,
+    survey_file_options,
 )
 from geodata.levels import DEPARTEMENTS, REGIONS
 
@@ -97,12 +99,7 @@ def _parser() -> argparse.ArgumentParser:
                       "SAV); default: the simulated sample shipped with the atlas")
     comp.add_argument("--mapping", type=Path, default=None, help="mapping file (YAML) of "
                       "the survey's columns (see atlas/perception/survey/mapping_template.yaml)")
-    comp.add_argument("--keep-valid-rows", action="store_true", help="import the valid rows "
-                      "of a --survey file that has rejected rows (default: import nothing and "
-                      "exit with code 1)")
-    comp.add_argument("--rejected-rows", type=Path, default=None, metavar="FILE.csv",
-                      help="write the rejected rows of --survey with their reasons (file, "
-                      "row, column, value, reason) to this CSV")
+    survey_file_options(comp)
     comp.add_argument("--json", action="store_true", help="print one JSON object")
     comp.set_defaults(run=_compare)
 
@@ -151,47 +148,19 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _imported_survey(args: argparse.Namespace):
-    """The ``--survey`` file imported through ``--mapping``.
-
-    ``None`` when rows were rejected and ``--keep-valid-rows`` was not given (the report is
-    then on standard error).
-    """
-    from atlas.perception.survey.importers import ImportRejected, import_survey
-    from atlas.perception.survey.mapping import load_mapping
+    """The ``--survey`` file imported through ``--mapping`` (``None``: rows rejected)."""
+    from atlas.perception.survey.importers import import_survey
+    from atlas.perception.survey.mapping import RespondentMapping, load_mapping
 
     if args.mapping is None:
         raise ValueError("--survey needs --mapping (see "
                          "atlas/perception/survey/mapping_template.yaml)")
-    try:
-        imported = import_survey(args.survey, load_mapping(args.mapping),
-                                 keep_valid_rows=args.keep_valid_rows)
-    except ImportRejected as error:
-        report = error.report
-        print(f"atlas compare: {report.summary()}", file=sys.stderr)
-        _write_rejections(report, args.rejected_rows)
-        print(f"atlas compare: nothing imported; fix the file, or pass --keep-valid-rows to "
-              f"import the {report.n_rows - len(report.rejected_rows)} valid rows"
-              + ("" if args.rejected_rows else
-                 " (--rejected-rows FILE.csv writes every rejected row with its reason)"),
-              file=sys.stderr)
-        return None
-    report = imported.report
-    if report.rejections:
-        print(f"atlas compare: {report.summary()}", file=sys.stderr)
-        print(f"atlas compare: {report.n_accepted} valid rows imported (--keep-valid-rows)",
-              file=sys.stderr)
-    _write_rejections(report, args.rejected_rows)
-    for note in report.notes:
-        print(f"atlas compare: note: {note}", file=sys.stderr)
-    return imported.survey
-
-
-def _write_rejections(report, path: Path | None) -> None:
-    if path is None:
-        return
-    report.write_csv(path)
-    print(f"atlas compare: {len(report.rejections)} rejections written to {path}",
-          file=sys.stderr)
+    mapping = load_mapping(args.mapping)
+    if not isinstance(mapping, RespondentMapping):
+        raise ValueError(f"{args.mapping.name}: --survey needs a mapping of form "
+                         "respondents (a published table goes to atlas perception import)")
+    result = imported_file(args, "atlas compare", import_survey, args.survey, mapping)
+    return None if result is None else result.survey
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:
