@@ -331,6 +331,10 @@ def test_compare_command_prints_regions_and_correlations(capsys):
     q11 = next(d for d in bretagne["domains"] if d["question"] == "transition:Q11")
     assert q11["perceived_share"] == round(3012 / 6062, 4)
     assert q11["domain"] == "mobility" and 1 <= q11["objective_rank"] <= 18
+    closest = {(i["question"], i["indicator"]): i["value"] for i in bretagne["indicators"]}
+    assert set(closest) >= {("transition:Q11", "car_commute_share"),
+                            ("organisation:Q204", "gp_accessibility")}
+    assert 0 < closest[("transition:Q11", "car_commute_share")] <= 100
     pairs = {(c["question"], c["domain"]) for c in record["correlations"]
              if c["against"] == "domain" and c["scope"] == "metropole"}
     assert pairs == {(q.id, d) for q, d in questions.pairs()}

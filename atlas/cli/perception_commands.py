@@ -189,7 +189,11 @@ def comparison_json(result) -> dict:
              "blank_share": _num(r.blank_share), "status": r.status,
              "objective_score": _num(r.score), "objective_rank": _num(r.rank),
              "standing": _num(r.standing), "category": r.category}
-            for r in rows.itertuples()]})
+            for r in rows.itertuples()],
+            "indicators": [{"question": i.question, "indicator": i.indicator,
+                            "value": _num(i.value)}
+                           for i in result.indicators[result.indicators["region"] == code]
+                           .itertuples()]})
     return {"source": result.source, "caveat": result.caveat, "actor": result.actor,
             "regions": regions,
             "correlations": [{k: (_num(v) if isinstance(v, float) else v)
