@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 import french
-from app_pages.common import cards, data, method, selection
+from app_pages.common import cards, data, method, selection, user_text
 from app_pages.common.leaflet_map import Layer, Legend, leaflet_map
 from app_pages.common.map_click import FRANCE, after_click
 from atlas.index import rank_change
@@ -138,7 +138,7 @@ with region_col:
 search_col, options_col = st.columns([8, 3], vertical_alignment="bottom")
 with search_col:
     query = st.text_input(
-        "Rechercher une commune", key="search",
+        "Rechercher une commune", key="search", max_chars=user_text.SEARCH_LIMIT,
         placeholder="Nom ou code INSEE, par exemple « saint etienne » ou « 42218 »",
         help="Les accents, majuscules, tirets et apostrophes sont ignorés ; « st » vaut "
              "« saint ». Validez avec Entrée, puis choisissez la commune dans la liste.")
@@ -162,7 +162,7 @@ with options_col.popover("Cadre, classes, palette", icon=":material/palette:",
 if query.strip():
     hits = data.find_communes(query)
     if hits.empty:
-        st.info(f"Aucune commune ne correspond à « {query.strip()} ».")
+        st.info(user_text.no_match("Aucune commune", query))
     else:
         labels = {c: f"{n} ({c}) – {region_names.get(r, '?')}" for c, n, r
                   in zip(hits["code"], hits["name"], hits["region"], strict=True)}

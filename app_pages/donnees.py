@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import data, grand_debat, method
+from app_pages.common import data, grand_debat, method, user_text
 from atlas.index.composite import GEOMETRIC_OFFSET, Method
 from atlas.index.flags import THRESHOLD
 from atlas.index.uncertainty import QUANTILES, Variation
@@ -54,6 +54,7 @@ st.caption("Ce que l'atlas mesure, avec quelles données, comment les indices so
 st.header("Indicateurs")
 indicators = catalogue_tables.with_ids(data.indicator_table())
 query = st.text_input("Filtrer les indicateurs", key="donnees_filter",
+                      max_chars=user_text.SEARCH_LIMIT,
                       placeholder="Par exemple « chômage », « santé », « DREES »…",
                       help="Cherche dans le libellé, le domaine, la dimension, la source et "
                            "l'identifiant ; les accents et majuscules sont ignorés.")

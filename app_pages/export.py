@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 import french
-from app_pages.common import data, method, selection
+from app_pages.common import data, method, selection, user_text
 from atlas.maps import subjects
 from atlas.maps.classify import SCHEME_LABELS, SCHEMES
 from atlas.maps.static_maps import texts
@@ -123,6 +123,7 @@ if other:
     sheet_level = level_col.selectbox("Niveau du territoire", LEVELS,
                                       format_func=_plural_title, key="export_sheet_level")
     query = query_col.text_input("Rechercher un territoire", key="export_sheet_search",
+                                 max_chars=user_text.SEARCH_LIMIT,
                                  placeholder="Nom ou code, par exemple « saint etienne » "
                                              "ou « 42218 »",
                                  help="Les accents, majuscules, tirets et apostrophes sont "
@@ -131,7 +132,7 @@ if other:
     if query.strip():
         hits = find_territories(sheet_level, query)
         if hits.empty:
-            st.info(f"Aucun territoire ne correspond à « {query.strip()} ».")
+            st.info(user_text.no_match("Aucun territoire", query))
         else:
             labels = dict(zip(hits["code"], hits["name"] + " (" + hits["code"] + ")",
                               strict=True))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import cards, data, grand_debat, method, selection
+from app_pages.common import cards, data, grand_debat, method, selection, user_text
 from app_pages.common.charts import FRENCH_NUMBERS
 from atlas.index import twins as twins_module
 from atlas.index.composite import Method
@@ -86,7 +86,7 @@ def open_twin(level: str, code: str) -> None:
 def search() -> None:
     """Text field and results list for a commune, EPCI, département or région."""
     query = st.text_input(
-        "Rechercher un territoire", key=SEARCH_KEY,
+        "Rechercher un territoire", key=SEARCH_KEY, max_chars=user_text.SEARCH_LIMIT,
         placeholder="Commune, EPCI, département ou région : nom ou code, par exemple "
                     "« saint etienne », « 42218 » ou « Loire »",
         help="Les accents, majuscules, tirets et apostrophes sont ignorés. Validez avec "
@@ -95,7 +95,7 @@ def search() -> None:
         return
     hits = search_hits(query)
     if hits.empty:
-        st.info(f"Aucun territoire ne correspond à « {query.strip()} ».")
+        st.info(user_text.no_match("Aucun territoire", query))
         return
     labels = {f"{lv}:{c}": f"{n} ({c}) – {level_of(lv).label}"
               for lv, c, n in zip(hits["level"], hits["code"], hits["name"], strict=True)}

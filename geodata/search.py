@@ -8,6 +8,19 @@ import unicodedata
 import pandas as pd
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+MAX_QUERY_CHARS = 100
+"""Longest query read (the longest commune name has 45 characters); the rest is ignored."""
+MAX_QUERY_WORDS = 8
+"""Most distinct words matched (each costs one pass over the names)."""
+
+
+def bounded(query: str) -> str:
+    """The part of ``query`` a search reads: at most :data:`MAX_QUERY_CHARS` characters.
+
+    >>> len(bounded("a" * 10_000))
+    100
+    """
+    return query.strip()[:MAX_QUERY_CHARS].strip()
 
 
 def search_key(text: str) -> str:
@@ -37,7 +50,9 @@ def find(table: pd.DataFrame, query: str, limit: int = 20,
 
     A query of digits (or ``2A``/``2B`` codes) matches code prefixes; otherwise names
     match, in this order: exact name, name starting with the query, name containing
-    every word of the query. Ties go to the larger population.
+    every word of the query. Ties go to the larger population. The cost is bounded: only
+    :func:`bounded` of the query is read, and its first :data:`MAX_QUERY_WORDS` distinct
+    words matched.
 
     Parameters
     ----------
@@ -50,7 +65,7 @@ def find(table: pd.DataFrame, query: str, limit: int = 20,
     index
         Precomputed :func:`search_index` of ``table`` (saves time on repeated searches).
     """
-    text = query.strip()
+    text = bounded(query)
     if not text:
         return table.iloc[0:0]
     if re.fullmatch(r"\d[0-9AaBb]\d*", text):
@@ -60,7 +75,7 @@ def find(table: pd.DataFrame, query: str, limit: int = 20,
     wanted = search_key(text)
     if not wanted:
         return table.iloc[0:0]
-    words = wanted.split()
+    words = list(dict.fromkeys(wanted.split()))[:MAX_QUERY_WORDS]
     contains = pd.Series(True, index=table.index)
     padded = " " + names + " "
     for word in words:
@@ -114,5 +129,6 @@ def find_everywhere(tables: dict[str, pd.DataFrame], query: str, limit: int = 8,
     frames = [find(table, query, limit=limit, index=indexes.get(level))[["code", "name"]]
               .assign(level=level) for level, table in tables.items()]
     hits = pd.concat(frames, ignore_index=True)
-    exact = (hits["name"].map(search_key) == search_key(query)) | (hits["code"] == query.strip())
+    text = bounded(query)
+    exact = (hits["name"].map(search_key) == search_key(text)) | (hits["code"] == text)
     return pd.concat([hits[exact], hits[~exact]], ignore_index=True)

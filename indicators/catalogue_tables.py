@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from french import MISSING
-from geodata.search import search_key
+from geodata.search import MAX_QUERY_WORDS, bounded, search_key
 from indicators.catalogue import Catalogue
 from indicators.domains import DIMENSION_BY_ID, DOMAIN_BY_ID, DOMAINS
 from indicators.snapshot import snapshot_catalogue
@@ -50,7 +50,7 @@ def filter_table(table: pd.DataFrame, query: str = "", domains: tuple[str, ...] 
     1
     """
     keep = pd.Series(True, index=table.index)
-    words = search_key(query).split()
+    words = list(dict.fromkeys(search_key(bounded(query)).split()))[:MAX_QUERY_WORDS]
     if words:
         haystack = " " + table[list(SEARCHED)].astype(str).agg(" ".join, axis=1).map(
             search_key) + " "

@@ -302,3 +302,14 @@ def test_indicator_table_references():
     assert income["region_value"] == pytest.approx(regions.loc["84", "median_income_2021"])
     assert "Filosofi" in income["source"]
     assert view.indicator_table("regions", "84", "84")["region_value"].isna().all()
+
+
+def test_search_text_is_shown_as_typed_not_as_markdown():
+    at = open_page()
+    assert at.text_input(key="territoire_search").max_chars == 100
+    at.text_input(key="territoire_search").input("![x](https://example.org/a.png) **gras** "
+                                                 ":red[rouge] $x^2$").run()
+    message = next(i.value for i in at.info if "Aucun territoire" in i.value)
+    assert message == ("Aucun territoire ne correspond à « \\!\\[x\\]\\(https\u2060\\:"
+                       "//example\\.org/a\\.png\\) \\*\\*gras\\*\\* \\:red\\[rouge\\] "
+                       "\\$x\\^2\\$ ».")

@@ -3,6 +3,7 @@
 Run with ``pytest -m browser``; skipped when ``/usr/bin/chromium`` is absent.
 """
 
+import ipaddress
 import os
 import re
 import socket
@@ -35,36 +36,60 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+GUARD = Path(__file__).resolve().parent / "offline_guard"
+"""``sitecustomize`` that blocks and records the served app's outside connections."""
+
+
+def start_server(port: int, outside_log: Path, *options: str) -> subprocess.Popen:
+    """``streamlit run streamlit_app.py`` on ``port`` with outside traffic blocked (logged)."""
+    env = dict(os.environ, ATLAS_OUTSIDE_LOG=str(outside_log),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(GUARD),
+                                                        os.environ.get("PYTHONPATH")])))
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+         "--server.port", str(port), "--server.fileWatcherType", "none", *options],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(process: subprocess.Popen, url: str) -> None:
+    """Wait until the server answers its health check (fail after a minute)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.poll() is not None else ""
+                pytest.fail(f"streamlit did not start at {url}: {output}")
+            time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen) -> str:
+    """Stop the server; its output."""
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    return output.decode(errors="replace")
+
+
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     pytest.importorskip("playwright.sync_api")
     store.ensure_built()
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    outside = tmp_path_factory.mktemp("server") / "outside.log"
+    process = start_server(port, outside)
+    url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.poll() is not None else ""
-                    pytest.fail(f"streamlit did not start on port {port}: {output}")
-                time.sleep(0.3)
+        wait_healthy(process, url)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process)
+    attempts = outside.read_text() if outside.exists() else ""
+    assert attempts == "", f"the served app tried to reach outside: {attempts}"
 
 
 @pytest.fixture(scope="module")
@@ -421,3 +446,52 @@ def test_every_page_has_aa_text_contrast(laptop, server, path):
     laptop.wait_for_load_state("networkidle")
     settle(laptop)
     assert laptop.evaluate(CONTRAST) == []
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table, size in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 16)):
+        path = Path(table)
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines()[1:]:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                words = b"".join(raw[i:i + 4][::-1] for i in range(0, size, 4))
+                found.add(str(ipaddress.ip_address(words)))
+    return found
+
+
+def test_server_listens_on_this_machine_only_and_reaches_nothing_outside(tmp_path):
+    store.ensure_built()
+    port = free_port()
+    outside = tmp_path / "outside.log"
+    process = start_server(port, outside)  # the settings of .streamlit/config.toml only
+    try:
+        wait_healthy(process, f"http://localhost:{port}")
+        addresses = listening_addresses(port)
+    finally:
+        output = stop(process)
+    assert addresses and all(ipaddress.ip_address(a).is_loopback for a in addresses), addresses
+    assert not outside.exists() or outside.read_text() == ""
+    assert "External URL" not in output and "Network URL" not in output
+
+
+def test_search_text_is_shown_as_plain_text(page, server):
+    typed = "![x](https://example.org/a.png) **gras** :red[rouge] $x^2$ <b>b</b>"
+    page.goto(f"{server}/territoire")
+    page.get_by_role("heading", name="Fiche du territoire").wait_for(timeout=TIMEOUT_MS)
+    field = page.get_by_role("textbox", name="Rechercher un territoire")
+    field.fill(typed)
+    field.press("Enter")
+    alert = page.get_by_test_id("stAlertContentInfo").filter(has_text="Aucun territoire")
+    alert.wait_for(timeout=TIMEOUT_MS)
+    shown = alert.inner_text().strip().replace("\u2060", "")  # word joiners break links
+    assert shown == f"Aucun territoire ne correspond à « {typed} »."
+    assert alert.locator("img, a, strong, b, .katex, [data-testid='stIconMaterial']").count() \
+        == 0
+    assert page.blocked == []
+    assert len(field.input_value()) <= 100

@@ -67,3 +67,22 @@ def test_search_of_every_level_puts_exact_matches_first():
     hits = find_everywhere(tables, "bre")
     assert hits["level"].tolist() == ["regions", "communes"]  # in the order of the tables
     assert find_everywhere(tables, "35238")["name"].tolist() == ["Rennes"]
+
+
+@given(st.lists(st.sampled_from(["saint", "jean", "luz", "de", "x" * 30, "-", " "]),
+                max_size=3_334))
+def test_search_reads_a_bounded_query(words):
+    table = pd.DataFrame({"code": ["64483", "01001"], "name": ["Saint-Jean-de-Luz", "Jean"],
+                          "population": pd.array([13_000, 800], dtype="Int64")})
+    query = " ".join(words)
+    assert len(search.bounded(query)) <= search.MAX_QUERY_CHARS
+    pd.testing.assert_frame_equal(search.find(table, query),
+                                  search.find(table, search.bounded(query)))
+
+
+def test_only_the_first_distinct_words_are_matched():
+    table = pd.DataFrame({"code": ["99999"], "name": ["Aa-Bb-Cc-Dd-Ee-Ff-Gg-Hh"],
+                          "population": pd.array([1], dtype="Int64")})
+    assert search.MAX_QUERY_WORDS == 8
+    assert not search.find(table, "aa bb cc dd ee ff gg hh zz").empty  # 'zz' is not read
+    assert search.find(table, "aa aa bb cc dd ee ff gg zz").empty  # repeats count once
