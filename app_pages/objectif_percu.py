@@ -21,13 +21,25 @@ from indicators.domains import DOMAIN_BY_ID
 
 ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
 MAP_KEY = "gap_map_click"
+CHOSEN_KEY = "gap_chosen_territories"
+"""Session key of the territory last chosen at each level (level → code)."""
+
+
+def territory_key(level: str) -> str:
+    """Session key of the territory chosen at ``level``.
+
+    One per level, so that a code (« 32 » is Hauts-de-France and the Gers) never survives
+    a change of level under another meaning; each level's choice is also remembered in
+    :data:`CHOSEN_KEY`, as Streamlit forgets the state of a widget it did not draw.
+    """
+    return f"gap_territory_{level}"
 
 
 def on_map_click() -> None:
     """Select the clicked territory."""
     click = st.session_state.get(MAP_KEY) or {}
     if click.get("code") in territories:
-        st.session_state.gap_territory = click["code"]
+        st.session_state[territory_key(level)] = click["code"]
 
 
 st.title("Objectif vs perçu")
@@ -149,11 +161,14 @@ else:
                                "over_perceived", "aligned", "n_effective"],
                  hide_index=True, width="stretch")
 
-st.session_state.setdefault("gap_territory", territories[0])
-if st.session_state.gap_territory not in territories:
-    st.session_state.gap_territory = territories[0]
-code = st.selectbox("Territoire", territories, key="gap_territory",
+chosen = territory_key(level)
+remembered = st.session_state.setdefault(CHOSEN_KEY, {})
+if st.session_state.get(chosen) not in territories:
+    st.session_state[chosen] = (remembered[level] if remembered.get(level) in territories
+                                else territories[0])
+code = st.selectbox("Territoire", territories, key=chosen,
                     format_func=lambda c: f"{names.get(c, '?')} ({c})")
+remembered[level] = code
 row = summary.loc[code]
 n_eff = row["n_effective"]
 cols = st.columns(4)

@@ -103,7 +103,7 @@ def test_changing_actor_level_and_domain(gap_app):
     found = maps(gap_app)
     assert len(features(found["gap"])) == 101
     assert "Mal-logement" in found["gap"]["legend"]["title"]
-    assert len(gap_app.selectbox(key="gap_territory").options) > 18
+    assert len(gap_app.selectbox(key="gap_territory_departement").options) > 18
     (table,) = [d for d in gap_app.dataframe if "label" in d.value.columns]
     assert len(table.value) == 16
     (map_table,) = [d for d in gap_app.dataframe if "label" not in d.value.columns
@@ -117,11 +117,26 @@ def test_changing_actor_level_and_domain(gap_app):
 
 
 def test_choosing_a_territory_shows_its_16_domains(gap_app):
-    gap_app.selectbox(key="gap_territory").select("53").run()
+    gap_app.selectbox(key="gap_territory_region").select("53").run()
     assert not gap_app.exception
     (table,) = [d for d in gap_app.dataframe if "label" in d.value.columns]
     assert set(table.value["territory_code"]) == {"53"} and len(table.value) == 16
     assert set(table.value["category"]) <= set(compare.CATEGORIES)
+
+
+def test_a_territory_never_survives_a_change_of_level_under_another_meaning(gap_app):
+    gap_app.selectbox(key="gap_territory_region").select("32").run()  # Hauts-de-France
+    chosen = gap_app.selectbox(key="gap_territory_region")
+    assert chosen.format_func(chosen.value) == "Hauts-de-France (32)"
+    gap_app.radio(key="gap_level").set_value("departement").run()
+    assert not gap_app.exception
+    shown = gap_app.selectbox(key="gap_territory_departement")
+    assert shown.format_func(shown.value) != "Hauts-de-France (32)"
+    (table,) = [d for d in gap_app.dataframe if "label" in d.value.columns]
+    assert set(table.value["territory_code"]) == {shown.value}  # the figures are its own
+    gap_app.radio(key="gap_level").set_value("region").run()
+    back = gap_app.selectbox(key="gap_territory_region")
+    assert back.value == "32" and back.format_func(back.value) == "Hauts-de-France (32)"
 
 
 def fill(at: AppTest, ranks: dict[str, int]) -> AppTest:
