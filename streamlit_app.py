@@ -5,7 +5,7 @@ Run with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
-from app_pages.common import data, method
+from app_pages.common import data, links, method
 from atlas.reports import build_report
 
 st.set_page_config(page_title="Atlas des fragilités territoriales",
@@ -14,21 +14,22 @@ st.set_page_config(page_title="Atlas des fragilités territoriales",
 page = st.navigation([
     st.Page("app_pages/carte.py", title="Carte", icon=":material/map:", default=True),
     st.Page("app_pages/territoire.py", title="Territoire", icon=":material/location_city:",
-            url_path="territoire"),
+            url_path=links.PAGE_PATHS["territoire"]),
     st.Page("app_pages/objectif_percu.py", title="Objectif vs perçu",
-            icon=":material/compare_arrows:", url_path="objectif-percu"),
+            icon=":material/compare_arrows:", url_path=links.PAGE_PATHS["objectif_percu"]),
     st.Page("app_pages/autodiagnostic.py", title="Autodiagnostic",
-            icon=":material/checklist:", url_path="autodiagnostic"),
+            icon=":material/checklist:", url_path=links.PAGE_PATHS["autodiagnostic"]),
     st.Page("app_pages/donnees.py", title="Méthode & données",
-            icon=":material/menu_book:", url_path="donnees"),
+            icon=":material/menu_book:", url_path=links.PAGE_PATHS["donnees"]),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:",
-            url_path="export"),
+            url_path=links.PAGE_PATHS["export"]),
 ])
 
 # Less empty space above the page, so that a laptop screen (1366 × 768) shows the map.
 st.html("<style>.stMainBlockContainer {padding-top: 3.75rem;}"
         " h1 {padding-top: 0 !important;}</style>")
 data.ensure_artifacts()
+links.unknown(method.apply_params(links.arrival("method")))
 method.sidebar()
 
 with st.sidebar:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import french
-from app_pages.common import data, method
+from app_pages.common import data, links, method
 from atlas.perception import autodiagnostic as auto
 from atlas.perception.compare import FRAGILE_STANDING, SOLID_STANDING
 from atlas.perception.survey.model import SIMULATED_LABEL
@@ -31,6 +31,7 @@ def label(domain: str) -> str:
 
 
 st.title("Autodiagnostic")
+links.copy_link("autodiagnostic", links.publish({}))
 st.caption("Vous êtes élu·e : classez les domaines selon vos priorités pour votre territoire, "
            "puis comparez votre classement avec le profil objectif du territoire et avec ce "
            "que perçoivent les citoyens de votre région. Rien n'est enregistré sur le "

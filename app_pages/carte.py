@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 import french
-from app_pages.common import cards, data, method, selection, user_text
+from app_pages.common import cards, data, links, method, selection, user_text
 from app_pages.common.leaflet_map import Layer, Legend, leaflet_map
 from app_pages.common.map_click import FRANCE, after_click
 from atlas.index import rank_change
@@ -30,16 +30,18 @@ region_names = dict(zip(regions["code"], regions["name"], strict=True))
 
 def read_query_params() -> None:
     """Open the map asked for by the address (``?niveau=communes&region=76&carte=overall``)."""
-    if st.session_state.get("carte_params_read"):
-        return
-    st.session_state.carte_params_read = True
-    params = st.query_params
-    if params.get("niveau") in LEVELS:
-        st.session_state.map_level = params["niveau"]
-    if params.get("region") in region_names:
-        st.session_state.atlas_region = params["region"]
-    if params.get("carte") in CHOICES:
-        st.session_state.map_what = params["carte"]
+    params = links.arrival("carte")
+    problems = []
+    for name, valid, key in (("niveau", LEVELS, "map_level"),
+                             ("region", [*region_names, "france"], "atlas_region"),
+                             ("carte", CHOICES, "map_what")):
+        if name not in params:
+            continue
+        if params[name] in valid:
+            st.session_state[key] = FRANCE if params[name] == "france" else params[name]
+        else:
+            problems.append(f"{name}={params[name]}")
+    links.unknown(problems)
 
 
 def on_map_click() -> None:
@@ -174,7 +176,8 @@ if query.strip():
 region = st.session_state.atlas_region or None
 selected = st.session_state.atlas_selected
 current = method.current()
-st.query_params.update({"niveau": level, "carte": what, "region": region or "france"})
+address = links.publish({"niveau": level, "carte": what, "region": region or "france"})
+links.copy_link("carte", address)
 if not method.is_default(current):
     st.info(method.describe(current), icon=":material/tune:")
 if current.frame == "region" and level == "regions" and what != subjects.DENSITY \

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import data, grand_debat, method, user_text
+from app_pages.common import data, grand_debat, links, method, user_text
 from atlas.index.composite import GEOMETRIC_OFFSET, Method
 from atlas.index.flags import THRESHOLD
 from atlas.index.uncertainty import QUANTILES, Variation
@@ -47,6 +47,7 @@ def share_columns() -> dict:
 
 
 st.title("Méthode & données")
+links.copy_link("donnees", links.publish({}))
 st.caption("Ce que l'atlas mesure, avec quelles données, comment les indices sont "
            "calculés, et les défauts connus des données et des contours.")
 

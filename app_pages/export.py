@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 import french
-from app_pages.common import data, method, selection, user_text
+from app_pages.common import data, links, method, selection, user_text
 from atlas.maps import subjects
 from atlas.maps.classify import SCHEME_LABELS, SCHEMES
 from atlas.maps.static_maps import texts
@@ -52,6 +52,7 @@ def find_territories(level: str, query: str):
 
 
 st.title("Exporter des cartes et des fiches")
+links.copy_link("export", links.publish({}))
 st.caption("Les fichiers sont fabriqués au moment où vous cliquez sur « Télécharger » : "
            "comptez quelques secondes, une dizaine pour une carte des communes de toute la "
            "France.")

@@ -9,7 +9,7 @@ import altair as alt
 import streamlit as st
 
 import french
-from app_pages.common import data, grand_debat_view, method
+from app_pages.common import data, grand_debat_view, links, method
 from app_pages.common.leaflet_map import Layer, Legend, leaflet_map
 from atlas.perception import gap, gap_classes
 from atlas.perception.compare import CATEGORIES
@@ -23,6 +23,40 @@ ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
 MAP_KEY = "gap_map_click"
 CHOSEN_KEY = "gap_chosen_territories"
 """Session key of the territory last chosen at each level (level → code)."""
+
+
+def read_address() -> None:
+    """Open the view the address asks for.
+
+    ``?source=…&niveau=…&domaine=…&acteur=…&territoire=…`` and, for the Grand Débat,
+    ``&question=…``.
+    """
+    params = links.arrival("objectif_percu")
+    problems = []
+    for name, valid, key in (("source", coverage.SOURCE_LABELS, grand_debat_view.CHOICE_KEY),
+                             ("niveau", [lv.singular for lv in gap.LEVELS], "gap_level"),
+                             ("domaine", DOMAIN_BY_ID, "gap_domain")):
+        if name in params:
+            if params[name] in valid:
+                st.session_state[key] = params[name]
+            else:
+                problems.append(f"{name}={params[name]}")
+    if "acteur" in params:
+        known = False
+        for valid, key in ((ACTOR_LABELS, "gap_actor"),
+                           (grand_debat_view.ACTOR_CHOICES, grand_debat_view.ACTOR_KEY)):
+            if params["acteur"] in valid:
+                st.session_state[key] = params["acteur"]
+                known = True
+        if not known:
+            problems.append(f"acteur={params['acteur']}")
+    if "territoire" in params:
+        level = st.session_state.get("gap_level", gap.LEVELS[0].singular)
+        st.session_state.setdefault(CHOSEN_KEY, {})[level] = params["territoire"]
+        st.session_state[grand_debat_view.REGION_KEY] = params["territoire"]
+    if "question" in params and params.get("domaine") in DOMAIN_BY_ID:
+        st.session_state[grand_debat_view.question_key(params["domaine"])] = params["question"]
+    links.unknown(problems)
 
 
 def territory_key(level: str) -> str:
@@ -43,6 +77,8 @@ def on_map_click() -> None:
 
 
 st.title("Objectif vs perçu")
+read_address()
+link_slot = st.container()
 controls = st.columns([5, 4, 4, 5])
 level = controls[2].radio("Niveau", [lv.singular for lv in gap.LEVELS],
                           key="gap_level", horizontal=True,
@@ -61,6 +97,8 @@ if current.frame == "region" and level == "region":
                "ou la France entière comme cadre.", icon=":material/info:")
 if source == coverage.REAL:
     grand_debat_view.show(domain, controls[1], current)
+    view = {"source": source, "niveau": level, "domaine": domain, **grand_debat_view.address()}
+    links.copy_link("objectif_percu", links.publish(view), link_slot)
     st.stop()
 if not_covered:
     st.info(f"Source de la perception : échantillon simulé. {not_covered}",
@@ -169,6 +207,9 @@ if st.session_state.get(chosen) not in territories:
 code = st.selectbox("Territoire", territories, key=chosen,
                     format_func=lambda c: f"{names.get(c, '?')} ({c})")
 remembered[level] = code
+view = {"source": source, "niveau": level, "domaine": domain, "acteur": actor,
+        "territoire": code}
+links.copy_link("objectif_percu", links.publish(view), link_slot)
 row = summary.loc[code]
 n_eff = row["n_effective"]
 cols = st.columns(4)

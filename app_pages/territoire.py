@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import cards, data, grand_debat, method, selection, user_text
+from app_pages.common import cards, data, grand_debat, links, method, selection, user_text
 from app_pages.common.charts import FRENCH_NUMBERS
 from atlas.index import twins as twins_module
 from atlas.index.composite import Method
@@ -21,7 +21,7 @@ from atlas.reports import sheet
 from atlas.reports import territory_profile as view
 from atlas.reports.territory import Territory, describe
 from geodata.hierarchy import parent_of
-from geodata.levels import LEVELS
+from geodata.levels import LEVELS, territory_level
 from geodata.levels import level as level_of
 from geodata.search import find_everywhere
 from indicators.domains import DOMAIN_BY_ID
@@ -102,6 +102,27 @@ def search() -> None:
     st.selectbox(f"Territoires trouvés ({len(hits)})", list(labels), index=None,
                  format_func=labels.get, key=HIT_KEY, on_change=on_pick,
                  placeholder="Choisissez un territoire")
+
+
+def from_address() -> None:
+    """Open the territory the address asks for (``?territoire=communes:43117``)."""
+    wanted = links.arrival("territoire").get("territoire")
+    if wanted is None:
+        return
+    level_text, _, code = wanted.partition(":")
+    try:
+        level = territory_level(level_text).id
+    except ValueError:
+        links.unknown([f"territoire={wanted} (attendu : niveau:code, par exemple "
+                       "communes:43117)"])
+        return
+    if code.strip().upper() not in set(data.table(level)["code"]):
+        st.error(f"Ce lien demande le code « {user_text.plain(code)} » parmi les "
+                 f"{level_of(level).plural} : aucun n'a ce code dans l'atlas (Code officiel "
+                 "géographique 2025). Recherchez le territoire ci-dessous.",
+                 icon=":material/link_off:")
+        return
+    selection.select(level, code.strip().upper())
 
 
 # --- sections ---------------------------------------------------------------------------
@@ -379,9 +400,11 @@ def download(territory: Territory, method_: Method) -> None:
 # --- the page ---------------------------------------------------------------------------
 
 st.title("Fiche du territoire")
+from_address()
 search()
 current = selection.selected()
 if current is None or current[0] not in LEVELS:
+    links.publish({})
     st.info("Recherchez un territoire ci-dessus, ou choisissez une commune sur la carte "
             "(page « Carte ») puis « Ouvrir la fiche du territoire ».",
             icon=":material/search:")
@@ -395,7 +418,9 @@ except ValueError:
     st.stop()
 chosen = method.current()
 result = data.indices(level, chosen)
+address = links.publish({"territoire": f"{level}:{code}"})
 header(territory)
+links.copy_link("territoire", address)
 if not method.is_default(chosen):
     st.info(method.describe(chosen) + " Tous les scores de cette page en tiennent compte.",
             icon=":material/tune:")

@@ -41,7 +41,8 @@ def captions(at: AppTest) -> str:
 
 
 def codes(at: AppTest) -> list[str]:
-    return [c.value for c in at.code]
+    """The page's command lines (not the address of « Copier le lien »)."""
+    return [c.value for c in at.code if not c.value.startswith("http")]
 
 
 def test_page_offers_the_map_with_its_contents_and_command(page):

@@ -51,7 +51,9 @@ def test_the_export_commands_follow_the_box():
     at = open_app("app_pages/export.py", **{BOX: True})
     assert not at.exception
     parser = _parser()
-    commands = [c.value for c in at.code]
+    commands = [c.value for c in at.code if c.value.startswith("atlas ")]
+    assert [c.value for c in at.code if c.value.startswith("http")] == [
+        "http://localhost:8501/export?sans_origine=1"]  # « Copier le lien » keeps the box
     assert len(commands) == 3
     for command in commands:
         assert "--weight immigrant_share=0" in command

@@ -25,7 +25,7 @@ from atlas.perception.grand_debat.shares import ACTOR_CHOICES
 from indicators.domains import DOMAIN_BY_ID
 
 SOURCE_KEY, CHOICE_KEY = "gap_source", "gap_source_choice"
-MAP_KEY, REGION_KEY = "gd_map_click", "gd_region"
+MAP_KEY, REGION_KEY, ACTOR_KEY = "gd_map_click", "gd_region", "gd_actor"
 AXES = {"standing": "Position objective parmi les régions (1 = la plus fragile)",
         "score": "Score du domaine (plus élevé = plus fragile)"}
 
@@ -46,6 +46,20 @@ def choose_source(container, missing: str | None) -> str:
     return source
 
 
+def question_key(domain: str) -> str:
+    """Session key of the question chosen for ``domain``."""
+    return f"gd_question_{domain}"
+
+
+def address() -> dict[str, str]:
+    """The address parameters of the view drawn: author type, question, région."""
+    state = st.session_state
+    domain = state.get("gap_domain")
+    params = {"acteur": state.get(ACTOR_KEY), "question": state.get(question_key(domain)),
+              "territoire": state.get(REGION_KEY)}
+    return {k: v for k, v in params.items() if v}
+
+
 def on_map_click() -> None:
     """Select the clicked région for the open answers."""
     click = st.session_state.get(MAP_KEY) or {}
@@ -56,11 +70,13 @@ def on_map_click() -> None:
 def show(domain: str, actor_slot, method: Method) -> None:
     """The real-source view of ``domain``, with the author type chosen in ``actor_slot``."""
     caveat()
-    actor = actor_slot.selectbox("Contributeurs", list(ACTOR_CHOICES), key="gd_actor",
+    actor = actor_slot.selectbox("Contributeurs", list(ACTOR_CHOICES), key=ACTOR_KEY,
                                  format_func=wording.ACTOR_CHOICE_LABELS.get)
     questions = [q.id for q in questions_of_domain(domain)]
+    if st.session_state.get(question_key(domain), questions[0]) not in questions:
+        del st.session_state[question_key(domain)]  # from an address: not this domain's
     question_id = st.selectbox(
-        "Question du Grand Débat", questions, key=f"gd_question_{domain}",
+        "Question du Grand Débat", questions, key=question_key(domain),
         format_func=lambda q: f"{closed_question(q).short} — {closed_question(q).label}")
     question = closed_question(question_id)
     label = DOMAIN_BY_ID[domain].label

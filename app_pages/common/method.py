@@ -89,6 +89,53 @@ def describe(method: Method | None = None) -> str:
     return "Méthode modifiée : " + " ; ".join(parts) + "."
 
 
+PARAMS = {"normalisation": "normalisation", "frame": "cadre", "aggregation": "agregation"}
+"""Option → its parameter in an address (only when it differs from the default)."""
+WEIGHTS_PARAM, ORIGIN_PARAM = "poids", "sans_origine"
+
+
+def to_params(method: Method) -> dict[str, str]:
+    """The address parameters of ``method`` (none for the default method).
+
+    Weights are written ``poids=social:2,health:0``; leaving out the immigrant and
+    foreigner shares is ``sans_origine=1``.
+    """
+    params = {PARAMS[option]: getattr(method, option) for option in PARAMS
+              if getattr(method, option) != getattr(DEFAULT, option)}
+    weights = dict(method.weights or ())
+    if without_origin(method):
+        params[ORIGIN_PARAM] = "1"
+        weights = {i: w for i, w in weights.items() if i not in ORIGIN_INDICATORS}
+    if weights:
+        params[WEIGHTS_PARAM] = ",".join(f"{i}:{w:g}" for i, w in sorted(weights.items()))
+    return params
+
+
+def apply_params(params: dict[str, str]) -> list[str]:
+    """Set the sidebar's choices from address parameters; return what could not be used."""
+    problems = []
+    for option, name in PARAMS.items():
+        if name in params:
+            valid = [c.id for c in vocabulary.OPTIONS[option]]
+            if params[name] in valid:
+                st.session_state[KEYS[option]] = params[name]
+            else:
+                problems.append(f"{name}={params[name]}")
+    if params.get(ORIGIN_PARAM) == "1":
+        st.session_state[KEYS["origin"]] = True
+    for item in filter(None, params.get(WEIGHTS_PARAM, "").split(",")):
+        ident, _, weight = item.partition(":")
+        try:
+            value = float(weight)
+        except ValueError:
+            value = None
+        if ident in _WEIGHT_IDS and value in WEIGHT_STEPS:
+            st.session_state[WEIGHT_PREFIX + ident] = value
+        else:
+            problems.append(f"{WEIGHTS_PARAM} {item}")
+    return problems
+
+
 def reset() -> None:
     """Put every choice back to its default (a widget callback)."""
     for key, value in _DEFAULTS.items():
