@@ -113,7 +113,7 @@ def test_rows_are_counted_when_the_dimension_is_absent_or_understated(tmp_path, 
     assert len(read(workbook(tmp_path / "ok.xlsx", 20, dimension), FileOptions(), None,
                     ("xlsx",), Bounds(rows=20)).frame) == 20
     message = refusal(workbook(tmp_path / "many.xlsx", 21, dimension), Bounds(rows=20))
-    assert "more than 21" in message and "the limit is 20 rows" in message
+    assert "at least 21" in message and "the limit is 20 rows" in message
 
 
 def test_a_sparse_row_number_counts_every_row_up_to_it(tmp_path):

@@ -143,7 +143,7 @@ def check_workbook(data: bytes, name: str, sheet: str | int, header_row: int,
             rows = _rows(archive, part, bounds.rows + header_row) - header_row
             if rows > bounds.rows:
                 raise SurveyFileError(
-                    f"{name}: too many rows in the sheet (more than {rows:,} under the "
+                    f"{name}: too many rows in the sheet (at least {rows:,} under the "
                     f"header); the limit is {bounds.rows:,} rows: split the file")
 
 
