@@ -157,3 +157,13 @@ def test_import_survey_applies_the_default_row_bound(tmp_path):
     with pytest.raises(SurveyFileError, match="the limit is 200,000 rows") as caught:
         import_survey(path, parse_mapping(MAPPING))
     assert SECRET not in str(caught.value)
+
+
+def test_a_missing_column_lists_the_file_columns_cut(tmp_path):
+    path = tmp_path / "large.csv"
+    header = ";".join(f"{SECRET}{'x' * 100}{i}" for i in range(200))
+    path.write_text(f"{header}\n" + ";".join(["1"] * 200) + "\n", encoding="utf-8")
+    with pytest.raises(SurveyFileError, match="missing column") as caught:
+        import_survey(path, parse_mapping(MAPPING))
+    message = str(caught.value)
+    assert len(message) < 4_000 and "(200 columns)" in message and "x" * 100 not in message

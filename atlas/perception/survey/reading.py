@@ -36,7 +36,7 @@ from atlas.perception.survey.bounds import (
     check_workbook,
 )
 from atlas.perception.survey.import_report import FileTooLarge, SurveyFileError
-from atlas.perception.survey.mapping import FileOptions, normalize_key
+from atlas.perception.survey.mapping import SHOWN_CHARS, FileOptions, clip, normalize_key
 from indicators.loaders.base import LoadError
 from indicators.loaders.insee_csv import decode
 
@@ -46,6 +46,7 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav"}
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_CHARS = 65_536
+_LISTED_COLUMNS = 40  # file columns listed when a mapped one is missing
 _CODECS = {"UTF-8 with BOM": "utf-8-sig", "UTF-8": "utf-8", "latin-1": "latin-1",
            "Windows-1252": "cp1252"}
 """Encoding found by the project's decoder → Python codec."""
@@ -294,11 +295,14 @@ def require_columns(table: Table, used: dict[str, str], mapping_source: str) -> 
         parts = []
         for column in missing:
             close = difflib.get_close_matches(normalize_key(column), list(folded), n=1)
-            hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
+            hint = (f" (did you mean {clip(repr(folded[close[0]]), SHOWN_CHARS)}?)" if close
+                    else "")
             parts.append(f"{column!r} ({used[column]} in {Path(mapping_source).name}){hint}")
+        names = [clip(repr(c), SHOWN_CHARS) for c in table.frame.columns]
+        listed = ", ".join(names[:_LISTED_COLUMNS]) + (
+            f" … ({len(names)} columns)" if len(names) > _LISTED_COLUMNS else "")
         raise SurveyFileError(f"{table.file}: missing column{'s' if len(parts) > 1 else ''} "
-                              f"{', '.join(parts)}; columns in the file: "
-                              f"{list(table.frame.columns)}")
+                              f"{', '.join(parts)}; columns in the file: [{listed}]")
     for column in used:
         if column in table.repeated:
             raise SurveyFileError(f"{table.file}: column {column!r} appears several times in "
