@@ -18,6 +18,7 @@ import pytest
 
 import app_pages
 import atlas
+import french
 import geodata
 import indicators
 
@@ -32,6 +33,7 @@ def _imports_streamlit(name: str) -> bool:
 
 MODULES = sorted(
     ["french"]
+    + [info.name for info in pkgutil.walk_packages(french.__path__, "french.")]
     + [info.name for package in (atlas, geodata, indicators)
        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
        if not info.name.endswith(".__main__")]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from atlas.perception.compare import FRAGILE_STANDING, SOLID_STANDING
+from french.spreadsheet_cells import LINE_TERMINATOR, escape_formulas
 from indicators.domains import DOMAIN_BY_ID, DOMAINS
 
 TOP = 5
@@ -152,7 +153,9 @@ def to_csv(diagnosis: Diagnosis, territory: str, simulated: bool, source: str = 
     """The comparison as a CSV for Excel: UTF-8 with BOM, ``;`` separator, decimal comma.
 
     Domains carry their French labels; a column says where the citizens' data come from
-    (« données simulées à titre d'illustration » for the simulated sample).
+    (« données simulées à titre d'illustration » for the simulated sample). Text cells that
+    a spreadsheet would run as a formula are escaped
+    (:func:`french.spreadsheet_cells.escape_formulas`).
     """
     from atlas.perception.survey.model import SIMULATED_LABEL
 
@@ -160,6 +163,6 @@ def to_csv(diagnosis: Diagnosis, territory: str, simulated: bool, source: str = 
         lambda d: DOMAIN_BY_ID[d].label))
     out.insert(0, "Territoire", territory)
     out["Perception des citoyens"] = SIMULATED_LABEL if simulated else source
-    out = out.rename(columns=COLUMNS)
-    return out.to_csv(sep=";", decimal=",", index=False, float_format="%.3f").encode(
-        "utf-8-sig")
+    out = escape_formulas(out.rename(columns=COLUMNS))
+    return out.to_csv(sep=";", decimal=",", index=False, float_format="%.3f",
+                      lineterminator=LINE_TERMINATOR).encode("utf-8-sig")

@@ -4,7 +4,9 @@ Formats: CSV, XLSX, Parquet or GPKG.
 
 Every file comes with the sources of its columns: a ``sources`` sheet (XLSX), a ``sources``
 table in the same GeoPackage (GPKG), or a sidecar ``<name>.sources.csv`` (CSV, Parquet),
-and with a short note on how to read the status and coverage columns.
+and with a short note on how to read the status and coverage columns. In the CSV files, text
+cells that a spreadsheet would run as a formula are escaped
+(:func:`french.spreadsheet_cells.escape_formulas`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 import french
 from atlas.index.composite import Method
 from atlas.reports.territory_record import level_rows, sources_table
+from french.spreadsheet_cells import LINE_TERMINATOR, escape_formulas
 from geodata import store
 from indicators.status import COVERAGE_MIN, KEYS, LABELS
 
@@ -70,9 +73,10 @@ def write_level(level: str, fmt: str, out: Path, method: Method | None = None,
         return [out]
     sidecar = out.with_name(f"{out.stem}.sources.csv")
     if fmt == "csv":
-        rows.to_csv(out, index=False)
+        escape_formulas(rows).to_csv(out, index=False, lineterminator=LINE_TERMINATOR)
     else:
         rows.to_parquet(out, index=False)
-    pd.concat([sources, readme.rename(columns={"sujet": "id", "lecture": "label"})]
-              ).to_csv(sidecar, index=False)
+    escape_formulas(pd.concat([sources, readme.rename(columns={"sujet": "id",
+                                                               "lecture": "label"})])
+                    ).to_csv(sidecar, index=False, lineterminator=LINE_TERMINATOR)
     return [out, sidecar]

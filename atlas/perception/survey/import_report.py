@@ -7,7 +7,7 @@ from os import PathLike
 
 import pandas as pd
 
-from french.spreadsheet_cells import escape_formulas
+from french.spreadsheet_cells import LINE_TERMINATOR, escape_formulas
 
 
 class SurveyFileError(ValueError):
@@ -80,7 +80,8 @@ class ImportReport:
 
         Cells that a spreadsheet would run as formulas are escaped.
         """
-        escape_formulas(self.to_frame()).to_csv(path, index=False, encoding="utf-8-sig")
+        escape_formulas(self.to_frame()).to_csv(path, index=False, encoding="utf-8-sig",
+                                                lineterminator=LINE_TERMINATOR)
 
     def __str__(self) -> str:
         return "\n".join([self.summary(limit=len(self.rejections)),

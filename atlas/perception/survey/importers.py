@@ -158,11 +158,11 @@ def import_survey(source: Source, mapping: RespondentMapping | str | PathLike[st
     check.actors_of_waves(actor, wave, waves, fields["actor"])
 
     keep = check.valid_rows(keep_valid_rows)
-    n = len(table.frame)
     data = {"respondent_id": ids, "actor": actor, "wave": wave, "territory_code": code,
             "territory_level": level, "weight": weight}
+    unranked = pd.Series(pd.NA, index=table.frame.index, dtype="Int64")
     frame = pd.DataFrame(
-        {c: (data[c] if c in data else ranks.get(c, pd.Series([pd.NA] * n, dtype="Int64")))
+        {c: (data[c] if c in data else ranks.get(c, unranked))
          for c in RESPONDENT_COLUMNS}).loc[keep].reset_index(drop=True)
     frame = frame.astype({**{c: "str" for c in RESPONDENT_COLUMNS[:5]}, "weight": "float64",
                           **{c: "Int64" for c in RESPONDENT_COLUMNS[6:]}})

@@ -11,6 +11,12 @@ the waves' metadata. A second form, ``form: aggregates``, maps a published table
 :func:`load_mapping` reads and validates a file into frozen dataclasses; every error names
 the mapping file and the key. ``mapping_template.yaml`` (:data:`TEMPLATE`) is a documented
 template to copy and fill.
+
+A mapping file comes from a user: it is refused above :data:`MAX_MAPPING_BYTES`, YAML
+anchors and aliases are refused (no "billion laughs" expansion), and no error echoes the
+file's content: a YAML error gives the line, the column and a generic reason, values are
+shown truncated (:data:`SHOWN_CHARS`) and every message is capped
+(:data:`MAX_MESSAGE_CHARS`).
 """
 
 from __future__ import annotations
@@ -62,10 +68,87 @@ _RESPONDENT_FIELDS = ("respondent_id", "actor", "wave", "territory_code", "terri
 _OPTIONAL_AGGREGATE_FIELDS = ("n_unweighted", "n_effective")
 _RANKING_KEYS = ("ranks", "choices", "values")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+MAX_MAPPING_BYTES = 1_000_000
+"""Largest mapping file read (1 MB; a filled template is about 6 kB)."""
+MAX_MESSAGE_CHARS = 500
+"""Longest :class:`MappingError` message; longer ones are cut and end with `` …``."""
+SHOWN_CHARS = 60
+"""Longest value of the mapping file shown in a message (its ``repr``, cut with `` …``)."""
+KEY_CHARS = 160
+"""Longest key path shown in a message; each key of the user's in it is cut to
+:data:`SHOWN_CHARS`."""
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending with `` …`` when cut.
+
+    Examples
+    --------
+    >>> clip("abcdefgh", 6), clip("abc", 6)
+    ('abcd …', 'abc')
+    """
+    return text if len(text) <= limit else text[:max(limit - 2, 0)] + " …"
+
+
+def shown(value: object) -> str:
+    """A value of the mapping file as shown in a message: its cut ``repr``.
+
+    At most :data:`SHOWN_CHARS` characters, so that no message repeats a long value.
+
+    Examples
+    --------
+    >>> shown("maire")
+    "'maire'"
+    >>> len(shown("x" * 1000))
+    60
+    """
+    return clip(repr(value), SHOWN_CHARS)
 
 
 class MappingError(ValueError):
-    """A mapping file is malformed; the message names the file and the key."""
+    """A mapping file is malformed; the message names the file and the key.
+
+    The message is capped at :data:`MAX_MESSAGE_CHARS` characters.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(clip(str(message), MAX_MESSAGE_CHARS))
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader refusing anchors (``&a``) and aliases (``*a``).
+
+    An alias repeats a node without copying it; nested aliases expand exponentially when
+    the data is walked or printed ("billion laughs"). A mapping file never needs them.
+    """
+
+    def compose_node(self, parent, index):  # noqa: D102 (PyYAML's hook)
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "YAML anchors and aliases (& and *) are not allowed in a "
+                "mapping file: write each value out", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _yaml_reason(error: yaml.YAMLError) -> str:
+    """Where and why YAML failed, without any of the file's content.
+
+    PyYAML's own message quotes the offending line; only the line, the column and the
+    problem are kept, quoted text in the problem (the file's characters, tags…) replaced by
+    ``…`` unless it is a short piece of syntax.
+    """
+    if isinstance(error, yaml.reader.ReaderError):
+        return f"character {error.position + 1}: a character not allowed in YAML text"
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return "unreadable YAML"
+    mark = error.problem_mark or error.context_mark
+    problem = _QUOTED.sub(lambda m: m.group() if len(m.group()) <= 5
+                          or m.group()[1:2] == "<" else "…", error.problem or "syntax error")
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return where + clip(problem, 120)
 
 
 def normalize_key(value: object) -> str:
@@ -242,11 +325,23 @@ def load_mapping(path: str | PathLike[str]) -> AnyMapping:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise MappingError(f"{path}: cannot read the mapping file ({error})") from None
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_MAPPING_BYTES + 1)
+    except OSError as error:
+        raise MappingError(f"{path}: cannot read the mapping file "
+                           f"({error.strerror or type(error).__name__})") from None
+    if len(raw) > MAX_MAPPING_BYTES:
+        raise MappingError(f"{path}: the mapping file is too large (over "
+                           f"{MAX_MAPPING_BYTES / 1e6:g} MB); a mapping is a few kB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MappingError(f"{path}: not UTF-8 text (byte {error.start + 1}); save the "
+                           "mapping file as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
-        raise MappingError(f"{path}: not valid YAML: {error}") from None
+        raise MappingError(f"{path}: not valid YAML: {_yaml_reason(error)}") from None
     return parse_mapping(data, source=str(path))
 
 
@@ -263,7 +358,7 @@ def parse_mapping(data: object, source: str = "<mapping>") -> AnyMapping:
         check.fail("", "the file must be a YAML mapping (key: value lines)")
     form = data.get("form", "respondents")
     if form not in FORMS:
-        check.fail("form", f"must be one of {list(FORMS)}, not {form!r}")
+        check.fail("form", f"must be one of {list(FORMS)}, not {shown(form)}")
     check.keys(data, _TOP_KEYS[form], "")
     survey = check.section(data, "survey", required=True)
     check.keys(survey, _SURVEY_KEYS, "survey")
@@ -325,7 +420,7 @@ def _aggregate_mapping(data: dict, columns: dict, check: _Checker, **common: Any
                                        zero_pad=name == "territory_code")
     unit = data.get("share_unit", "proportion")
     if unit not in SHARE_UNITS:
-        check.fail("share_unit", f"must be one of {list(SHARE_UNITS)}, not {unit!r}")
+        check.fail("share_unit", f"must be one of {list(SHARE_UNITS)}, not {shown(unit)}")
     mapping = AggregateMapping(source=check.source, fields=MappingProxyType(fields),
                                share_unit=unit, file=common.pop("options"), **common)
     _check_distinct_columns(mapping, check)
@@ -336,18 +431,20 @@ def _file_options(entry: dict, check: _Checker) -> FileOptions:
     check.keys(entry, _FILE_KEYS, "file")
     options = FileOptions(**entry)
     if options.separator not in (None, ";", ",", "\t", "|"):
-        check.fail("file.separator", f"must be ';', ',', '\\t' or '|', not {options.separator!r}")
+        check.fail("file.separator",
+                   f"must be ';', ',', '\\t' or '|', not {shown(options.separator)}")
     if options.decimal not in (None, ".", ","):
-        check.fail("file.decimal", f"must be '.' or ',', not {options.decimal!r}")
+        check.fail("file.decimal", f"must be '.' or ',', not {shown(options.decimal)}")
     if options.encoding is not None:
         try:
             "".encode(options.encoding)
         except (LookupError, TypeError):
-            check.fail("file.encoding", f"unknown encoding {options.encoding!r}")
+            check.fail("file.encoding", f"unknown encoding {shown(options.encoding)}")
     if not isinstance(options.sheet, str | int) or isinstance(options.sheet, bool):
         check.fail("file.sheet", "must be a sheet name or a 0-based position")
     if not isinstance(options.header_row, int) or options.header_row < 1:
-        check.fail("file.header_row", f"must be a row number ≥ 1, not {options.header_row!r}")
+        check.fail("file.header_row",
+                   f"must be a row number ≥ 1, not {shown(options.header_row)}")
     return options
 
 
@@ -365,22 +462,22 @@ def _waves(entries: object, check: _Checker, required: bool) -> tuple[Wave, ...]
             check.fail(where, "must be a mapping with id, name, start, end, mode")
         check.keys(entry, _WAVE_KEYS, where)
         wave_id = check.text(entry.get("id"), f"{where}.id")
-        where = f"waves[{wave_id!r}]"
+        where = f"waves[{shown(wave_id)}]"
         start, end = (check.date(entry.get(k), f"{where}.{k}") for k in ("start", "end"))
         if end < start:
             check.fail(f"{where}.end", f"{end} is before start {start}")
         mode = entry.get("mode")
         if mode not in MODES:
-            check.fail(f"{where}.mode", f"must be one of {list(MODES)}, not {mode!r}")
+            check.fail(f"{where}.mode", f"must be one of {list(MODES)}, not {shown(mode)}")
         actors = entry.get("actors") or ()
         if isinstance(actors, str) or not all(a in ACTORS for a in actors):
             check.fail(f"{where}.actors", f"must be a list of actors among {list(ACTORS)}, "
-                       f"not {actors!r}")
+                       f"not {shown(actors)}")
         waves.append(Wave(id=wave_id, name=check.text(entry.get("name"), f"{where}.name"),
                           start=start, end=end, mode=mode, actors=tuple(actors)))
     ids = [w.id for w in waves]
     if len(set(ids)) < len(ids):
-        check.fail("waves", f"duplicate wave ids in {ids}")
+        check.fail("waves", f"duplicate wave ids in {shown(ids)}")
     return tuple(waves)
 
 
@@ -398,8 +495,8 @@ def _ranking(entry: object, kind: str, key: str, check: _Checker) -> Ranking:
             check.fail(f"{key}.ranks", f"must map {kind} ids to columns")
         for item, column in ranks.items():
             if item not in valid:
-                check.fail(f"{key}.ranks.{item}", f"unknown {kind} {item!r}; valid {kind}s: "
-                           f"{list(valid)}")
+                check.fail(f"{key}.ranks.{clip(str(item), SHOWN_CHARS)}",
+                           f"unknown {kind} {shown(item)}; valid {kind}s: {list(valid)}")
             check.text(column, f"{key}.ranks.{item}")
         if "values" in entry:
             check.fail(f"{key}.values", "only used with 'choices' (ranks are numbers)")
@@ -425,7 +522,7 @@ def _check_distinct_columns(mapping: AnyMapping, check: _Checker) -> None:
                 uses += [(c, key) for c in ranking.columns]
     for column, key in uses:
         if column in seen:
-            check.fail(key, f"column {column!r} is already used by {seen[column]}")
+            check.fail(key, f"column {shown(column)} is already used by {seen[column]}")
         seen[column] = key
 
 
@@ -436,13 +533,15 @@ class _Checker:
         self.source = source
 
     def fail(self, key: str, message: str) -> NoReturn:
+        key = clip(key, KEY_CHARS)
         where = f"{self.source}: {key}: " if key else f"{self.source}: "
         raise MappingError(where + message)
 
     def keys(self, entry: dict, allowed: tuple[str, ...], where: str) -> None:
         for key in entry:
             if key not in allowed:
-                full = f"{where}.{key}" if where else str(key)
+                full = f"{where}.{clip(str(key), SHOWN_CHARS)}" if where else clip(
+                    str(key), SHOWN_CHARS)
                 self.fail(full, f"unknown key; valid keys here: {list(allowed)}")
 
     def section(self, data: dict, key: str, required: bool = False) -> dict:
@@ -457,7 +556,7 @@ class _Checker:
 
     def text(self, value: object, key: str) -> str:
         if isinstance(value, bool) or value is None or isinstance(value, dict | list):
-            self.fail(key, f"must be a text value, not {value!r}")
+            self.fail(key, f"must be a text value, not {shown(value)}")
         text = str(value).strip()
         if not text:
             self.fail(key, "must not be empty")
@@ -471,7 +570,7 @@ class _Checker:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(key, f"must be a date YYYY-MM-DD, not {value!r}")
+            self.fail(key, f"must be a date YYYY-MM-DD, not {shown(value)}")
 
     def values(self, entry: object, key: str, targets: tuple[str, ...]) -> Mapping[str, str]:
         if entry is None:
@@ -482,15 +581,16 @@ class _Checker:
         seen: dict[str, str] = {}
         for raw, target in entry.items():
             if isinstance(raw, bool) or raw is None:
-                self.fail(key, f"key {raw!r} is read by YAML as {raw!r}: quote it "
+                self.fail(key, f"key {shown(raw)} is read by YAML as {shown(raw)}: quote it "
                           "(e.g. \"yes\": …)")
             text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+            where = f"{key}.{clip(text, SHOWN_CHARS)}"
             if target not in targets:
-                self.fail(f"{key}.{text}", f"unknown id {target!r}; valid: {list(targets)}")
+                self.fail(where, f"unknown id {shown(target)}; valid: {list(targets)}")
             norm = normalize_key(text)
             if seen.get(norm, target) != target:
-                self.fail(f"{key}.{text}", f"matches the same file value as another key "
-                          f"mapped to {seen[norm]!r} (keys are compared without case, accents "
+                self.fail(where, f"matches the same file value as another key "
+                          f"mapped to {shown(seen[norm])} (keys are compared without case, accents "
                           "or leading zeros)")
             seen[norm] = target
             values[text] = target
@@ -525,9 +625,9 @@ class _Checker:
         value = entry["constant"]
         if number:
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                self.fail(f"{key}.constant", f"must be a positive number, not {value!r}")
+                self.fail(f"{key}.constant", f"must be a positive number, not {shown(value)}")
             return Field(constant=float(value))
         value = self.text(value, f"{key}.constant")
         if targets and value not in targets:
-            self.fail(f"{key}.constant", f"unknown id {value!r}; valid: {list(targets)}")
+            self.fail(f"{key}.constant", f"unknown id {shown(value)}; valid: {list(targets)}")
         return Field(constant=value, zero_pad=pad)

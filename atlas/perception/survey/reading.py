@@ -3,7 +3,9 @@
 Only reading: nothing is interpreted yet. CSV text is decoded by the project's one decoder
 (:func:`indicators.loaders.insee_csv.decode`: UTF-8 with or without BOM, else latin-1 or
 Windows-1252, and a clear error for anything else), unless the mapping names an encoding.
-Files are parsed as data only (no pickle, no evaluation) and refused above ``max_bytes``.
+Files are parsed as data only (no pickle, no evaluation), refused above ``max_bytes``, and
+refused before parsing when they would open too large (too many rows, a workbook expanding
+too much: :mod:`~atlas.perception.survey.bounds`).
 """
 
 from __future__ import annotations
@@ -24,9 +26,17 @@ from typing import IO
 import numpy as np
 import pandas as pd
 import pyreadstat
+from pandas.arrays import ArrowExtensionArray, ArrowStringArray
 
+from atlas.perception.survey.bounds import (
+    DEFAULT_BOUNDS,
+    Bounds,
+    check_csv_rows,
+    check_rows,
+    check_workbook,
+)
 from atlas.perception.survey.import_report import FileTooLarge, SurveyFileError
-from atlas.perception.survey.mapping import FileOptions, normalize_key
+from atlas.perception.survey.mapping import SHOWN_CHARS, FileOptions, clip, normalize_key
 from indicators.loaders.base import LoadError
 from indicators.loaders.insee_csv import decode
 
@@ -36,6 +46,10 @@ FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav"}
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _SEPARATORS = (";", ",", "\t", "|")
 _SNIFF_CHARS = 65_536
+_LISTED_COLUMNS = 40  # file columns listed when a mapped one is missing
+_CODECS = {"UTF-8 with BOM": "utf-8-sig", "UTF-8": "utf-8", "latin-1": "latin-1",
+           "Windows-1252": "cp1252"}
+"""Encoding found by the project's decoder → Python codec."""
 
 Source = str | PathLike[str] | IO[bytes]
 """A path, or an open binary file with a ``name`` (e.g. a Streamlit upload)."""
@@ -78,8 +92,12 @@ class Table:
 
 
 def read(source: Source, options: FileOptions, max_bytes: int | None,
-         formats: tuple[str, ...]) -> Table:
-    """Read ``source`` as cells, in one of ``formats`` (``"csv"``, ``"xlsx"``, ``"sav"``)."""
+         formats: tuple[str, ...], bounds: Bounds = DEFAULT_BOUNDS) -> Table:
+    """Read ``source`` as cells, in one of ``formats`` (``"csv"``, ``"xlsx"``, ``"sav"``).
+
+    The file is refused above ``max_bytes``, and (CSV, XLSX) before parsing when it would
+    open beyond ``bounds`` (see :mod:`~atlas.perception.survey.bounds`).
+    """
     name, data = _read_bytes(source, max_bytes)
     suffix = Path(name).suffix.lower()
     fmt = FORMATS.get(suffix)
@@ -88,7 +106,7 @@ def read(source: Source, options: FileOptions, max_bytes: int | None,
         hint = " (save it as .xlsx)" if suffix == ".xls" else ""
         raise SurveyFileError(f"{name}: unsupported file type {suffix or '(none)'!r}{hint}; "
                               f"valid: {valid}")
-    return READERS[fmt](data, name, options)
+    return READERS[fmt](data, name, options, bounds)
 
 
 def _read_bytes(source: Source, max_bytes: int | None) -> tuple[str, bytes]:
@@ -115,33 +133,40 @@ def _check_size(name: str, size: int, max_bytes: int | None) -> None:
                            f"is {max_bytes / 1e6:g} MB")
 
 
-def _read_csv(data: bytes, name: str, options: FileOptions) -> Table:
+def _read_csv(data: bytes, name: str, options: FileOptions, bounds: Bounds) -> Table:
+    check_csv_rows(data, name, options.header_row, bounds)
     text, encoding = _decode(data, name, options.encoding)
     skip = options.header_row - 1
     separator = options.separator or _sniff_separator(text, skip)
+    codec = options.encoding or _CODECS.get(encoding, encoding)
+    del text  # decoded to check and sniff; the C parser decodes the bytes again, as it reads
     try:
-        cells = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            index_col=False, skiprows=skip, quoting=csv.QUOTE_MINIMAL)
+        cells = pd.read_csv(io.BytesIO(data), sep=separator, header=None, dtype=str,
+                            encoding=codec, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, index_col=False, skiprows=skip,
+                            quoting=csv.QUOTE_MINIMAL, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise SurveyFileError(f"{name}: cannot read as CSV with separator {separator!r}: "
                               f"{error}") from None
+    check_rows(len(cells) - 1, name, bounds)
     notes = [f"CSV read as {encoding} with separator {separator!r}"]
     return _table(name, "csv", cells, options.header_row, {}, notes)
 
 
-def _read_xlsx(data: bytes, name: str, options: FileOptions) -> Table:
+def _read_xlsx(data: bytes, name: str, options: FileOptions, bounds: Bounds) -> Table:
+    check_workbook(data, name, options.sheet, options.header_row, bounds)
     try:
         cells = pd.read_excel(io.BytesIO(data), sheet_name=options.sheet, header=None,
                               dtype=object, engine="openpyxl", keep_default_na=False)
     except (ValueError, IndexError, KeyError, OSError, zipfile.BadZipFile) as error:
         raise SurveyFileError(f"{name}: cannot read as an XLSX workbook ({error})") from None
     cells = cells.iloc[options.header_row - 1:]
+    check_rows(len(cells) - 1, name, bounds)
     return _table(name, "xlsx", cells, options.header_row, {},
                   [f"XLSX sheet {options.sheet!r}"])
 
 
-def _read_sav(data: bytes, name: str, options: FileOptions) -> Table:
+def _read_sav(data: bytes, name: str, options: FileOptions, bounds: Bounds) -> Table:
     try:
         frame, meta = pyreadstat.read_sav(io.BytesIO(data), user_missing=True)
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
@@ -151,6 +176,7 @@ def _read_sav(data: bytes, name: str, options: FileOptions) -> Table:
               for column, value_labels in meta.variable_value_labels.items()}
     notes = _user_missing_as_missing(frame, meta.missing_ranges, labels)
     cells = pd.DataFrame([list(frame.columns)] + frame.astype(object).to_numpy().tolist())
+    check_rows(len(cells) - 1, name, bounds)
     return _table(name, "sav", cells, 0, labels, notes)
 
 
@@ -183,9 +209,9 @@ def _user_missing_as_missing(frame: pd.DataFrame, ranges: dict[str, list[dict]],
     return notes
 
 
-READERS: dict[str, Callable[[bytes, str, FileOptions], Table]] = {
+READERS: dict[str, Callable[[bytes, str, FileOptions, Bounds], Table]] = {
     "csv": _read_csv, "xlsx": _read_xlsx, "sav": _read_sav}
-"""File format → reader (bytes, file name, options)."""
+"""File format → reader (bytes, file name, options, bounds)."""
 
 
 def _table(name: str, fmt: str, cells: pd.DataFrame, header_row: int,
@@ -204,17 +230,27 @@ def _table(name: str, fmt: str, cells: pd.DataFrame, header_row: int,
                          index=body.index)
     empty = np.ones(len(body), dtype=bool)
     for i in range(body.shape[1]):
-        empty &= column_texts(body.iloc[:, i])[0].isna().to_numpy()
+        empty &= _blank(body.iloc[:, i])
+        if not empty.any():
+            break
     if empty.any():
         skipped = rows[empty]
         label = "case" if fmt == "sav" else "row"
         shown = ", ".join(str(r) for r in skipped[:20]) + (" …" if len(skipped) > 20 else "")
         notes.append(f"empty {label}s skipped ({len(skipped)}): {shown}")
-    if (~empty).sum() == 0:
-        raise SurveyFileError(f"{name}: no data rows under the header")
-    return Table(file=name, format=fmt, frame=frame.loc[~empty].reset_index(drop=True),
-                  rows=rows[~empty], labels=labels, notes=notes,
-                  repeated={c: [i + 1 for i in p] for c, p in positions.items() if len(p) > 1})
+        if empty.all():
+            raise SurveyFileError(f"{name}: no data rows under the header")
+        frame = frame.loc[~empty].reset_index(drop=True)
+    return Table(file=name, format=fmt, frame=frame, rows=rows[~empty], labels=labels,
+                 notes=notes,
+                 repeated={c: [i + 1 for i in p] for c, p in positions.items() if len(p) > 1})
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Mask of the cells that are missing or blank (see :func:`cell_text`)."""
+    if column.dtype != object and pd.api.types.is_string_dtype(column.dtype):  # CSV
+        return column.str.strip().eq("").to_numpy(dtype=bool, na_value=True)
+    return column_texts(column)[0].isna().to_numpy()
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str]:
@@ -237,7 +273,7 @@ def _sniff_separator(text: str, skip: int) -> str:
     sample = text[:_SNIFF_CHARS]
     records = []
     for separator in _SEPARATORS:
-        rows = list(csv.reader(io.StringIO(sample), delimiter=separator))[skip:]
+        rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=separator))[skip:]
         if len(text) > len(sample):
             rows = rows[:-1]  # possibly cut in the middle
         counts = [len(r) for r in rows if any(cell.strip() for cell in r)]
@@ -285,11 +321,14 @@ def require_columns(table: Table, used: dict[str, str], mapping_source: str) -> 
         parts = []
         for column in missing:
             close = difflib.get_close_matches(normalize_key(column), list(folded), n=1)
-            hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
+            hint = (f" (did you mean {clip(repr(folded[close[0]]), SHOWN_CHARS)}?)" if close
+                    else "")
             parts.append(f"{column!r} ({used[column]} in {Path(mapping_source).name}){hint}")
+        names = [clip(repr(c), SHOWN_CHARS) for c in table.frame.columns]
+        listed = ", ".join(names[:_LISTED_COLUMNS]) + (
+            f" … ({len(names)} columns)" if len(names) > _LISTED_COLUMNS else "")
         raise SurveyFileError(f"{table.file}: missing column{'s' if len(parts) > 1 else ''} "
-                              f"{', '.join(parts)}; columns in the file: "
-                              f"{list(table.frame.columns)}")
+                              f"{', '.join(parts)}; columns in the file: [{listed}]")
     for column in used:
         if column in table.repeated:
             raise SurveyFileError(f"{table.file}: column {column!r} appears several times in "
@@ -359,8 +398,18 @@ def column_numbers(column: pd.Series, texts: pd.Series, is_text: np.ndarray, dec
             text = text.str.replace(",", ".", regex=False)
         ok = text.str.fullmatch(_NUMBER.pattern).to_numpy(dtype=bool) & ~wrong_mark
         parsed = np.full(len(text), np.nan)
-        parsed[ok] = pd.to_numeric(text[ok]).to_numpy(dtype=float)
+        parsed[ok] = _floats(text[ok])
         numbers[written] = parsed
         invalid[written] = ~ok
     return (pd.Series(numbers, index=column.index),
             pd.Series(invalid, index=column.index))
+
+
+def _floats(text: pd.Series) -> np.ndarray:
+    """Floats of texts already matched by ``_NUMBER`` (pyarrow's cast for CSV columns)."""
+    if isinstance(text.array, ArrowExtensionArray | ArrowStringArray):
+        import pyarrow as pa
+
+        values = pa.array(text.array)
+        return values.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return text.to_numpy(dtype=object).astype(float)

@@ -11,9 +11,11 @@ import pandas as pd
 from atlas.perception.survey.import_report import ImportRejected, ImportReport, Rejection
 from atlas.perception.survey.mapping import (
     ITEMS,
+    SHOWN_CHARS,
     AggregateMapping,
     Field,
     Ranking,
+    clip,
     normalize_key,
 )
 from atlas.perception.survey.model import (
@@ -360,11 +362,13 @@ class Validator:
                 self.reject(same, f"{columns[earlier]}, {columns[later]}",
                             lambda v, a=earlier, b=later: f"{kind} {v} chosen twice "
                             f"({_ordinal(a)} and {_ordinal(b)} choice)", chosen[later])
-        ranks = pd.DataFrame(np.nan, index=self.index, columns=list(ITEMS[kind]))
+        items = {item: j for j, item in enumerate(ITEMS[kind])}
+        values = np.full((len(self.index), len(items)), np.nan)
         for position in reversed(range(len(columns))):
-            for item in ITEMS[kind]:
-                ranks.loc[chosen[position] == item, item] = position + 1
-        return ranks
+            found = chosen[position].map(items).to_numpy(dtype=float, na_value=np.nan)
+            rows = np.flatnonzero(~np.isnan(found))
+            values[rows, found[rows].astype(int)] = position + 1
+        return pd.DataFrame(values, index=self.index, columns=list(items))
 
     def actors_of_waves(self, actor: pd.Series, wave: pd.Series, waves: dict[str, Wave],
                         field: Field) -> None:
@@ -469,7 +473,7 @@ def _shown(value: object) -> tuple[str, str]:
         return "", ""
     if isinstance(value, _Shown):
         return value.raw, str(value)
-    return str(value), repr(str(value))
+    return str(value), clip(repr(str(value)), SHOWN_CHARS)
 
 
 _ROWS_NAMED = 5
