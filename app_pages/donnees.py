@@ -14,6 +14,7 @@ from atlas.index.flags import THRESHOLD
 from atlas.index.uncertainty import QUANTILES, Variation
 from atlas.maps import web_layers
 from atlas.reports import build_report
+from atlas.reports import territory_profile as view
 from geodata import populations, simplify
 from geodata.levels import level as level_of
 from indicators import catalogue_tables
@@ -210,7 +211,9 @@ st.markdown(
     "calcul est reproductible. Chaque territoire "
     f"reçoit son rang médian, un intervalle à {french.percent(high - low)} (du "
     f"{french.number(100 * low, 0)}e au {french.number(100 * high, 0)}e centile de ses rangs) "
-    "et la part des variantes où il est signalé.\n\n"
+    "et la part des variantes où il est signalé. La page « Territoire » et la fiche PDF en "
+    f"tirent {french.integer(view.N_VARIANTS)} (mêmes lois, même graine) pour rester "
+    "rapides : leurs intervalles sont un peu moins précis.\n\n"
     "Références : OCDE/JRC, *Handbook on Constructing Composite Indicators* (2008), "
     "sections 3 (données manquantes), 5 (normalisation), 6 (agrégation) et 7 "
     "(incertitude) ; CDC/ATSDR, documentation du SVI (rang centile, signalements).")

@@ -236,8 +236,11 @@ with scatter_col:
         color=alt.Color("category:N", title="Constat",
                         scale=alt.Scale(domain=list(CATEGORIES),
                                         range=list(gap_classes.CATEGORY_COLOURS))),
-        tooltip=[alt.Tooltip("label:N", title="Domaine"), "objective_rank", "perceived_rank",
-                 "gap", "category"])
+        tooltip=[alt.Tooltip("label:N", title="Domaine"),
+                 alt.Tooltip("objective_rank:Q", title="Rang objectif"),
+                 alt.Tooltip("perceived_rank:Q", title="Rang perçu"),
+                 alt.Tooltip("gap:Q", title="Écart", format="+d"),
+                 alt.Tooltip("category:N", title="Constat")])
     diagonal = alt.Chart(alt.Data(values=[{"r": 1}, {"r": 16}])).mark_line(
         color="#999999", strokeDash=[4, 3]).encode(x="r:Q", y="r:Q")
     st.altair_chart(diagonal + points, width="stretch")

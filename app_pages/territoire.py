@@ -27,6 +27,9 @@ from geodata.search import find_everywhere
 from indicators.domains import DOMAIN_BY_ID
 
 SEARCH_KEY = "territoire_search"
+ESTIMATE_LABELS = {"ok": "fiable", "fragile": "fragile (petit effectif)",
+                   "supprimé": "supprimée (effectif insuffisant)"}
+"""French words of a survey estimate's status."""
 HIT_KEY = "territoire_search_hit"
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
@@ -349,8 +352,9 @@ def perceived(territory: Territory) -> None:
         if rows.empty:
             continue
         rows = rows.sort_values("score", ascending=False, kind="stable").head(5)
-        st.markdown(f"**Citoyens du {'département' if level == 'departement' else 'de la région'}"
-                    f" ({name})** — les cinq premières priorités (données simulées)")
+        whose = "du département" if level == "departement" else "de la région"
+        st.markdown(f"**Citoyens {whose} ({name})** — les cinq premières priorités "
+                    "(données simulées)")
         st.dataframe(pd.DataFrame({
             "Domaine": rows["domain"].map(lambda d: DOMAIN_BY_ID[d].label),
             "Score de priorité": rows["score"].map(lambda v: french.number(v, 2)),
@@ -358,7 +362,8 @@ def perceived(territory: Territory) -> None:
                                   for lo, hi in zip(rows["ci_low"], rows["ci_high"],
                                                     strict=True)],
             "Effectif efficace": rows["n_effective"].map(lambda v: french.number(v, 0)),
-            "Estimation": rows["status"]}), hide_index=True, width="stretch",
+            "Estimation": rows["status"].map(ESTIMATE_LABELS)}), hide_index=True,
+            width="stretch",
             key=f"territoire_perceived_{level}")
         shown = True
     if not shown:

@@ -55,6 +55,9 @@ def test_every_level_of_all_france_is_drawn_with_its_table(app, level):
     code, rank = sample["code"].iloc[0], int(sample["rank"].iloc[0])
     tip = drawn.set_index("code").loc[code, "name"]
     assert f"rang {rank:,}".replace(",", "\u202f") in tip
+    for text in ("note", "reason"):  # empty cells, never « None »
+        if text in table.columns:
+            assert not table[text].isna().any() and "None" not in set(table[text])
 
 
 def test_legend_counts_follow_the_classification_and_palette(app):

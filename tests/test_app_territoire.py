@@ -181,6 +181,10 @@ def test_perceived_priorities_are_labelled_simulated(saint_etienne):
     tables = frames(saint_etienne, "perceived")
     assert 1 <= len(tables) <= 2  # its département (where estimable) and its région
     assert all(1 <= len(t) <= 5 for t in tables)
+    assert all(set(t["Estimation"]) <= {"fiable", "fragile (petit effectif)"} for t in tables)
+    titles = [m.value for m in saint_etienne.markdown if m.value.startswith("**Citoyens")]
+    assert titles and all(t.startswith(("**Citoyens du département", "**Citoyens de la région"))
+                          for t in titles)
 
 
 def test_pdf_and_data_download_buttons(saint_etienne):

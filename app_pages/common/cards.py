@@ -132,6 +132,9 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
     columns = ["code", "name", "value", "note", "rank", "frame_size", "flagged", "scored",
                "coverage", "reason"]
     shown = rows.reset_index()[[c for c in columns if c in rows.columns or c == "code"]]
+    for text in ("note", "reason"):  # an empty cell, never « None »
+        if text in shown.columns:
+            shown[text] = shown[text].astype(object).where(shown[text].notna(), "")
     index = subjects.is_index(key)
     st.dataframe(
         shown, hide_index=True, width="stretch", height=320,
