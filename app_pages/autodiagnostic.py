@@ -3,7 +3,7 @@
 import streamlit as st
 
 import french
-from app_pages.common import data, links, method
+from app_pages.common import data, links, method, user_text
 from atlas.perception import autodiagnostic as auto
 from atlas.perception.compare import FRAGILE_STANDING, SOLID_STANDING
 from atlas.perception.survey.model import SIMULATED_LABEL
@@ -39,9 +39,27 @@ st.caption("Vous êtes élu·e : classez les domaines selon vos priorités pour 
            f"Perception des citoyens : {SIMULATED_LABEL}.")
 
 left, right = st.columns([1, 2])
-level = left.radio("Niveau", ["regions", "departements"], key="auto_level", horizontal=True,
-                   format_func=lambda lv: level_of(lv).title)
-territories = data.table(level).sort_values("name")
+level = left.radio("Niveau", ["regions", "departements", "communes"], key="auto_level",
+                   horizontal=True, format_func=lambda lv: level_of(lv).title,
+                   help="Un maire choisit « Commune » et cherche la sienne par son nom ou son "
+                        "code INSEE.")
+territories = data.table(level)
+if level == "communes":
+    query = right.text_input("Votre commune", key="auto_commune_search",
+                             max_chars=user_text.SEARCH_LIMIT,
+                             placeholder="Nom ou code INSEE, par exemple « saint flour »")
+    hits = data.find_communes(query) if query.strip() else territories.iloc[0:0]
+    if query.strip() and hits.empty:
+        right.info(user_text.no_match("Aucune commune", query))
+    choices = list(hits["code"])
+    if st.session_state.get("auto_territory_communes") not in choices:
+        st.session_state.pop("auto_territory_communes", None)
+    if not choices:
+        st.info("Cherchez votre commune pour commencer.", icon=":material/search:")
+        st.stop()
+    territories = hits
+else:
+    territories = territories.sort_values("name")
 names = dict(zip(territories["code"], territories["name"], strict=True))
 code = right.selectbox("Votre territoire", list(names), key=f"auto_territory_{level}",
                        format_func=lambda c: f"{names[c]} ({c})")
@@ -54,12 +72,15 @@ with st.form("auto_form"):
                 "que vous ne classez pas. Chaque rang ne sert qu'une fois.")
     columns = st.columns(4)
     for i, domain in enumerate(DOMAINS):
-        columns[i % 4].number_input(domain.label, min_value=1, max_value=len(DOMAINS),
-                                    value=None, step=1, key=RANK_KEY + domain.id)
+        columns[i % 4].text_input(domain.label, key=RANK_KEY + domain.id,
+                                  max_chars=auto.RANK_CHARS, placeholder="–",
+                                  help=f"Un nombre entier de 1 à {len(DOMAINS)}, ou vide.")
     submitted = st.form_submit_button("Comparer", type="primary")
 if submitted:
-    ranks = {d.id: st.session_state.get(RANK_KEY + d.id) for d in DOMAINS}
-    errors = auto.ranking_errors(ranks)
+    ranks, errors = auto.read_ranks(
+        {d.id: st.session_state.get(RANK_KEY + d.id) for d in DOMAINS},
+        quote=lambda text: f"« {user_text.plain(text)} »")
+    errors += auto.ranking_errors(ranks)
     st.session_state.auto_ranking = None if errors else ranks
     for error in errors:
         st.error(error)

@@ -6,6 +6,8 @@ import json
 import pandas as pd
 import pytest
 from app_support import open_app
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages.common.grand_debat_view import SOURCE_KEY
@@ -141,7 +143,7 @@ def test_a_territory_never_survives_a_change_of_level_under_another_meaning(gap_
 
 def fill(at: AppTest, ranks: dict[str, int]) -> AppTest:
     for domain, value in ranks.items():
-        at.number_input(key="auto_rank_" + domain).set_value(value)
+        at.text_input(key="auto_rank_" + domain).input(str(value))
     (submit,) = [b for b in at.button if "Comparer" in b.label]
     return submit.click().run()
 
@@ -187,6 +189,32 @@ def test_autodiagnostic_rejects_duplicate_ranks():
     assert not at.exception
     assert any("Le rang 1 est donné à plusieurs domaines" in e.value for e in at.error)
     assert not at.get("download_button")
+
+
+def test_autodiagnostic_says_why_a_typed_rank_is_refused():
+    at = open_page(AUTO_PAGE)
+    fill(at, {"health": "0", "housing": "17", "poverty": "2,5", "education": "b",
+              "employment": "-5"})
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    for label, typed in (("Santé", "0"), ("Pauvreté / exclusion", "2,5"),
+                         ("Éducation", "b")):
+        assert any(e.startswith(f"« {label} » : « {typed}") for e in
+                   (e.replace("\\", "") for e in errors)), errors
+    assert sum("n'est pas un rang" in e for e in errors) == 5
+    assert at.info[0].value.startswith("Remplissez")  # nothing compared
+    assert not at.get("download_button")
+
+
+def test_autodiagnostic_for_a_commune():
+    at = open_page(AUTO_PAGE)
+    at.radio(key="auto_level").set_value("communes").run()
+    at.text_input(key="auto_commune_search").input("saint flour").run()
+    assert at.selectbox(key="auto_territory_communes").value == "15187"
+    fill(at, {d: i + 1 for i, d in enumerate(RANKING)})
+    assert not at.exception
+    assert [s.value for s in at.subheader][1:] == ["Profil objectif — Saint-Flour",
+                                                  "Citoyens — Auvergne-Rhône-Alpes"]
 
 
 def test_autodiagnostic_needs_three_domains():
@@ -283,3 +311,16 @@ def test_gap_legend_is_written_from_the_classes_it_describes():
             low, high = (int(x) for x in text.split(" à "))
             assert low <= gap <= high
     assert len(pm.spearman_labels()) == len(pm.SPEARMAN_COLOURS) == len(pm.SPEARMAN_CUTS) + 1
+
+
+@given(st.text(max_size=6))
+def test_a_typed_rank_is_read_as_written_or_refused(text):
+    ranks, errors = auto.read_ranks({"health": text})
+    typed = text.strip()
+    if not typed:
+        assert ranks == {"health": None} and errors == []
+    elif ranks["health"] is not None:
+        assert errors == [] and str(ranks["health"]) == typed.lstrip("0")
+        assert 1 <= ranks["health"] <= 16
+    else:
+        assert len(errors) == 1 and errors[0].startswith("« Santé » : ")

@@ -42,6 +42,42 @@ COLUMNS = {"domain": "Domaine", "official_position": "Votre rang",
 """Columns of the comparison table (and of its CSV), with their French headers."""
 
 
+RANK_CHARS = 3
+"""Longest rank typed that is read (« 16 » has two characters)."""
+
+
+def read_ranks(texts: Mapping[str, str | None], quote=repr
+               ) -> tuple[dict[str, int | None], list[str]]:
+    """Ranks typed by an official, read strictly, with a French message for each wrong one.
+
+    An empty field is a domain not ranked; a rank is a whole number from 1 to 16, written
+    with digits only (« 2,5 », « 2.0 », « deux » and « 17 » are refused, never changed).
+    ``quote`` shows a typed text inside a message (the app escapes it for Markdown).
+
+    >>> ranks, errors = read_ranks({"health": " 1 ", "housing": "", "poverty": "2,5"})
+    >>> ranks
+    {'health': 1, 'housing': None, 'poverty': None}
+    >>> errors
+    ["« Pauvreté / exclusion » : '2,5' n'est pas un rang ; écrivez un nombre entier de 1 à 16."]
+    """  # noqa: E501
+    ranks: dict[str, int | None] = {}
+    errors = []
+    for domain, text in texts.items():
+        typed = (text or "").strip()
+        ranks[domain] = None
+        if not typed:
+            continue
+        label = DOMAIN_BY_ID[domain].label if domain in DOMAIN_BY_ID else domain
+        value = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= RANK_CHARS \
+            else None
+        if value is None or not 1 <= value <= len(DOMAINS):
+            errors.append(f"« {label} » : {quote(typed[:12])} n'est pas un rang ; écrivez un "
+                          f"nombre entier de 1 à {len(DOMAINS)}.")
+            continue
+        ranks[domain] = value
+    return ranks, errors
+
+
 def ranking_errors(ranks: Mapping[str, int | None], minimum: int = MIN_RANKED) -> list[str]:
     """French messages explaining why a ranking is invalid (empty when it is valid).
 
