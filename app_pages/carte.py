@@ -22,6 +22,7 @@ CHOICES = subjects.choices_by_key()
 st.session_state.setdefault("atlas_region", FRANCE)
 st.session_state.setdefault("atlas_selected", None)
 st.session_state.setdefault("map_level", "regions")
+st.session_state.setdefault("map_what", subjects.OVERALL)  # the atlas opens on its index
 communes = data.table("communes")
 regions = data.table("regions")
 regions = sort_names(regions)

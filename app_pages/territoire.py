@@ -187,9 +187,16 @@ def profile(result, territory: Territory) -> None:
         st.dataframe(table, hide_index=True, width="stretch", key="territoire_profile")
 
 
-def score_frame(result, code: str, uncertainty: Uncertainty | None) -> pd.DataFrame:
-    """The table of scores as shown; intervals « calcul en cours… » without ``uncertainty``."""
-    table = view.score_table(result, code, uncertainty)
+def score_frame(result, territory: Territory, uncertainty: Uncertainty | None,
+                method_: Method) -> pd.DataFrame:
+    """The table of scores as shown; intervals « calcul en cours… » without ``uncertainty``.
+
+    Each rank comes with its reading in words (« parmi les 20 % de communes les plus
+    fragiles de France »).
+    """
+    table = view.score_table(result, territory.code, uncertainty)
+    plural = level_of(territory.level).plural
+    where = "de sa région" if method_.frame == "region" else "de France"
     intervals = ([french.rank_interval(lo, hi) for lo, hi in
                   zip(table["rank_low"], table["rank_high"], strict=True)]
                  if uncertainty is not None else [PENDING] * len(table))
@@ -198,6 +205,8 @@ def score_frame(result, code: str, uncertainty: Uncertainty | None) -> pd.DataFr
         "Valeur": table["score"].map(lambda v: french.number(v, 2)),
         "Rang": [french.rank(r, n) for r, n in zip(table["rank"], table["frame_size"],
                                                     strict=True)],
+        "Lecture": [french.rank_reading(r, n, plural, where) for r, n in
+                    zip(table["rank"], table["frame_size"], strict=True)],
         "Intervalle de rang à 90 %": intervals})
 
 
@@ -209,7 +218,7 @@ def scores(result, territory: Territory, method_: Method):
     """
     st.subheader("Dimensions et indice global")
     slot = st.empty()
-    slot.dataframe(score_frame(result, territory.code, None), hide_index=True,
+    slot.dataframe(score_frame(result, territory, None, method_), hide_index=True,
                    width="stretch")
     frame = "de sa région" if method_.frame == "region" else "de France"
     st.caption(f"Rang 1 = le territoire le plus fragile {frame} à ce niveau. Intervalle : 5e "
@@ -238,7 +247,7 @@ def scores(result, territory: Territory, method_: Method):
 def fill_intervals(slot, result, territory: Territory, method_: Method) -> None:
     """Redraw the table of scores in ``slot`` with the 90 % rank intervals."""
     uncertainty = rank_intervals(territory.level, method_)
-    slot.dataframe(score_frame(result, territory.code, uncertainty), hide_index=True,
+    slot.dataframe(score_frame(result, territory, uncertainty, method_), hide_index=True,
                    width="stretch")
 
 

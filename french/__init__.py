@@ -173,6 +173,36 @@ def rank(position: float | None, size: float | None, space: str = NNBSP,
     return f"{integer(position, space)} sur {integer(size, space)}"
 
 
+SHARE_STEPS = (1, 2, 5, 10, 20, 30, 40, 50)
+"""Shares (%) in which a rank is read: « parmi les 20 % … »."""
+
+
+def rank_reading(position: float | None, size: float | None, plural: str,
+                 where: str = "de France", space: str = NNBSP) -> str:
+    """A rank in plain words: the smallest share of the most (or least) fragile holding it.
+
+    >>> rank_reading(12, 34875, "communes", space=" ")
+    'parmi les 1 % de communes les plus fragiles de France'
+    >>> rank_reading(9000, 34875, "communes", space=" ")
+    'parmi les 30 % de communes les plus fragiles de France'
+    >>> rank_reading(30000, 34875, "communes", "de sa région", space=" ")
+    'parmi les 20 % de communes les moins fragiles de sa région'
+    >>> rank_reading(2, 3, "régions")
+    'au milieu des régions de France'
+    >>> rank_reading(None, 18, "régions")
+    ''
+    """
+    if is_missing(position) or is_missing(size) or size <= 1:
+        return ""  # alone in its frame: no reading
+    most = position / size <= 0.5
+    share = position / size if most else (size - position + 1) / size
+    if share > SHARE_STEPS[-1] / 100 + 1e-12:  # the middle one of an odd, small frame
+        return f"au milieu des {plural} {where}"
+    step = next(s for s in SHARE_STEPS if share <= s / 100 + 1e-12)
+    return (f"parmi les {step}{space}% de {plural} les {'plus' if most else 'moins'} "
+            f"fragiles {where}")
+
+
 def rank_interval(low: float | None, high: float | None, space: str = NNBSP,
                   missing: str = MISSING) -> str:
     """An interval of ranks, bounds rounded: « 255 à 12 066 ».

@@ -132,6 +132,7 @@ def test_search_by_code_of_a_commune_without_geometry(app):
 
 
 def test_population_from_the_supplement_is_labelled(app):
+    app.selectbox(key="map_what").select("density").run()  # Mayotte has no index
     search(app, "mamoudzou", "97611")
     assert app.session_state["atlas_region"] == "06"
     assert any("complément" in c.value for c in app.caption)

@@ -134,6 +134,9 @@ def test_scores_ranks_intervals_and_flags(saint_etienne):
     overall = scores.loc["Indice global"]
     assert overall["Valeur"] == french.number(result.overall.loc["42218"], 2)
     assert overall["Rang"].startswith(f"{french.integer(rank)} sur ")
+    size = int(overall["Rang"].split(" sur ")[1].replace(french.NNBSP, ""))
+    assert overall["Lecture"] == french.rank_reading(rank, size, "communes")
+    assert overall["Lecture"].startswith("parmi les ")
     low, high = (int(v.replace(french.NNBSP, "")) for v in
                  overall["Intervalle de rang à 90 %"].split(" à "))
     assert 1 <= low <= high <= 34_875

@@ -120,3 +120,19 @@ def test_the_writings_of_the_app_and_the_sheet():
     assert french.indicator_value(123.44) == "123,4"
     assert french.compact(0.5) == "0,5" and french.compact(3.0) == "3"
     assert french.signed(-12.0, unit="points") == f"\u221212{nnbsp}points"
+
+
+@given(st.integers(1, 40_000), st.integers(1, 40_000))
+def test_rank_reading_names_the_smallest_share_holding_the_rank(position, size):
+    position = min(position, size)
+    text = french.rank_reading(position, size, "communes", space=" ")
+    if size == 1 or text.startswith("au milieu"):
+        assert text == "" if size == 1 else position / size > 0.5 > (size - position) / size
+        return
+    step = int(re.match(r"parmi les (\d+) % de communes les (plus|moins) fragiles", text)[1])
+    most = "plus fragiles" in text
+    share = position / size if most else (size - position + 1) / size
+    assert most == (position / size <= 0.5)
+    assert share <= step / 100 + 1e-12
+    smaller = [s for s in french.SHARE_STEPS if s < step]
+    assert not smaller or share > smaller[-1] / 100

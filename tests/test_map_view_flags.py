@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from tiers import needs_geometry
 
+import french
 from atlas.index.flags import flags
 from atlas.index.level_indices import level_indices
 from atlas.maps import map_table
@@ -53,3 +54,16 @@ def test_commune_map_counts_flags_out_of_the_domains_scored():
     dimension = map_table.map_view("dimension:social", "communes").table
     assert (dimension["scored"].dropna() <= 5).all()
     assert map_table.map_view("domain:health", "communes").table["scored"].isna().all()
+
+
+@needs_geometry
+def test_a_rank_says_out_of_how_many_and_what_it_means():
+    view = map_table.map_view("domain:health", "communes")
+    ranked = view.table.dropna(subset=["rank"])
+    first = ranked["rank"].idxmin()
+    size = int(ranked.loc[first, "frame_size"])
+    assert size < len(view.table)  # some communes have no health score
+    text = map_table.rank_text(view, first)
+    assert text.startswith(f"rang 1 sur {french.integer(size)} communes ayant une valeur ")
+    assert text.endswith("parmi les 1\u202f% de communes les plus fragiles de France")
+    assert map_table.rank_text(map_table.map_view("density", "communes"), first) == ""

@@ -98,8 +98,7 @@ def score(key: str, level: str, code: str) -> None:
         return
     text = f"**{label}** : {map_views.value_text(view, row['value'])}"
     if not pd.isna(row["rank"]):
-        text += (f" — rang {french.rank(row['rank'], row['frame_size'])} "
-                 f"({map_views.rank_note(view)})")
+        text += f" — {map_views.rank_text(view, code)}"
     st.markdown(text)
     if key.startswith("domain:"):
         if not pd.isna(row["flagged"]) and row["flagged"]:

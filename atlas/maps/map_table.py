@@ -20,6 +20,7 @@ from atlas.index.normalize import fragility_rank
 from atlas.maps import subjects
 from geodata import store
 from geodata.hierarchy import parent_of
+from geodata.levels import level as level_of
 from indicators import snapshot, value_notes
 from indicators.domains import DOMAINS
 from indicators.snapshot import snapshot_catalogue
@@ -176,6 +177,27 @@ def rank_note(view: MapView) -> str:
         return ""
     frame = "dans sa région" if _regional(view) else "en France"
     return f"rang 1 = le plus fragile {frame}"
+
+
+def rank_text(view: MapView, code: str) -> str:
+    """A territory's rank in words: out of how many, and what it means.
+
+    « rang 12 sur 18 991 communes ayant une valeur (rang 1 = le plus fragile en France) :
+    parmi les 1 % de communes les plus fragiles de France ». « ayant une valeur » appears
+    when some territories of the level have none, so that the number a rank is out of is
+    explained when it changes from one map to another. Empty without a rank.
+    """
+    row = view.table.loc[code]
+    if view.key == subjects.DENSITY or pd.isna(row["rank"]):
+        return ""
+    plural = level_of(view.level).plural
+    regional = _regional(view)
+    with_value = "" if regional or int(row["frame_size"]) >= len(view.table) else \
+        " ayant une valeur"
+    reading = french.rank_reading(row["rank"], row["frame_size"], plural,
+                                  "de sa région" if regional else "de France")
+    return (f"rang {french.rank(row['rank'], row['frame_size'])} {plural}{with_value} "
+            f"({rank_note(view)}) : {reading}")
 
 
 def missing_note(view: MapView, region: str | None = None) -> str:
