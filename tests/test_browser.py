@@ -221,8 +221,10 @@ PANNED = """() => {
 }"""
 
 
-def test_national_map_is_drawn_offline(page):
+def test_national_map_is_drawn_offline(page, server):
+    page.goto(f"{server}/?carte=density")  # a shared link to the density map, opened cold
     frame = wait_drawn(page, "regions,frames")
+    frame.wait_for_selector(".atlas-legend:has-text('Densité')", timeout=TIMEOUT_MS)
     assert frame.evaluate("document.body.dataset.features") == "18,5"
     assert painted_share(frame) > 0.08  # France and the insets fill about an eighth
     # Île-de-France (12.2 M inhabitants on 12,070 km²: class 5) is painted in the colour of
@@ -308,9 +310,7 @@ def test_data_page_offline(page, server):
 def test_map_coloured_by_the_overall_index(page):
     from atlas.maps import subjects
 
-    wait_drawn(page, "regions,frames")
-    page.get_by_role("combobox", name="Colorer la carte par").click()
-    page.get_by_role("option", name="Indice · Indice global de fragilité").click()
+    wait_drawn(page, "regions,frames")  # the atlas opens on its overall index
     frame = map_frame(page)
     frame.wait_for_selector(".atlas-legend:has-text('Indice global')", timeout=TIMEOUT_MS)
     wait_drawn(page, "regions,frames")
@@ -323,6 +323,21 @@ def test_map_coloured_by_the_overall_index(page):
     page.get_by_text("INSEE, Filosofi 2021").first.wait_for(timeout=TIMEOUT_MS)
     assert page.blocked == []
     page.screenshot(path=SCREENSHOTS / "carte-indice-global.png", full_page=True)
+
+
+def test_a_shared_territory_link_opened_cold(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = offline_page(context)
+    page.goto(f"{server}/territoire?territoire=communes:15187&normalisation=minmax")
+    page.get_by_role("heading", name="Saint-Flour").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Méthode modifiée").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="Copier le lien").click()
+    link = page.get_by_test_id("stCode").filter(has_text="territoire=communes")
+    link.wait_for(timeout=TIMEOUT_MS)
+    assert "territoire=communes%3A15187" in link.inner_text()
+    assert "normalisation=minmax" in link.inner_text()
+    assert page.blocked == []
+    context.close()
 
 
 def test_objectif_percu_shows_the_grand_debat_by_default(page, server):
