@@ -21,8 +21,7 @@ from indicators.domains import DOMAIN_BY_ID
 
 ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
 MAP_KEY = "gap_map_click"
-CHOSEN_KEY = "gap_chosen_territories"
-"""Session key of the territory last chosen at each level (level → code)."""
+CHOSEN_KEY = "gap_chosen_territories"  # the territory last chosen at each level
 
 
 def read_address() -> None:

@@ -27,9 +27,9 @@ from geodata.search import find_everywhere
 from indicators.domains import DOMAIN_BY_ID
 
 SEARCH_KEY = "territoire_search"
+# French words of a survey estimate's status (a comment: a bare string would be shown).
 ESTIMATE_LABELS = {"ok": "fiable", "fragile": "fragile (petit effectif)",
                    "supprimé": "supprimée (effectif insuffisant)"}
-"""French words of a survey estimate's status."""
 HIT_KEY = "territoire_search_hit"
 THIS = "Ce territoire"
 PENDING = "calcul en cours…"
