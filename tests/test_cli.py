@@ -33,3 +33,12 @@ def test_no_command_prints_help(capsys):
     # in-process (the commands above run `python -m atlas.cli` in a subprocess)
     assert main([]) == 2
     assert "geodata" in capsys.readouterr().out
+
+
+def test_the_command_line_answers_help_without_its_heavy_libraries():
+    code = ("import sys; from atlas.cli.main import _parser; _parser(); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'mapclassify', "
+            "'geopandas', 'shapely') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"  # imported when a command runs (bench_cli.py times it)

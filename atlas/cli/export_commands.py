@@ -17,7 +17,7 @@ from geodata.levels import LEVELS, TERRITORY_LEVELS
 
 def add_export_commands(groups: argparse._SubParsersAction) -> None:
     """Register ``atlas export map``, ``atlas export maps`` and ``atlas export sheet``."""
-    from atlas.maps.static_maps import FORMATS, SIZES
+    from atlas.maps.export_formats import FORMATS, SIZES
 
     export = groups.add_parser("export", help="static maps and territory sheets")
     commands = export.add_subparsers(title="export commands")

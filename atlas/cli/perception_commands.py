@@ -14,8 +14,6 @@ import math
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from atlas.cli.arguments import user_errors
 
 SOURCES = ("simulated", "grand_debat_2019")
@@ -203,6 +201,8 @@ def comparison_json(result) -> dict:
 
 def _num(value: object) -> float | None:
     """A JSON number (None for missing), rounded to 4 decimals."""
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     number = float(value)

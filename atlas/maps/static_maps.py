@@ -31,14 +31,12 @@ from atlas.index.composite import Method
 from atlas.index.method_note import method_text
 from atlas.maps import subjects
 from atlas.maps.classify import SCHEME_LABELS, classify
+from atlas.maps.export_formats import FORMATS, SIZES
 from geodata import insets, store
 from geodata.crs import OVERSEAS_CRS
 from geodata.hierarchy import departement_of, members
 from geodata.levels import territory_level
 
-FORMATS = ("png", "svg", "pdf")
-SIZES = {"page": (17 / 2.54, 20 / 2.54), "slide": (25.4 / 2.54, 14.2875 / 2.54)}
-"""Figure sizes in inches: an A4 report page (17 × 20 cm) and a 16:9 slide (25,4 × 14,3 cm)."""
 DPI = 200
 SIMULATED_NOTE = "données simulées à titre d'illustration"
 MISSING_COLOUR = "#dddddd"

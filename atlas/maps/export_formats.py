@@ -1,0 +1,9 @@
+"""What a report map can be written as: its formats and sizes.
+
+Light on purpose (no matplotlib, no mapclassify): the command line reads it to build its
+options, and ``atlas --help`` must answer at once.
+"""
+
+FORMATS = ("png", "svg", "pdf")
+SIZES = {"page": (17 / 2.54, 20 / 2.54), "slide": (25.4 / 2.54, 14.2875 / 2.54)}
+"""Figure sizes in inches: an A4 report page (17 × 20 cm) and a 16:9 slide (25,4 × 14,3 cm)."""
