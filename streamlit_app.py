@@ -29,6 +29,9 @@ page = st.navigation([
 st.html("<style>.stMainBlockContainer {padding-top: 3.75rem;}"
         " h1 {padding-top: 0 !important;}</style>")
 data.ensure_artifacts()
+if (lost := links.unknown_page()) is not None and not st.session_state.get("lost_shown"):
+    st.session_state.lost_shown = True
+    links.page_not_found(lost)
 links.unknown(method.apply_params(links.arrival("method")))
 method.sidebar()
 

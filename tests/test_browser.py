@@ -510,3 +510,13 @@ def test_search_text_is_shown_as_plain_text(page, server):
         == 0
     assert page.blocked == []
     assert len(field.input_value()) <= 100
+
+
+def test_an_unknown_page_gets_a_french_page_with_a_way_back(page, server):
+    page.goto(f"{server}/nimporte")
+    page.get_by_text("Page introuvable : l'adresse « /nimporte »").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("link", name="Chercher un territoire").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("heading", name="Carte des territoires").wait_for(timeout=TIMEOUT_MS)
+    settle(page)
+    assert not page.get_by_text("Page not found").is_visible()  # Streamlit's English modal
+    assert page.blocked == []

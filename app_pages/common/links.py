@@ -63,3 +63,25 @@ def copy_link(page: str, params: Mapping[str, str], container=st) -> None:
         st.code(address(page, params), language=None, wrap_lines=True)
         st.caption("Copiez l'adresse avec l'icône à droite du cadre : elle ouvre cette vue, "
                    "avec la méthode choisie, sur tout poste qui a accès à l'atlas.")
+
+
+def unknown_page() -> str | None:
+    """The path asked for when it names no page of the atlas (Streamlit then runs the map)."""
+    path = urlsplit(st.context.url or "").path
+    segments = [s for s in path.split("/") if s]
+    if not segments or (len(segments) == 1 and segments[0] in PAGE_PATHS.values()):
+        return None
+    if segments[-1] in PAGE_PATHS.values():
+        return None  # served under a base path
+    return path
+
+
+def page_not_found(path: str) -> None:
+    """A French « page introuvable » with a way back, in place of Streamlit's English one."""
+    st.html("<style>[data-testid='stDialog'] {display: none;}</style>")  # its English modal
+    st.error(f"Page introuvable : l'adresse « {plain(path)} » ne correspond à aucune page "
+             "de l'atlas. La carte s'affiche ci-dessous ; une fiche de territoire s'ouvre "
+             "par `/territoire?territoire=communes:15187` (niveau:code).",
+             icon=":material/search_off:")
+    st.page_link("app_pages/territoire.py", label="Chercher un territoire",
+                 icon=":material/location_city:")

@@ -158,10 +158,12 @@ def sidebar() -> Method:
                      captions=[c.help for c in vocabulary.OPTIONS[option]])
         st.markdown("**Poids des dimensions** (1 = défaut, 0 = exclue)")
         for dimension in DIMENSIONS:
-            st.select_slider(dimension.label, WEIGHT_STEPS, key=WEIGHT_PREFIX + dimension.id)
+            st.select_slider(dimension.label, WEIGHT_STEPS, key=WEIGHT_PREFIX + dimension.id,
+                             format_func=french.compact)
         st.markdown("**Poids des domaines**")
         for domain in DOMAINS:
-            st.select_slider(domain.label, WEIGHT_STEPS, key=WEIGHT_PREFIX + domain.id)
+            st.select_slider(domain.label, WEIGHT_STEPS, key=WEIGHT_PREFIX + domain.id,
+                             format_func=french.compact)
         st.checkbox(ORIGIN_LABEL, key=KEYS["origin"],
                     help="Par défaut, les parts d'immigrés et d'étrangers comptent comme "
                          "« plus fragile » dans le domaine « Diversité / handicap » (choix "
