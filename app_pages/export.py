@@ -80,8 +80,10 @@ with right:
                    format_func=options.FORMAT_LABELS.get, key="export_format",
                    horizontal=True)
     size = st.radio("Taille", list(options.SIZE_LABELS), format_func=options.SIZE_LABELS.get,
-                    key="export_size", horizontal=True)
-    north_arrow = st.checkbox("Flèche du nord", key="export_north_arrow")
+                    key="export_size", horizontal=True, disabled=fmt == "html",
+                    help="La carte HTML s'adapte à la fenêtre : on y zoome et se déplace.")
+    north_arrow = st.checkbox("Flèche du nord", key="export_north_arrow",
+                              disabled=fmt == "html")
 
 scores = subjects.is_index(what)
 title, subtitle, source = map_texts(level, what, region, chosen_method if scores else None)
@@ -159,9 +161,10 @@ with st.expander("Ligne de commande"):
     map_method = chosen_method if scores else None
     st.code(options.map_command(level, what, fmt, map_name, region or None, size, scheme,
                                 north_arrow, map_method), language="bash", wrap_lines=True)
-    st.markdown("La même carte pour chacune des 18 régions, dans le dossier `cartes` :")
-    st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow,
-                                 method=map_method), language="bash", wrap_lines=True)
+    if fmt != "html":  # one interactive map per file: no batch of régions
+        st.markdown("La même carte pour chacune des 18 régions, dans le dossier `cartes` :")
+        st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow,
+                                     method=map_method), language="bash", wrap_lines=True)
     st.markdown("La fiche du territoire choisi ci-dessus :" if target
                 else "La fiche d'un territoire (exemple : Saint-Étienne) :")
     sheet_level, sheet_code = target or ("communes", "42218")

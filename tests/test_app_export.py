@@ -79,6 +79,20 @@ def test_choices_change_the_file_name_and_the_command(page):
     assert "--north-arrow" in args
 
 
+def test_the_interactive_html_map_is_offered(page):
+    page.radio(key="export_format").set_value("html").run()
+    assert not page.exception
+    assert downloads(page)[0] == "Télécharger la carte (HTML)"
+    assert "`carte-departements-overall-france.html`" in captions(page)
+    assert page.radio(key="export_size").disabled
+    command = codes(page)[0]
+    assert shlex.split(command)[:3] == ["atlas", "export", "map"]
+    assert not any(" export maps " in c for c in codes(page))  # one map per file: no batch
+    assert "--size" not in command and command.endswith("--format html --out "
+                                                         "carte-departements-overall-"
+                                                         "france.html")
+
+
 def test_the_sidebar_method_goes_into_the_map(page):
     page.session_state["method_normalisation"] = "minmax"
     page.run()
@@ -191,6 +205,13 @@ def test_map_pdf_bytes(geodata_root):
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     assert "Pauvreté" in reader.pages[0].extract_text()
+
+
+def test_html_map_bytes(geodata_root):
+    page = options.map_bytes("regions", "domain:poverty", fmt="html",
+                             root=geodata_root).decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Pauvreté" in page
+    assert page.count('"type": "Feature"') == 18
 
 
 def test_sheet_bytes_are_a_pdf_of_at_most_two_pages():

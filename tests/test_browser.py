@@ -520,3 +520,24 @@ def test_an_unknown_page_gets_a_french_page_with_a_way_back(page, server):
     settle(page)
     assert not page.get_by_text("Page not found").is_visible()  # Streamlit's English modal
     assert page.blocked == []
+
+
+def test_the_html_map_opens_from_disk_offline(browser, tmp_path):
+    from atlas.maps.html_map import export_html
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    out = export_html("departements", "overall", out=tmp_path / "carte.html")
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    blocked = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        ("file:", "data:")) else (blocked.append(route.request.url), route.abort()))
+    page.goto(out.as_uri())
+    page.wait_for_selector("path.leaflet-interactive", timeout=TIMEOUT_MS)
+    assert page.locator("path.leaflet-interactive").count() == 101  # 96 + 5 overseas
+    page.get_by_text("Classes (nombre de territoires)").wait_for(timeout=TIMEOUT_MS)
+    assert blocked == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "carte-html-departements.png")
+    context.close()

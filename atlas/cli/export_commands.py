@@ -63,6 +63,12 @@ def _map_kwargs(args: argparse.Namespace) -> dict:
 
 @user_errors()
 def _map(args: argparse.Namespace) -> int:
+    if args.fmt == "html":
+        from atlas.maps.html_map import export_html
+
+        print(export_html(args.level, args.what, region=args.region, out=args.out,
+                          scheme=args.scheme, k=args.k, method=method_from_args(args)))
+        return 0
     from atlas.maps.static_maps import export_map
 
     print(export_map(args.level, args.what, region=args.region, out=args.out,
@@ -73,6 +79,10 @@ def _map(args: argparse.Namespace) -> int:
 @user_errors()
 def _maps(args: argparse.Namespace) -> int:
     from atlas.maps.static_maps import export_region_maps
+
+    if args.fmt == "html":
+        raise ValueError("--format html makes one interactive map: use atlas export map "
+                         "(with --region for one région)")
 
     for path in export_region_maps(args.level, args.what, args.out_dir, **_map_kwargs(args)):
         print(path)

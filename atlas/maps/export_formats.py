@@ -4,6 +4,9 @@ Light on purpose (no matplotlib, no mapclassify): the command line reads it to b
 options, and ``atlas --help`` must answer at once.
 """
 
-FORMATS = ("png", "svg", "pdf")
+IMAGE_FORMATS = ("png", "svg", "pdf")
+"""Formats of the static report maps (matplotlib)."""
+FORMATS = (*IMAGE_FORMATS, "html")
+"""Every format of ``atlas export map``: the images, and the interactive map in one HTML file."""
 SIZES = {"page": (17 / 2.54, 20 / 2.54), "slide": (25.4 / 2.54, 14.2875 / 2.54)}
 """Figure sizes in inches: an A4 report page (17 × 20 cm) and a 16:9 slide (25,4 × 14,3 cm)."""

@@ -31,7 +31,8 @@ from atlas.index.composite import Method
 from atlas.index.method_note import method_text
 from atlas.maps import subjects
 from atlas.maps.classify import SCHEME_LABELS, classify
-from atlas.maps.export_formats import FORMATS, SIZES
+from atlas.maps.export_formats import IMAGE_FORMATS as FORMATS
+from atlas.maps.export_formats import SIZES
 from geodata import insets, store
 from geodata.crs import OVERSEAS_CRS
 from geodata.hierarchy import departement_of, members

@@ -15,8 +15,10 @@ from pathlib import Path
 from atlas.index.composite import Method
 
 FORMAT_LABELS = {"png": "PNG (image, 200 dpi)", "svg": "SVG (vectoriel, modifiable)",
-                 "pdf": "PDF (vectoriel)"}
-MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+                 "pdf": "PDF (vectoriel)",
+                 "html": "HTML interactif (un fichier, hors ligne, pour un site web)"}
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
+              "html": "text/html"}
 SIZE_LABELS = {"page": "Page de rapport (17 × 20 cm)",
                "slide": "Diapositive 16:9 (25,4 × 14,3 cm)"}
 DEFAULT_SCHEME = "quantiles"
@@ -54,6 +56,12 @@ def map_bytes(level: str, what: str, region: str | None = None, fmt: str = "png"
     from atlas.maps.static_maps import export_map
 
     with tempfile.TemporaryDirectory(prefix="atlas-carte-") as folder:
+        if fmt == "html":
+            from atlas.maps.html_map import export_html
+
+            return export_html(level, what, region=region, out=Path(folder) / "carte.html",
+                               scheme=scheme, k=CLASSES, method=method,
+                               root=root).read_bytes()
         out = export_map(level, what, region=region, fmt=fmt,
                          out=Path(folder) / f"carte.{fmt}", size=size, scheme=scheme,
                          k=CLASSES, north_arrow=north_arrow, method=method, root=root)
@@ -129,6 +137,8 @@ def _map_args(level: str, what: str, fmt: str, size: str, scheme: str,
               north_arrow: bool) -> list[str]:
     """Options shared by ``map`` and ``maps``; defaults other than the format left out."""
     args = ["--level", level, "--what", what, "--format", fmt]
+    if fmt == "html":  # no page size nor north arrow: the reader zooms and pans
+        size, north_arrow = "page", False
     if size != "page":
         args += ["--size", size]
     if scheme != DEFAULT_SCHEME:

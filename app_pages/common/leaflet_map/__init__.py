@@ -21,7 +21,6 @@ Drawing is timed by ``benchmarks/bench_webmap_browser.py``; when a map is painte
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -32,12 +31,12 @@ from typing import Any
 
 import streamlit.components.v1 as components
 
+from atlas.maps.leaflet_files import LEAFLET_FILES, leaflet_static_dir
 from french import MISSING
 from geodata.paths import cache_dir
 
 FRONTEND = Path(__file__).parent / "frontend"
 OWN_FILES = ("index.html", "main.js")
-LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 STYLES = ("classes", "outline", "frame")
 """Layer styles drawn by ``main.js``: fill by class index, outline only, dashed inset box."""
 
@@ -95,21 +94,6 @@ class Legend:
     """One colour per class; default: the component's 7-class YlOrRd palette."""
     note: str | None = None
     """A few lines under the classes (source, caveat), in small type; ``None``: none."""
-
-
-def leaflet_static_dir() -> Path:
-    """Return the folder of Leaflet's files inside the installed ``django-js-lib-leaflet``.
-
-    The package is located without being imported (it would import Django).
-    """
-    spec = importlib.util.find_spec("js_lib_leaflet")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("Leaflet not found: `pip install django-js-lib-leaflet==1.9.4.1`")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet"
-    missing = [name for name in LEAFLET_FILES if not (folder / name).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{missing} missing from {folder}")
-    return folder
 
 
 def component_dir(root: Path | None = None) -> Path:
