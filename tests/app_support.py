@@ -38,3 +38,10 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     """The one dataframe of the page that has ``column``."""
     (found,) = [d.value for d in at.dataframe if column in d.value.columns]
     return found
+
+
+def carte_table(at: AppTest) -> pd.DataFrame:
+    """The Carte page's table, once « Afficher le tableau » is on (it is not sent otherwise)."""
+    if not at.toggle(key="map_table_shown").value:
+        at.toggle(key="map_table_shown").set_value(True).run()
+    return table_with(at, "frame_size")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_support import map_args, open_app, table_with
+from app_support import carte_table, map_args, open_app
 from streamlit.testing.v1 import AppTest
 
 import french
@@ -30,7 +30,7 @@ def layer(at: AppTest, i: int = 0) -> pd.DataFrame:
 
 
 def shown_table(at: AppTest) -> pd.DataFrame:
-    return table_with(at, "frame_size")
+    return carte_table(at)
 
 
 def drawable(level: str) -> set[str]:

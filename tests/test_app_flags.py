@@ -1,7 +1,7 @@
 """Flag counts on the pages: « n signalés sur m domaines renseignés » where some are missing."""
 
 import pytest
-from app_support import open_app, table_with
+from app_support import carte_table, open_app
 
 import french
 from atlas.maps import map_table
@@ -37,7 +37,7 @@ def test_card_counts_flags_out_of_the_domains_scored(overall):
     assert (f":red-badge[Signalé] {flagged} domaines parmi les 10 % les plus fragiles de son "
             f"cadre de comparaison, sur {scored} domaines renseignés ({16 - scored} sans "
             "score faute de données).") in text
-    table = table_with(at, "scored").set_index("code")
+    table = carte_table(at).set_index("code")
     assert (table.loc[code, "flagged"], table.loc[code, "scored"]) == (flagged, scored)
 
 

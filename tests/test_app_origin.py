@@ -3,7 +3,7 @@
 import shlex
 
 import pytest
-from app_support import open_app, table_with
+from app_support import carte_table, open_app
 
 from app_pages.common import method
 from atlas.cli.arguments import method_from_args
@@ -17,7 +17,7 @@ WITHOUT = Method(weights=dict.fromkeys(ORIGIN_INDICATORS, 0.0))
 
 
 def overall_table(at):
-    return table_with(at, "frame_size").set_index("code")["value"]
+    return carte_table(at).set_index("code")["value"]
 
 
 def test_the_box_changes_the_index_and_the_reset_unticks_it():

@@ -121,6 +121,9 @@ def score(key: str, level: str, code: str) -> None:
                    "sans score n'est ni signalé ni « non signalé ».")
 
 
+TABLE_KEY = "map_table_shown"
+
+
 def map_table(key: str, level: str, region: str | None, current: Method) -> None:
     """The map's data as a sortable table (same values, ranks and flags as the map)."""
     view = data.map_view(key, level, current)
@@ -128,6 +131,12 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
     label = subjects.choices_by_key()[key].label
     scope = "France entière" if region is None else _name("regions", region)
     st.subheader(f"Tableau de la carte — {label}, {level_of(level).plural}, {scope}")
+    if not st.toggle(f"Afficher le tableau ({french.integer(len(rows))} territoires)",
+                     key=TABLE_KEY, help="Le tableau n'est envoyé au navigateur que s'il "
+                     "est affiché : la carte reste rapide quand plusieurs personnes "
+                     "l'utilisent."):
+        download_level(level, current)
+        return
     columns = ["code", "name", "value", "note", "rank", "frame_size", "flagged", "scored",
                "coverage", "reason"]
     shown = rows.reset_index()[[c for c in columns if c in rows.columns or c == "code"]]
