@@ -204,10 +204,19 @@ def rank_intervals(level: str, method: Method | None = None,
 
     The variants keep the method's frame and centre their weights on its weights; they
     draw their normalisation (rang, min-max, z) and aggregation (see
-    :mod:`atlas.index.uncertainty`). Dimensions are ranked too.
+    :mod:`atlas.index.uncertainty`). Dimensions are ranked too. The default method's
+    are computed once per machine and kept on disk (:mod:`atlas.reports.stored_intervals`).
     """
     level = territory_level(level).id
-    values, meta, region, national = level_inputs(level)
-    return simulate(values, meta, method or Method(),
-                    Variation(n_variants=n_variants, seed=seed), region=region,
-                    reference=national, dimensions=True)
+    method = method or Method()
+
+    def compute() -> Uncertainty:
+        values, meta, region, national = level_inputs(level)
+        return simulate(values, meta, method, Variation(n_variants=n_variants, seed=seed),
+                        region=region, reference=national, dimensions=True)
+
+    if method == Method():  # the default method's intervals are kept on disk
+        from atlas.reports.stored_intervals import stored
+
+        return stored(level, n_variants, seed, compute)
+    return compute()
