@@ -27,7 +27,12 @@ page = st.navigation([
 
 # Less empty space above the page, so that a laptop screen (1366 × 768) shows the map.
 st.html("<style>.stMainBlockContainer {padding-top: 3.75rem;}"
-        " h1 {padding-top: 0 !important;}</style>")
+        " h1 {padding-top: 0 !important;}"
+        # Streamlit's own English hints and table toolbar (« Press Enter to apply »,
+        # « Download as CSV / Search / Fullscreen ») cannot be translated: hidden; the
+        # pages offer their own French downloads.
+        " [data-testid='InputInstructions'], [data-testid='stElementToolbar']"
+        " {display: none !important;}</style>")
 data.ensure_artifacts()
 if (lost := links.unknown_page()) is not None and not st.session_state.get("lost_shown"):
     st.session_state.lost_shown = True

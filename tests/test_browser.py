@@ -501,6 +501,9 @@ def test_search_text_is_shown_as_plain_text(page, server):
     page.get_by_role("heading", name="Fiche du territoire").wait_for(timeout=TIMEOUT_MS)
     field = page.get_by_role("textbox", name="Rechercher un territoire")
     field.fill(typed)
+    page.get_by_test_id("InputInstructions").first.wait_for(state="attached",
+                                                           timeout=TIMEOUT_MS)
+    assert not page.get_by_text("Press Enter").first.is_visible()  # English hint hidden
     field.press("Enter")
     alert = page.get_by_test_id("stAlertContentInfo").filter(has_text="Aucun territoire")
     alert.wait_for(timeout=TIMEOUT_MS)
