@@ -57,6 +57,12 @@ st.caption("Les fichiers sont fabriqués au moment où vous cliquez sur « Tél�
            "comptez quelques secondes, une dizaine pour une carte des communes de toute la "
            "France.")
 chosen_method = method.current()
+if (picked := selection.selected()) and "export_region" not in st.session_state:
+    # start from the territory the user is looking at: its région's map
+    level_picked, code_picked = picked
+    row = data.table(level_picked).set_index("code")
+    st.session_state.export_region = (code_picked if level_picked == "regions" else
+                                      str(row["region"].get(code_picked, FRANCE) or FRANCE))
 
 # --- map ---------------------------------------------------------------------------------
 st.header("Carte pour un rapport")

@@ -223,3 +223,10 @@ def test_sheet_bytes_are_a_pdf_of_at_most_two_pages():
 def test_wrong_territory_is_refused():
     with pytest.raises(ValueError):
         options.sheet_bytes("communes", "99999")
+
+
+def test_the_map_starts_from_the_selected_territory():
+    at = open_app(PAGE, atlas_territory_level="communes", atlas_territory_code="42218")
+    assert not at.exception
+    assert at.selectbox(key="export_region").value == "84"  # Saint-Étienne's région
+    assert "`carte-departements-overall-auvergne-rhone-alpes.png`" in captions(at)
