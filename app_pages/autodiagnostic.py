@@ -15,11 +15,11 @@ def ranked_table(table, rank: str, value: str, title: str, hint: str | None = No
     """The 16 domains in the order of ``rank``, with ``value`` as a bar from 0 to 1."""
     st.dataframe(table.sort_values(rank), hide_index=True, width="stretch", height=600,
                  column_order=[rank, "label", value],
-                 column_config={rank: st.column_config.NumberColumn("Rang", width="small"),
-                                "label": "Domaine",
+                 column_config={rank: st.column_config.NumberColumn("Rang", width=48),
+                                "label": st.column_config.TextColumn("Domaine", width=160),
                                 value: st.column_config.ProgressColumn(
                                     title, min_value=0.0, max_value=1.0, format="%.2f",
-                                    help=hint)})
+                                    help=hint, width=120)})
 
 
 RANK_KEY = "auto_rank_"
@@ -99,7 +99,7 @@ else:
     result = auto.diagnose(ranking, objective, perceived)
     table = result.table.assign(label=result.table["domain"].map(label))
 
-    mine, facts, citizens = st.columns(3)
+    mine, facts, citizens = st.columns([2, 3, 3])  # the two tables whole at 1366 px
     with mine:
         st.subheader("Votre classement")
         ranked = table.dropna(subset=["official_position"])
