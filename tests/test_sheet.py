@@ -138,3 +138,23 @@ def test_sheet_has_the_grand_debat_figures_of_its_region(tmp_path, level, code, 
     row = (f"Alternatives à la voiture « non » {share} "
            f"{french.percent(q11['france_share'], 1)} {french.integer(q11['contributors'])}")
     assert row.replace(french.NNBSP, " ") in text
+
+
+@needs_geometry
+def test_the_sheet_and_the_page_read_a_commune_against_the_same_references():
+    from atlas.index.level_indices import level_indices
+    from atlas.reports import territory_profile
+    from atlas.reports.sheet import references
+    from geodata import store
+    from geodata.hierarchy import parent_of
+
+    territory = describe("communes", "15187")  # Saint-Flour, Cantal
+    refs = references(territory)
+    assert [r.label for r in refs] == ["Département : Cantal",
+                                       "Région : Auvergne-Rhône-Alpes", "France"]
+    groups = territory_profile.peers(
+        territory, parent_of("communes", "regions"),
+        store.attributes("communes").set_index("code")["departement"])
+    page = territory_profile.domain_profile(level_indices("communes"), territory, groups)
+    for ref, (label, _) in zip(refs, groups, strict=True):  # the page's profile, column by column
+        assert ref.domain_scores.equals(page[label])

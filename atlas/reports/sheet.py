@@ -29,6 +29,7 @@ from atlas.reports import sheet_parts
 from atlas.reports.indicator_table import indicator_rows
 from atlas.reports.sheet_parts import Reference
 from atlas.reports.territory import Territory, describe
+from geodata import store
 from geodata.hierarchy import parent_of
 from geodata.levels import territory_level
 from indicators.domains import DIMENSIONS
@@ -96,23 +97,28 @@ def grand_debat_figures(territory: Territory) -> RegionalFigures | None:
 
 def references(territory: Territory, method: Method | None = None
                ) -> tuple[Reference, ...]:
-    """Reference profiles: its département's and région's scores, and France's median.
+    """Reference profiles: medians of the same level in its département, région and France.
 
-    The département's (région's) scores come from the index of the départements
-    (régions), each level being scored among its own territories; the France reference is
-    the median of the domain scores of all territories of the sheet's level.
+    The département's median is for communes only.
+
+    The same reading as the Territoire page (:func:`territory_profile.peers`): a commune is
+    set beside the communes of its département, never beside the département's own score,
+    which ranks départements among départements and is on another scale.
     """
-    refs = []
-    if territory.departement and territory.level in ("communes", "epci"):
-        scores = level_indices("departements", method).domain_scores.loc[territory.departement]
-        refs.append(Reference(f"Département ({territory.departement_name})", scores))
-    if territory.region and territory.level != "regions":
-        scores = level_indices("regions", method).domain_scores.loc[territory.region]
-        refs.append(Reference(f"Région ({territory.region_name})", scores))
-    median = level_indices(territory.level, method).domain_scores.median()
-    plural = territory_level(territory.level).plural
-    refs.append(Reference(f"Médiane des {plural} de France", median))
-    return tuple(refs)
+    from atlas.reports import territory_profile
+
+    result = level_indices(territory.level, method)
+    departement = (store.attributes("communes").set_index("code")["departement"]
+                   if territory.level == "communes" else None)
+    groups = territory_profile.peers(territory, parent_of(territory.level, "regions"),
+                                     departement)
+    profile = territory_profile.domain_profile(result, territory, groups)
+    short = [f"Département : {territory.departement_name}"] if departement is not None else []
+    if territory.level != "regions" and territory.region:
+        short.append(f"Région : {territory.region_name}")
+    short.append("France")  # the legend's title says « médianes des … du même niveau »
+    return tuple(Reference(name, profile[label])
+                 for name, (label, _) in zip(short, groups, strict=True))
 
 
 def perceived_priorities(region: str | None, n: int = 5) -> pd.DataFrame:

@@ -239,7 +239,7 @@ def profile_chart(ax: Axes, content: SheetContent) -> None:
                  loc="left", x=-0.85)
     ax.figure.legend(*ax.get_legend_handles_labels(), loc="upper left",
                      bbox_to_anchor=(0.685, 0.54), fontsize=6, frameon=False,
-                     title="Repères du profil (chaque niveau est\nclassé parmi les siens)",
+                     title=f"Repères : médiane des {content.level_plural}\nde chaque territoire",
                      title_fontsize=6, alignment="left")
 
 
