@@ -1,5 +1,6 @@
 """Page « Territoire » : the sheet of one territory on screen, with the method chosen."""
 
+import html
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -154,26 +155,35 @@ def profile(result, territory: Territory) -> None:
                    if territory.level == "communes" else None)
     groups = view.peers(territory, regions_of(territory.level), departement)
     wide = view.domain_profile(result, territory, groups)
+    short = dict(zip((label for label, _ in groups), view.short_peer_labels(territory, groups),
+                     strict=True))
     long = view.long_profile(wide)
-    order = [THIS, *(label for label, _ in groups)]
+    long["series"] = long["series"].replace(short)  # short names: a phone shows them whole
+    order = [THIS, *short.values()]
     middle = len(groups) - 1  # département and/or région, between itself and France
     colours = ["#bd0026", *("#1f77b4", "#ff7f0e")[-middle:][:middle], "#555555"]
     shapes = ["circle", *("diamond", "triangle-up")[-middle:][:middle], BAR]
     chart = alt.Chart(long).mark_point(filled=True, size=90).encode(
-        x=alt.X("score:Q", title="Score (plus élevé = plus fragile)",
-                axis=alt.Axis(format=".2~f", tickCount=10)),
+        x=alt.X("score:Q", title="Score (1 = le plus fragile)",
+                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".2~f", tickCount=5)),
         y=alt.Y("label:N", sort=list(wide["label"]), title=None,
-                axis=alt.Axis(labelLimit=320)),
-        color=alt.Color("series:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=190, labelOverlap=False)),  # room for a phone
+        color=alt.Color("series:N", sort=order, legend=None,
                         scale=alt.Scale(domain=order, range=colours)),
-        shape=alt.Shape("series:N", sort=order, title=None,
+        shape=alt.Shape("series:N", sort=order, legend=None,
                         scale=alt.Scale(domain=order, range=shapes)),
         tooltip=[alt.Tooltip("label:N", title="Domaine"),
                  alt.Tooltip("series:N", title="Série"),
                  alt.Tooltip("score:Q", title="Score", format=".2f")],
-    ).properties(height=16 * 26).configure(locale=FRENCH_NUMBERS).configure_legend(
-        orient="bottom", columns=2, labelLimit=400)
+    ).properties(height=16 * 26).configure(locale=FRENCH_NUMBERS)
     st.altair_chart(chart, width="stretch")
+    # The legend below the chart, in the page's flow: Vega's would be cut on a phone.
+    symbols = {"circle": "●", "diamond": "◆", "triangle-up": "▲", BAR: "❙"}
+    entries = [f'<span style="color:{c}">{symbols[s]}</span>&nbsp;'
+               f'{html.escape(name).replace(" : ", "&nbsp;: ")}'
+               for name, c, s in zip(order, colours, shapes, strict=True)]
+    st.html(f'<div style="font-size:0.9rem;line-height:1.6">{entries[0]}<br>Médiane des '
+            f"{level_of(territory.level).plural} : " + " · ".join(entries[1:]) + "</div>")
     sizes = ", ".join(f"{label.removeprefix('Médiane des ')} : "
                       f"{french.integer(len(codes))}" for label, codes in groups)
     st.caption(f"Chaque point du territoire est comparé à la médiane des scores de domaine "

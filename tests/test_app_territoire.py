@@ -123,6 +123,8 @@ def test_profile_against_departement_region_and_france(saint_etienne):
         result.domain_scores["health"].median(), 2)
     assert "médiane des scores de domaine" in texts(saint_etienne)
     assert len(saint_etienne.get("vega_lite_chart")) == 1
+    legend = [h.proto.body for h in saint_etienne.get("html") if "Ce territoire" in h.proto.body]
+    assert len(legend) == 1 and "Département&nbsp;: Loire" in legend[0]  # whole on a phone
 
 
 def test_scores_ranks_intervals_and_flags(saint_etienne):

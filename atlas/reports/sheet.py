@@ -113,10 +113,7 @@ def references(territory: Territory, method: Method | None = None
     groups = territory_profile.peers(territory, parent_of(territory.level, "regions"),
                                      departement)
     profile = territory_profile.domain_profile(result, territory, groups)
-    short = [f"Département : {territory.departement_name}"] if departement is not None else []
-    if territory.level != "regions" and territory.region:
-        short.append(f"Région : {territory.region_name}")
-    short.append("France")  # the legend's title says « médianes des … du même niveau »
+    short = territory_profile.short_peer_labels(territory, groups)  # the legend says « médiane »
     return tuple(Reference(name, profile[label])
                  for name, (label, _) in zip(short, groups, strict=True))
 

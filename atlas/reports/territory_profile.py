@@ -66,6 +66,20 @@ def peers(territory: Territory, region: pd.Series,
     return groups
 
 
+def short_peer_labels(territory: Territory, groups: list[tuple[str, pd.Index]]) -> list[str]:
+    """Short names of :func:`peers`' groups, for a legend titled « Médianes des … ».
+
+    « Département : Cantal », « Région : Auvergne-Rhône-Alpes », « France », in the order
+    of ``groups``.
+    """
+    names = []
+    if len(groups) == 3:
+        names.append(f"Département : {territory.departement_name}")
+    if len(groups) >= 2:
+        names.append(f"Région : {territory.region_name}")
+    return [*names, "France"]
+
+
 def domain_profile(result: IndexResult, territory: Territory,
                    groups: list[tuple[str, pd.Index]]) -> pd.DataFrame:
     """The 16 domain scores of the territory and the median score of each group.
