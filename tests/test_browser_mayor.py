@@ -147,7 +147,7 @@ def test_sheet_page_search_with_the_keyboard(page, server):  # noqa: F811
     page.keyboard.type("Loire (42)")
     page.keyboard.press("Enter")
     wait_sheet(page, "Loire")
-    page.get_by_text("Médiane des départements de la région (Auvergne-Rhône-Alpes)").first \
+    page.get_by_text("Région\u00a0: Auvergne-Rhône-Alpes").first \
         .wait_for(timeout=TIMEOUT_MS)
     shot(page, "departement-loire")
     assert page.blocked == []
