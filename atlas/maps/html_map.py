@@ -46,8 +46,8 @@ def render(data: static_maps.MapData) -> str:
     frame = data.frame.to_crs(4326)
     frame["colour"] = [static_maps.MISSING_COLOUR if pd.isna(c) else data.colours[int(c)]
                        for c in frame["cls"]]
-    frame["label"] = [_tooltip(name, value, data) for name, value in
-                      zip(frame["name"], frame["value"], strict=True)]
+    frame["label"] = [f"{html.escape(str(name))} : {french.indicator_value(value)}"
+                      for name, value in zip(frame["name"], frame["value"], strict=True)]
     west, south, east, north = frame.total_bounds
     fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25,
                       prefer_canvas=len(frame) > 2000)
@@ -63,12 +63,6 @@ def render(data: static_maps.MapData) -> str:
     fmap.get_root().html.add_child(folium.Element(_legend(data)))
     page = fmap.get_root().render()
     return _inline_leaflet(page, data.title)
-
-
-def _tooltip(name: str, value: object, data: static_maps.MapData) -> str:
-    shown = french.MISSING if pd.isna(value) else french.number(
-        float(value), 2 if data.labels and "," in data.labels[0] else 1)
-    return f"{html.escape(str(name))} : {shown}"
 
 
 def _legend(data: static_maps.MapData) -> str:
