@@ -503,7 +503,8 @@ def test_search_text_is_shown_as_plain_text(page, server):
     field.fill(typed)
     page.get_by_test_id("InputInstructions").first.wait_for(state="attached",
                                                            timeout=TIMEOUT_MS)
-    assert not page.get_by_text("Press Enter").first.is_visible()  # English hint hidden
+    # Streamlit's English hint is hidden by the page's style (once that run has drawn it)
+    page.get_by_text("Press Enter").first.wait_for(state="hidden", timeout=TIMEOUT_MS)
     field.press("Enter")
     alert = page.get_by_test_id("stAlertContentInfo").filter(has_text="Aucun territoire")
     alert.wait_for(timeout=TIMEOUT_MS)
