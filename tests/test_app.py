@@ -19,6 +19,7 @@ from app_pages.common.leaflet_map import (
     component_dir,
     leaflet_static_dir,
     publish,
+    read_layer,
 )
 from atlas.maps import web_layers
 from atlas.reports import build_report
@@ -37,7 +38,7 @@ def app() -> AppTest:
 
 def layer_features(args: dict, i: int = 0) -> list[dict]:
     """Features (``properties`` only) of layer ``i``, whatever its encoding."""
-    text = (component_dir() / args["layers"][i]["url"]).read_text(encoding="utf-8")
+    text = read_layer(args["layers"][i]["url"])
     if json.loads(text).get("type") == web_layers.LAYER_TYPE:
         decoded = web_layers.decode_layer(text)
         return [{"properties": {"code": c, "name": n, "cls": None if pd.isna(k) else int(k)}}
@@ -197,6 +198,9 @@ def test_layers_are_published_once_by_content(tmp_path):
     other = publish('{"type":"FeatureCollection","features":[ ]}', tmp_path)
     assert first == again != other
     assert len(list((tmp_path / "data").iterdir())) == 2
+    # stored compressed once (served as they are), read back intact
+    assert (tmp_path / first).read_bytes()[:2] == b"\x1f\x8b" and first.endswith(".json.gz")
+    assert read_layer(other, tmp_path) == '{"type":"FeatureCollection","features":[ ]}'
     args = component_args([Layer("communes", web_layers.map_layer("communes", "76"))], tmp_path)
     assert len(json.dumps(args)) < 1000  # the geometries travel as files, not as arguments
 
@@ -265,3 +269,17 @@ def test_data_page_lists_every_indicator_with_its_coverage(app):
     assert len(table.value) == len(load_catalogue().indicators)
     assert table.value["Communes couvertes"].between(0, 1).all()
     assert (table.value["Millésime"].str.len() > 0).all()
+
+
+def test_tables_shared_between_users_cannot_be_changed_through_a_copy():
+    from app_pages.common import data
+
+    first = data.table("regions")
+    first["name"] = "changé"
+    first.loc[first.index[0], "population"] = -1
+    again = data.table("regions")
+    assert "changé" not in set(again["name"]) and (again["population"] > 0).all()
+    view = data.map_view("overall", "regions")
+    view.table.loc[view.table.index[0], "value"] = -5.0
+    assert (data.map_view("overall", "regions").table["value"].dropna() >= 0).all()
+    assert data.table("regions") is not data.table("regions")  # a new copy each time

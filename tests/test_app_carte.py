@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import french
 from app_pages.common import map_click
-from app_pages.common.leaflet_map import component_dir
+from app_pages.common.leaflet_map import read_layer
 from atlas.index import rank_change
 from atlas.index.composite import Method
 from atlas.maps import classify, map_table, palettes, subjects, web_layers
@@ -25,8 +25,7 @@ def app() -> AppTest:
 
 def layer(at: AppTest, i: int = 0) -> pd.DataFrame:
     args = map_args(at)
-    return web_layers.decode_layer((component_dir() / args["layers"][i]["url"]).read_text(
-        encoding="utf-8"))
+    return web_layers.decode_layer(read_layer(args["layers"][i]["url"]))
 
 
 def shown_table(at: AppTest) -> pd.DataFrame:
@@ -196,3 +195,10 @@ def test_compare_ranks_says_how_far_each_territory_moved():
     assert rows.loc["a", "tip"] == "A — \u2212100\u202fpoints (rang 1 → 2)"
     assert rows.loc["c", "tip"] == f"C — {french.MISSING}"
     assert rows["cls"].tolist()[:2] == [0, 4] and pd.isna(rows.loc["c", "cls"])
+
+
+def test_the_table_caption_keeps_france_capitalised(app):
+    app.selectbox(key="map_what").select("overall").run()
+    captions = [c.value for c in app.caption]
+    note = next(c for c in captions if c.startswith("Tableau de la carte ci-dessous"))
+    assert "Rang 1 = le plus fragile en France" in note

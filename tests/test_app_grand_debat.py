@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import french
 from app_pages.common.grand_debat import PROVENANCE_LABEL
-from app_pages.common.leaflet_map import component_dir
+from app_pages.common.leaflet_map import read_layer
 from atlas.maps import web_layers
 from atlas.perception.grand_debat.coverage import REAL, SIMULATED
 from atlas.perception.grand_debat.questions import CLOSED, OPEN
@@ -38,7 +38,7 @@ def maps(at: AppTest) -> dict[str, dict]:
 
 def drawn_layer(args: dict):
     """The first layer as the browser receives it (a compact AtlasLayer payload)."""
-    payload = (component_dir() / args["layers"][0]["url"]).read_text(encoding="utf-8")
+    payload = read_layer(args["layers"][0]["url"])
     return web_layers.decode_layer(payload)
 
 

@@ -113,3 +113,12 @@ def test_a_wrong_method_setting_is_said_and_ignored():
     text = unescaped(warning.value)
     assert "normalisation=magique" in text and "poids social:7" in text
     assert dict(at.query_params) == {}  # the default method, as applied
+
+
+def test_a_nested_path_sent_back_by_the_proxy_gets_the_french_page_not_found():
+    at = open_address("app_pages/territoire.py", introuvable="/territoire/saint-flour")
+    assert not at.exception
+    errors = [unescaped(e.value) for e in at.error]
+    assert any("Page introuvable : l'adresse « /territoire/saint-flour »" in e for e in errors)
+    assert not at.warning or all("réglages inconnus" not in w.value for w in at.warning)
+    assert "introuvable" not in dict(at.query_params)  # the page's own address is written

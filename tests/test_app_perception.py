@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages.common.grand_debat_view import SOURCE_KEY
-from app_pages.common.leaflet_map import component_dir
+from app_pages.common.leaflet_map import read_layer
 from atlas.index.level_indices import level_indices
 from atlas.perception import autodiagnostic as auto
 from atlas.perception import compare
@@ -39,7 +39,7 @@ def maps(at: AppTest) -> dict[str, dict]:
 
 
 def features(args: dict) -> list[dict]:
-    drawn = json.loads((component_dir() / args["layers"][0]["url"]).read_text())
+    drawn = json.loads(read_layer(args["layers"][0]["url"]))
     return [f["properties"] for f in drawn["features"]]
 
 

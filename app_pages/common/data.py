@@ -1,10 +1,16 @@
 """Cached access to the atlas for the pages: tables, report and map payloads.
 
-Map payloads are cached as JSON strings (cheap to copy, never mutated), not as objects.
+Map payloads are JSON strings, cached once per process (``st.cache_resource``: a string
+never changes, so no copy is needed), not objects.
+Large tables are cached once per process (:func:`shared`) and handed out as copy-on-write
+copies: ``st.cache_data`` would unpickle a fresh copy of a 35,000-row table at every call,
+which cost a tenth of the server's time when many people used the map at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 import json
 import tempfile
@@ -34,6 +40,39 @@ from geodata.levels import TERRITORY_LEVELS, level_id
 from indicators.snapshot import snapshot_catalogue
 
 
+def fresh(value):
+    """A copy of a cached value that costs nothing and leaves the cache intact.
+
+    pandas ≥ 3 copies on write: a shallow copy shares the data until either side changes
+    it. Frozen dataclasses (map views, classes) are rebuilt around copies of their tables.
+    """
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{field.name: fresh(getattr(value, field.name))
+                                             for field in dataclasses.fields(value)
+                                             if field.init})
+    return value
+
+
+def shared(**options):
+    """Cache a function's tables once per process and hand out :func:`fresh` copies.
+
+    ``st.cache_resource`` (never pickled) with ``options``; for functions returning
+    tables or frozen dataclasses of tables.
+    """
+    def decorate(func):
+        cached = st.cache_resource(**options)(func)
+
+        @functools.wraps(func)
+        def read(*args, **kwargs):
+            return fresh(cached(*args, **kwargs))
+
+        read.clear = cached.clear
+        return read
+    return decorate
+
+
 def ensure_artifacts() -> None:
     """Build the geometry artifacts, with a French spinner, when they are missing."""
     if not build.is_built():
@@ -42,13 +81,13 @@ def ensure_artifacts() -> None:
             store.ensure_built()
 
 
-@st.cache_data(show_spinner=False)
+@shared(show_spinner=False)
 def table(level: str) -> pd.DataFrame:
     """Attributes of one territorial level (no geometry)."""
     return store.attributes(level)
 
 
-@st.cache_data(show_spinner=False)
+@shared(show_spinner=False)
 def search_index() -> pd.Series:
     """Normalised commune names, aligned with ``table("communes")``."""
     return search.search_index(table("communes"))
@@ -65,13 +104,13 @@ def report() -> dict:
     return store.report()
 
 
-@st.cache_data(show_spinner="Calcul des indices…", max_entries=64)
+@shared(show_spinner="Calcul des indices…", max_entries=64)
 def mapped_values(key: str, level: str, method: Method | None = None) -> pd.Series:
     """Values mapped for ``key`` at ``level`` (scores or indicator values), by code."""
     return subjects.values(key, level, method)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(show_spinner=False, max_entries=64)
 def classes(key: str, level: str, scheme: str = "quantiles", k: int = 5,
             method: Method | None = None) -> classify.Classes | None:
     """Classes of the mapped values at ``level`` (None for the density map)."""
@@ -87,7 +126,7 @@ def indices(level: str, method: Method | None = None) -> IndexResult:
     return level_indices(level, method)
 
 
-@st.cache_data(show_spinner="Calcul des valeurs de la carte…", max_entries=32)
+@shared(show_spinner="Calcul des valeurs de la carte…", max_entries=32)
 def map_view(key: str, level: str, method: Method | None = None) -> map_views.MapView:
     """The :class:`atlas.maps.map_table.MapView` of ``key`` at ``level`` with ``method``."""
     return map_views.map_view(key, level, method)
@@ -131,7 +170,7 @@ def rank_note(key: str, level: str, method: Method | None) -> str:
     return map_views.rank_note(map_view(key, level, method))
 
 
-@st.cache_data(show_spinner="Préparation de la carte…", max_entries=32)
+@st.cache_resource(show_spinner="Préparation de la carte…", max_entries=32)
 def layer_payload(key: str, level: str, region: str | None, scheme: str, k: int,
                   method: Method | None) -> str:
     """Payload of the map layer: territories of ``level`` in France or one région."""
@@ -149,7 +188,7 @@ def rank_change(key: str, level: str, method: Method) -> pd.DataFrame:
                                       regional=method.frame == "region")
 
 
-@st.cache_data(show_spinner="Préparation de la carte des évolutions…", max_entries=16)
+@st.cache_resource(show_spinner="Préparation de la carte des évolutions…", max_entries=16)
 def rank_change_payload(key: str, level: str, region: str | None, method: Method) -> str:
     """Payload of the rank-change map of ``key`` (default method → ``method``)."""
     rows = rank_change(key, level, method)
@@ -165,19 +204,19 @@ def rank_change_counts(key: str, level: str, region: str | None,
     return tuple(int((shown["cls"] == i).sum()) for i in range(len(rank_changes.LABELS)))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def inset_frames() -> str:
     """Outlines of the overseas inset boxes of the national map."""
     return web_layers.inset_frames()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def outline_payload(level: str, region: str | None) -> str:
     """Outlines (no classes) of ``level`` in France or one région, drawn over the map."""
     return web_layers.map_layer(level, region)
 
 
-@st.cache_data(show_spinner=False)
+@shared(show_spinner=False)
 def indicator_table() -> pd.DataFrame:
     """The catalogue as a table, with each indicator's coverage of communes and people."""
     from indicators.domain_coverage import coverage
@@ -225,7 +264,7 @@ def gap_comparison(level: str, actor: str, method: Method | None = None):
     return gap.run(survey_sample(), level, actor, method=method)
 
 
-@st.cache_data(show_spinner=False)
+@shared(show_spinner=False)
 def perceived_profile(level: str, actor: str) -> pd.DataFrame:
     """Perceived-priority scores and ranks of the 16 domains by territory, for one actor."""
     from atlas.perception import compare
@@ -235,7 +274,7 @@ def perceived_profile(level: str, actor: str) -> pd.DataFrame:
                                      actor)
 
 
-@st.cache_data(show_spinner="Calcul des indices…", max_entries=16)
+@shared(show_spinner="Calcul des indices…", max_entries=16)
 def objective_profile(level: str, method: Method | None = None) -> pd.DataFrame:
     """Standing (1 = most fragile of its frame) and rank of the 16 domains by territory."""
     from atlas.perception import compare
@@ -254,14 +293,14 @@ def national_shapes(level: str):
     return insets.apply_insets(shapes, departement, target="web")
 
 
-@st.cache_data(show_spinner="Préparation de la carte des écarts…")
+@st.cache_resource(show_spinner="Préparation de la carte des écarts…")
 def gap_payload(level: str, actor: str, domain: str, method: Method | None = None) -> str:
     """GeoJSON of the gap map (:func:`atlas.perception.gap_classes.gap_classes`)."""
     classes = gap_classes.gap_classes(gap_comparison(level, actor, method).table, domain)
     return _classed_payload(level, classes)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def spearman_payload(level: str, actor: str, method: Method | None = None) -> str:
     """GeoJSON of the profile-correlation map.
 
@@ -323,7 +362,7 @@ def real_share_map(question: str, actor: str) -> share_classes.ShareMap:
                                    actor)
 
 
-@st.cache_data(show_spinner="Préparation de la carte…", max_entries=64)
+@st.cache_resource(show_spinner="Préparation de la carte…", max_entries=64)
 def real_share_payload(question: str, actor: str) -> str:
     """Payload of the map of ``question``'s share: the 18 régions, overseas in insets."""
     drawn = real_share_map(question, actor)

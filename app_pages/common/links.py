@@ -20,6 +20,8 @@ _READ = "links_read_"
 PAGE_PATHS = {"carte": "", "territoire": "territoire", "objectif_percu": "objectif-percu",
               "autodiagnostic": "autodiagnostic", "donnees": "donnees", "export": "export"}
 """Page (its module's name) → its path in the address (the map is the home page)."""
+LOST = "introuvable"
+"""Parameter naming the unknown path a user asked for (set by the proxy's redirect)."""
 
 
 def arrival(page: str) -> dict[str, str]:
@@ -28,7 +30,7 @@ def arrival(page: str) -> dict[str, str]:
     if st.session_state.get(flag):
         return {}
     st.session_state[flag] = True
-    return {key: st.query_params[key] for key in st.query_params}
+    return {key: st.query_params[key] for key in st.query_params if key != LOST}
 
 
 def unknown(problems: list[str]) -> None:
@@ -66,7 +68,14 @@ def copy_link(page: str, params: Mapping[str, str], container=st) -> None:
 
 
 def unknown_page() -> str | None:
-    """The path asked for when it names no page of the atlas (Streamlit then runs the map)."""
+    """The path asked for when it names no page of the atlas (Streamlit then runs the map).
+
+    Behind ``scripts/serve.sh``'s proxy, a path of several segments (``/territoire/x``,
+    which Streamlit alone answers with a blank page) is sent back to its first page with
+    ``?introuvable=<path>``.
+    """
+    if LOST in st.query_params:
+        return st.query_params[LOST][:200]
     path = urlsplit(st.context.url or "").path
     segments = [s for s in path.split("/") if s]
     if not segments or (len(segments) == 1 and segments[0] in PAGE_PATHS.values()):

@@ -8,8 +8,9 @@ installed ``django-js-lib-leaflet`` package, never a CDN) into
 
 Layers are strings of :mod:`atlas.maps.web_layers`: the compact encoding of
 :func:`atlas.maps.web_layers.map_layer` (decoded and drawn by ``main.js`` as one canvas path per
-layer, fast enough for the 34,871 communes of France) or plain GeoJSON. Each is written once
-into that folder under a name derived from its content, and the component receives its URL:
+layer, fast enough for the 34,871 communes of France) or plain GeoJSON. Each is written once,
+gzip-compressed, into that folder under a name derived from its content, and the component
+receives its URL:
 a rerun sends a few hundred bytes over the websocket, the browser downloads each layer once
 (gzip) and keeps it. Only a click on an interactive feature reruns the app; panning and
 zooming do not.
@@ -20,12 +21,13 @@ Drawing is timed by ``benchmarks/bench_webmap_browser.py``; when a map is painte
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +117,29 @@ def component_dir(root: Path | None = None) -> Path:
 
 
 def publish(geojson: str, folder: Path) -> str:
-    """Write a layer under ``folder/data/`` (once) and return its URL relative to the page."""
-    content = geojson.encode("utf-8")
-    name = f"{hashlib.sha256(content).hexdigest()[:20]}.json"
+    """Write a layer under ``folder/data/`` (once) and return its URL relative to the page.
+
+    The file is gzip-compressed once, here (``.json.gz``, served as ``application/gzip``
+    and inflated by ``main.js``): the server sends its bytes as they are instead of
+    compressing a megabyte for every browser that opens the map.
+    """
+    name = _file_name(geojson)
     target = folder / "data" / name
     if not target.is_file():
-        _write_atomic(target, content)
+        _write_atomic(target, gzip.compress(geojson.encode("utf-8"), compresslevel=9, mtime=0))
     return f"data/{name}"
+
+
+@lru_cache(maxsize=64)
+def _file_name(geojson: str) -> str:
+    """Name of a layer's file, from its content (hashed once per cached payload)."""
+    return f"{hashlib.sha256(geojson.encode('utf-8')).hexdigest()[:20]}.json.gz"
+
+
+def read_layer(url: str, folder: Path | None = None) -> str:
+    """The layer published at ``url`` (a URL of :func:`component_args`), as text."""
+    folder = Path(folder) if folder is not None else component_dir()
+    return gzip.decompress((folder / url).read_bytes()).decode("utf-8")
 
 
 def component_args(layers: Sequence[Layer], folder: Path, highlight: str | None = None,

@@ -544,7 +544,9 @@
     var started = performance.now();
     return fetch(spec.url).then(function (response) {
       if (!response.ok) { throw new Error("couche " + spec.id + " : HTTP " + response.status); }
-      return response.text();
+      if (!/\.gz$/.test(spec.url)) { return response.text(); }
+      // Layers are stored gzip-compressed (served as they are, without work on the server).
+      return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text();
     }).then(function (text) {
       var fetched = performance.now();
       var data = JSON.parse(text);
