@@ -115,18 +115,20 @@ def _label(ax, highlight: Highlight) -> None:
     ha = "left" if fx < 0.35 else "right" if fx > 0.65 else "center"
     dx = {"left": 5, "right": -5, "center": 0}[ha] if small else 0
     dy = 6 if fy < 0.85 else -6
-    text = ax.annotate(highlight.name, xy=(x, y), xytext=(dx, dy if small else 0),
-                       textcoords="offset points", ha=ha,
-                       va="bottom" if dy > 0 or not small else "top",
-                       fontsize=LABEL_SIZE, weight="bold", color=OUTLINE_COLOUR,
-                       zorder=6, gid=LABEL_GID,
+    where = {"xy": (x, y), "xytext": (dx, dy if small else 0), "textcoords": "offset points",
+             "ha": ha, "va": "bottom" if dy > 0 or not small else "top",
+             "fontsize": LABEL_SIZE, "weight": "bold"}
+    text = ax.annotate(highlight.name, color=OUTLINE_COLOUR, zorder=6, gid=LABEL_GID, **where)
+    # the halo is a copy below, drawn as a path (a stroke): the name itself stays text in
+    # an SVG or a PDF, to be found and edited
+    halo = ax.annotate(highlight.name, color="white", zorder=5.9, **where,
                        path_effects=[patheffects.withStroke(linewidth=2.5,
                                                             foreground="white")])
-    _keep_inside(ax, text)
+    _keep_inside(ax, text, halo)
 
 
-def _keep_inside(ax, text) -> None:
-    """Move ``text`` (an annotation in offset points) so that it lies inside ``ax``."""
+def _keep_inside(ax, text, *followers) -> None:
+    """Move ``text`` (an annotation in offset points), and its ``followers``, inside ``ax``."""
     fig = ax.figure
     ax.apply_aspect()  # the axes' final box, once its aspect is kept
     renderer = fig._get_renderer()
@@ -136,4 +138,5 @@ def _keep_inside(ax, text) -> None:
     shift_y = max(0.0, frame.y0 + pad - box.y0) - max(0.0, box.y1 - (frame.y1 - pad))
     if shift_x or shift_y:
         dx, dy = text.xyann
-        text.xyann = (dx + shift_x * 72 / fig.dpi, dy + shift_y * 72 / fig.dpi)
+        for item in (text, *followers):
+            item.xyann = (dx + shift_x * 72 / fig.dpi, dy + shift_y * 72 / fig.dpi)

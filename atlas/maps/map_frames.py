@@ -22,7 +22,7 @@ import pandas as pd
 from atlas.maps.map_paths import FeaturePaths, polygon_paths
 from geodata import build, insets, store
 from geodata.crs import OVERSEAS_CRS
-from geodata.hierarchy import departement_of, members
+from geodata.hierarchy import departement_of, members, parent_of
 from geodata.levels import level as level_of
 from geodata.levels import territory_level
 from geodata.paths import geodata_dir
@@ -113,6 +113,32 @@ def scope_name(scope: Scope, root: Path | None = None) -> str:
         raise ValueError(f"unknown {level_of(kind).label} {code!r}; valid codes: "
                          f"{sorted(table['code'])}")
     return f"{level_of(kind).label} {names.iloc[0]}"
+
+
+def home_scopes(level: str, code: str, root: Path | None = None) -> list[tuple[str, str]]:
+    """The région, then the département, a territory lies in (by :mod:`geodata.hierarchy`).
+
+    A département's own scope is itself; a région has only its own; an EPCI's is where
+    most of its inhabitants live. Unknown codes have none.
+    """
+    level = territory_level(level).id
+    return [(kind, str(parents[code])) for kind in SCOPE_LEVELS
+            if (parents := _parents(level, kind, root)) is not None
+            and code in parents.index and not pd.isna(parents[code])]
+
+
+def lies_in(level: str, code: str, scope: Scope, root: Path | None = None) -> bool:
+    """Whether a map of ``scope`` shows the territory ``level``/``code`` whole."""
+    if scope is None:
+        return True
+    return tuple(scope) in home_scopes(level, code, root)
+
+
+def _parents(level: str, kind: str, root: Path | None) -> pd.Series | None:
+    try:
+        return parent_of(level, kind, root)
+    except ValueError:  # a région has no département
+        return None
 
 
 def _stamp(root: Path | None) -> int:
