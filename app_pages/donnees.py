@@ -15,6 +15,7 @@ from atlas.index.uncertainty import QUANTILES, Variation
 from atlas.maps import web_layers
 from atlas.reports import build_report
 from atlas.reports import territory_profile as view
+from french import screen_tables
 from geodata import populations, simplify
 from geodata.levels import level as level_of
 from indicators import catalogue_tables
@@ -308,11 +309,12 @@ repairs = pd.DataFrame(repair["repairs"], columns=["code", "name", "action", "km
 st.markdown(f"{len(repairs)} réparations, {french.area(repairs['km2'].sum(), 1)} "
             f"au total ; géométries invalides avant réparation : "
             f"{french.integer(repair['invalid_before'])}.")
-st.dataframe(repairs.assign(action=repairs["action"].map(build_report.report_wording),
-                            evidence=repairs["evidence"].map(build_report.report_wording)),
+st.dataframe(screen_tables.styled(  # French numbers, sorted as numbers
+                 repairs.assign(action=repairs["action"].map(build_report.report_wording),
+                                evidence=repairs["evidence"].map(build_report.report_wording)),
+                 decimals={"km2": 3}),
              column_config={"code": "Code INSEE", "name": "Commune", "action": "Réparation",
-                            "km2": st.column_config.NumberColumn("Surface (km²)",
-                                                                 format="%.3f"),
+                            "km2": st.column_config.NumberColumn("Surface (km²)"),
                             "evidence": "Justification"},
              hide_index=True, width="stretch")
 
@@ -327,10 +329,11 @@ st.markdown(
     "ce n'est pas un défaut).")
 holes = pd.DataFrame(repair["holes_left"] + repair["foreign_enclaves"],
                      columns=["km2", "neighbours", "reason", "lon", "lat"])
-st.dataframe(holes.assign(neighbours=holes["neighbours"].map(", ".join),
-                          reason=holes["reason"].map(build_report.report_wording)),
-             column_config={"km2": st.column_config.NumberColumn("Surface (km²)",
-                                                                 format="%.3f"),
+st.dataframe(screen_tables.styled(
+                 holes.assign(neighbours=holes["neighbours"].map(", ".join),
+                              reason=holes["reason"].map(build_report.report_wording)),
+                 decimals={"km2": 3, "lon": 4, "lat": 4}),
+             column_config={"km2": st.column_config.NumberColumn("Surface (km²)"),
                             "neighbours": "Communes voisines", "reason": "Motif",
                             "lon": "Longitude", "lat": "Latitude"},
              hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ import streamlit as st
 
 import french
 from app_pages.common import data, links, method, selection, user_text
-from atlas.maps import subjects
+from atlas.maps import map_frames, subjects
 from atlas.maps.classify import SCHEME_LABELS, SCHEMES
 from atlas.maps.static_maps import texts
 from atlas.reports import downloads as options
@@ -28,9 +28,14 @@ region_names = dict(zip(regions["code"], regions["name"], strict=True))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def map_texts(level: str, what: str, region: str | None, chosen) -> tuple[str, str, str]:
+def map_texts(level: str, what: str, scope: str, chosen) -> tuple[str, str, str]:
     """Title, subtitle and source line of the map (:func:`atlas.maps.static_maps.texts`)."""
-    return texts(level, what, region or None, method=chosen)
+    return texts(level, what, method=chosen, within=scope or None)
+
+
+def scope_of(key: str) -> str:
+    """The ``LEVEL:CODE`` of a choice of « Territoire couvert » (a région's is its code)."""
+    return key if ":" in key or not key else f"regions:{key}"
 
 
 def _plural_title(level: str) -> str:
@@ -65,20 +70,43 @@ if (picked := selection.selected()) and "export_region" not in st.session_state:
                                       str(row["region"].get(code_picked, FRANCE) or FRANCE))
 
 # --- map ---------------------------------------------------------------------------------
+# « Territoire couvert »: France, each région, and the département of the territory selected
+scopes = {FRANCE: "France entière", **region_names}
+if picked:
+    for kind, code in map_frames.home_scopes(*picked):
+        if kind == "departements":
+            scopes = {FRANCE: scopes.pop(FRANCE),
+                      f"{kind}:{code}": f"Département : {territory_name(kind, code)} ({code})",
+                      **scopes}
+if st.session_state.get("export_region", FRANCE) not in scopes:  # another selection since
+    st.session_state.export_region = FRANCE
+one_departement = st.session_state.get("export_region", "").startswith("departements:")
+map_levels = ["epci", "communes"] if one_departement else list(LEVELS[::-1])
+if st.session_state.get("export_level") not in map_levels:  # départements first
+    st.session_state.export_level = "communes" if one_departement else "departements"
+
 st.header("Carte pour un rapport")
 left, right = st.columns(2)
 with left:
-    level = st.selectbox("Niveau", LEVELS[::-1], index=LEVELS[::-1].index("departements"),
-                         format_func=_plural_title, key="export_level")
+    level = st.selectbox("Niveau", map_levels, format_func=_plural_title, key="export_level",
+                         help="La carte d'un département montre ses communes ou ses EPCI.")
     what = st.selectbox("Carte de", list(CHOICES), index=list(CHOICES).index(subjects.OVERALL),
                         format_func=lambda k: f"{CHOICES[k].group} · {CHOICES[k].label}",
                         key="export_what",
                         help="Indice global, une des 4 dimensions, un des 16 domaines, un "
                              "indicateur ou la densité, comme sur la page Carte.")
-    region = st.selectbox("Territoire couvert", [FRANCE, *regions["code"]],
-                          format_func=lambda c: region_names.get(c, "France entière"),
+    region = st.selectbox("Territoire couvert", list(scopes), format_func=scopes.get,
                           key="export_region",
-                          help="France entière (outre-mer en encarts) ou une seule région.")
+                          help="France entière (outre-mer en encarts), une seule région, "
+                               "ou le département du territoire sélectionné.")
+    scope = scope_of(region)
+    outlined = None
+    if picked and map_frames.lies_in(*picked, map_frames.read_scope(within=scope or None)):
+        name = territory_name(*picked)
+        if st.checkbox(f"Entourer et nommer {name} sur la carte", value=True,
+                       key="export_highlight",
+                       help="Contour épais et foncé, nom écrit sur la carte."):
+            outlined = (f"{picked[0]}:{picked[1]}", name)
 with right:
     scheme = st.radio("Classes (5)", list(SCHEMES), format_func=SCHEME_LABELS.get,
                       key="export_scheme")
@@ -92,20 +120,23 @@ with right:
                               disabled=fmt == "html")
 
 scores = subjects.is_index(what)
-title, subtitle, source = map_texts(level, what, region, chosen_method if scores else None)
+title, subtitle, source = map_texts(level, what, scope, chosen_method if scores else None)
 st.caption(f"**Contenu de la carte**  \nTitre : {title}  \nSous-titre : {subtitle}  \n"
-           f"Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et "
+           + (f"Contour : {outlined[1]}, nommé sur la carte  \n" if outlined else "")
+           + f"Légende : {SCHEME_LABELS[scheme].lower()}, 5 classes et "
            f"« {french.MISSING.capitalize()} » "
            f"(gris hachuré)  \nPied de page : {source}.")
 if scores and not method.is_default(chosen_method):
     st.info(f"{method.describe(chosen_method)} Elle s'applique à cette carte et son "
             "sous-titre la nomme.", icon=":material/tune:")
-map_name = options.map_filename(level, what, fmt, region_names.get(region))
+scope_name = territory_name(*scope.split(":")) if scope else None
+map_name = options.map_filename(level, what, fmt, scope_name, outlined and outlined[1])
+frame = {"within": scope or None, "highlight": outlined and outlined[0]}
 st.download_button(
     f"Télécharger la carte ({fmt.upper()})",
-    data=partial(options.map_bytes, level, what, region or None, fmt, size=size,
+    data=partial(options.map_bytes, level, what, None, fmt, size=size,
                  scheme=scheme, north_arrow=north_arrow,
-                 method=chosen_method if scores else None),
+                 method=chosen_method if scores else None, **frame),
     file_name=map_name, mime=options.MIME_TYPES[fmt], key="export_map_download",
     on_click="ignore", icon=":material/download:", type="primary")
 st.caption(f"Fichier : `{map_name}`")
@@ -165,8 +196,12 @@ with st.expander("Ligne de commande"):
     st.markdown("Les mêmes fichiers, sans l'application, avec la commande `atlas` du "
                 "paquet (`pip install -e .`). Carte choisie ci-dessus :")
     map_method = chosen_method if scores else None
-    st.code(options.map_command(level, what, fmt, map_name, region or None, size, scheme,
-                                north_arrow, map_method), language="bash", wrap_lines=True)
+    st.code(options.map_command(level, what, fmt, map_name,
+                                None if one_departement else region or None, size, scheme,
+                                north_arrow, map_method,
+                                within=scope if one_departement else None,
+                                highlight=outlined and outlined[0]),
+            language="bash", wrap_lines=True)
     if fmt != "html":  # one interactive map per file: no batch of régions
         st.markdown("La même carte pour chacune des 18 régions, dans le dossier `cartes` :")
         st.code(options.maps_command(level, what, fmt, size, scheme, north_arrow,

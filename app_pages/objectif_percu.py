@@ -16,12 +16,14 @@ from atlas.perception.compare import CATEGORIES
 from atlas.perception.grand_debat import coverage
 from atlas.perception.survey.estimates import ALL_ACTORS, FRAGILE_N_EFF, SUPPRESSED_N_EFF
 from atlas.perception.survey.model import ACTORS, SIMULATED_LABEL
+from french import screen_tables
 from geodata.levels import level as level_of
 from indicators.domains import DOMAIN_BY_ID
 
 ACTOR_LABELS = {**ACTORS, ALL_ACTORS: "Tous les acteurs"}
 MAP_KEY = "gap_map_click"
 CHOSEN_KEY = "gap_chosen_territories"  # the territory last chosen at each level
+RANKS = {"objective_rank": 0, "perceived_rank": 0, "n_effective": 0}  # whole numbers
 
 
 def read_address() -> None:
@@ -138,18 +140,19 @@ if view == "gap":
                "insuffisantes ») n'ont pas de constat solide. Cliquez un territoire pour "
                "son détail.")
     gap_rows = comparison.table[comparison.table["domain"] == domain]
-    st.dataframe(gap_rows.assign(name=gap_rows["territory_code"].map(names)),
+    st.dataframe(screen_tables.styled(gap_rows.assign(name=gap_rows["territory_code"].map(names)),
+                                      decimals=RANKS, signed=["gap"]),
                  hide_index=True, width="stretch", height=260,
                  column_order=["territory_code", "name", "objective_rank", "perceived_rank",
                                "gap", "n_effective", "category"],
                  column_config={"territory_code": "Code", "name": "Territoire",
                                 "objective_rank": st.column_config.NumberColumn(
-                                    "Rang objectif", format="%d"),
+                                    "Rang objectif"),
                                 "perceived_rank": st.column_config.NumberColumn(
-                                    "Rang perçu", format="%d"),
-                                "gap": st.column_config.NumberColumn("Écart", format="%+d"),
+                                    "Rang perçu"),
+                                "gap": st.column_config.NumberColumn("Écart"),
                                 "n_effective": st.column_config.NumberColumn(
-                                    "n eff.", format="%.0f"),
+                                    "n eff."),
                                 "category": "Constat"})
     with st.expander("Regroupements spatiaux des écarts (Moran local)"):
         try:
@@ -164,17 +167,17 @@ if view == "gap":
                 f"(Benjamini-Hochberg) : {len(found)} territoire(s) significatif(s) sur "
                 f"{len(clusters)}.{note}")
             if len(found):
-                st.dataframe(
+                st.dataframe(screen_tables.styled(
                     found.assign(name=found.index.map(names),
                                  reading=found["cluster"].map(gap_classes.CLUSTER_LABELS))
-                    .reset_index(names="code"),
+                    .reset_index(names="code"), decimals={"p_sim": 3}, signed=["gap"]),
                     hide_index=True, width="stretch",
                     column_order=["code", "name", "gap", "reading", "p_sim"],
                     column_config={"code": "Code", "name": "Territoire",
-                                   "gap": st.column_config.NumberColumn("Écart", format="%+d"),
+                                   "gap": st.column_config.NumberColumn("Écart"),
                                    "reading": "Regroupement",
                                    "p_sim": st.column_config.NumberColumn(
-                                       "p (permutations)", format="%.3f")})
+                                       "p (permutations)")})
 else:
     leaflet_map([Layer("rho", data.spearman_payload(level, actor, current), fit=True,
                        weight=0.8),
@@ -186,14 +189,14 @@ else:
     st.caption("Corrélation de rang entre la fragilité objective des 16 domaines et leur "
                "priorité perçue, sur les domaines dont l'estimation n'est pas supprimée : à "
                "lire avec l'effectif efficace (n eff.) du territoire.")
-    st.dataframe(summary.assign(name=summary.index.map(names)).reset_index(),
+    st.dataframe(screen_tables.styled(summary.assign(name=summary.index.map(names))
+                                      .reset_index(), decimals={**RANKS, "spearman": 2}),
                  column_config={"territory_code": "Code", "name": "Territoire",
-                                "spearman": st.column_config.NumberColumn("Spearman",
-                                                                          format="%.2f"),
+                                "spearman": st.column_config.NumberColumn("Spearman"),
                                 "blind_spots": "Angles morts",
                                 "over_perceived": "Surestimés", "aligned": "Alignés",
                                 "n_effective": st.column_config.NumberColumn(
-                                    "n eff.", format="%.0f")},
+                                    "n eff.")},
                  column_order=["territory_code", "name", "spearman", "blind_spots",
                                "over_perceived", "aligned", "n_effective"],
                  hide_index=True, width="stretch")
@@ -246,20 +249,22 @@ with scatter_col:
     st.caption(f"Au-dessus de la diagonale : domaine moins perçu que sa fragilité.{note}")
 with table_col:
     st.dataframe(
-        rows, hide_index=True, width="stretch",
+        screen_tables.styled(rows, decimals={**RANKS, "standing": 2, "score": 2, "ci_low": 2,
+                                             "ci_high": 2}, signed=["gap"]),
+        hide_index=True, width="stretch",
         column_order=["label", "standing", "score", "ci_low", "ci_high", "objective_rank",
                       "perceived_rank", "gap", "n_effective", "status", "category"],
         column_config={
             "label": "Domaine",
-            "standing": st.column_config.NumberColumn("Position objective", format="%.2f",
+            "standing": st.column_config.NumberColumn("Position objective",
                                                       help="1 = le plus fragile de France"),
-            "score": st.column_config.NumberColumn("Score perçu", format="%.2f"),
-            "ci_low": st.column_config.NumberColumn("IC bas", format="%.2f"),
-            "ci_high": st.column_config.NumberColumn("IC haut", format="%.2f"),
-            "objective_rank": st.column_config.NumberColumn("Rang objectif", format="%d"),
-            "perceived_rank": st.column_config.NumberColumn("Rang perçu", format="%d"),
-            "gap": st.column_config.NumberColumn("Écart", format="%+d"),
-            "n_effective": st.column_config.NumberColumn("n eff.", format="%.0f"),
+            "score": st.column_config.NumberColumn("Score perçu"),
+            "ci_low": st.column_config.NumberColumn("IC bas"),
+            "ci_high": st.column_config.NumberColumn("IC haut"),
+            "objective_rank": st.column_config.NumberColumn("Rang objectif"),
+            "perceived_rank": st.column_config.NumberColumn("Rang perçu"),
+            "gap": st.column_config.NumberColumn("Écart"),
+            "n_effective": st.column_config.NumberColumn("n eff."),
             "status": "Statut", "category": "Constat"})
 
 agreement = data.actor_agreement(level, code)
@@ -267,7 +272,7 @@ if agreement.shape[0] > 1:
     st.subheader("Accord entre types d'acteurs")
     labels = {a: ACTOR_LABELS.get(a, a) for a in agreement.columns}
     st.dataframe(agreement.rename(index=labels, columns=labels), width="stretch",
-                 column_config={label: st.column_config.NumberColumn(label, format="%.2f")
+                 column_config={label: st.column_config.NumberColumn(label)
                                 for label in labels.values()})
     st.caption("Corrélation de Spearman entre les profils de priorité des 16 domaines de "
                f"chaque paire de types d'acteurs, pour ce territoire.{note}")

@@ -45,3 +45,18 @@ def carte_table(at: AppTest) -> pd.DataFrame:
     if not at.toggle(key="map_table_shown").value:
         at.toggle(key="map_table_shown").set_value(True).run()
     return table_with(at, "frame_size")
+
+
+def displayed(at: AppTest, column: str) -> pd.DataFrame:
+    """The text the browser shows in the one dataframe of the page that has ``column``.
+
+    A table given as a pandas Styler (:mod:`french.screen_tables`) carries the text of
+    each cell beside its data: this is that text, with the data's column names.
+    """
+    from streamlit import dataframe_util
+
+    (element,) = [d for d in at.dataframe if column in d.value.columns]
+    texts = dataframe_util.convert_arrow_bytes_to_pandas_df(
+        element.proto.arrow_data.styler.display_values)
+    texts.columns = element.value.columns
+    return texts

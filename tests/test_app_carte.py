@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_support import carte_table, map_args, open_app
+from app_support import carte_table, displayed, map_args, open_app
 from streamlit.testing.v1 import AppTest
 
 import french
@@ -202,3 +202,24 @@ def test_the_table_caption_keeps_france_capitalised(app):
     captions = [c.value for c in app.caption]
     note = next(c for c in captions if c.startswith("Tableau de la carte ci-dessous"))
     assert "Rang 1 = le plus fragile en France" in note
+
+
+def test_the_table_shows_french_numbers_and_sorts_on_numbers(app):
+    """Density of the départements: « 1 234,5 », not « 1234.5 », whatever the browser."""
+    app.segmented_control(key="map_level").set_value("departements").run()
+    app.selectbox(key="map_what").select("density").run()
+    table = shown_table(app)
+    texts = displayed(app, "frame_size")
+    assert pd.api.types.is_float_dtype(table["value"])  # the browser sorts on numbers
+    decimals = {len(t.split(",")[1]) for t in texts["value"] if "," in t}
+    assert len(decimals) <= 1  # the same decimals down the column
+    places = decimals.pop() if decimals else 0
+    for value, text in zip(table["value"], texts["value"], strict=True):
+        assert text == french.number(value, places)  # « non disponible » when missing
+    assert any(french.NNBSP in t for t in texts["value"])  # Paris: 20 000 and more per km²
+    assert not any("." in t for t in texts["value"])
+    app.selectbox(key="map_what").select("indicator:poverty_rate_2021").run()
+    texts = displayed(app, "frame_size")
+    shown = [t for t in texts["value"] if t != french.MISSING]
+    assert shown and all("," in t and "." not in t for t in shown)  # « 14,5 »
+    assert all(t.endswith("%") and "." not in t for t in texts["coverage"] if t)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from app_support import open_app, table_with
+from app_support import displayed, open_app, table_with
 from streamlit.testing.v1 import AppTest
 
+import french
 from geodata import store
 from geodata.search import search_key
 from indicators import catalogue_tables
@@ -130,7 +131,10 @@ def test_known_defects_come_from_the_catalogue_and_the_geometries(page):
                 + sum(bool(i.caveats) for i in catalogue.indicators))
     assert len(caveats) == expected > 0
     assert any("secret statistique" in r for r in caveats["Réserve"])
-    assert table_with(page, "evidence").shape[0] == len(store.report()["repair"]["repairs"])
+    repairs = table_with(page, "evidence")
+    assert repairs.shape[0] == len(store.report()["repair"]["repairs"])
+    surfaces = displayed(page, "evidence")["km2"]  # « 0,123 » on screen, numbers behind
+    assert list(surfaces) == [french.number(v, 3) for v in repairs["km2"]]
 
 
 def test_filter_table_on_a_tiny_frame():

@@ -20,10 +20,12 @@ from atlas.cli.arguments import method_from_args
 from atlas.cli.main import _parser
 from atlas.index.composite import Method
 from atlas.index.method_note import INDEX_METHOD, method_text
+from atlas.maps.highlight import OUTLINE_GID
 from atlas.maps.static_maps import texts
 from atlas.reports import downloads as options
 
 PAGE = "app_pages/export.py"
+FRANCE = ""
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -229,4 +231,49 @@ def test_the_map_starts_from_the_selected_territory():
     at = open_app(PAGE, atlas_territory_level="communes", atlas_territory_code="42218")
     assert not at.exception
     assert at.selectbox(key="export_region").value == "84"  # Saint-Étienne's région
+    assert at.checkbox(key="export_highlight").value  # outlined and named by default
+    assert "Contour : Saint-Étienne, nommé sur la carte" in captions(at)
+    assert "`carte-departements-overall-auvergne-rhone-alpes-saint-etienne.png`" in captions(at)
+    assert codes(at)[0].endswith("--region 84 --highlight communes:42218 --out "
+                                 "carte-departements-overall-auvergne-rhone-alpes-saint-"
+                                 "etienne.png")
+    at.checkbox(key="export_highlight").uncheck().run()
     assert "`carte-departements-overall-auvergne-rhone-alpes.png`" in captions(at)
+    assert "--highlight" not in codes(at)[0]
+
+
+def test_the_selected_communes_departement_map_outlines_it(tmp_path):
+    """The Loire's communes, Saint-Étienne outlined: offered, then made by its command."""
+    at = open_app(PAGE, atlas_territory_level="communes", atlas_territory_code="42218")
+    scopes = at.selectbox(key="export_region")
+    assert scopes.options[:3] == ["France entière", "Département : Loire (42)",
+                                  "Auvergne-Rhône-Alpes"]
+    scopes.select("departements:42").run()
+    assert not at.exception
+    assert at.selectbox(key="export_level").options == ["EPCI", "Communes"]
+    assert at.selectbox(key="export_level").value == "communes"
+    at.radio(key="export_format").set_value("svg").run()
+    assert "Communes, département Loire" in captions(at)
+    assert "`carte-communes-overall-loire-saint-etienne.svg`" in captions(at)
+    command = shlex.split(codes(at)[0])
+    assert command[command.index("--within") + 1] == "departements:42"
+    assert command[command.index("--highlight") + 1] == "communes:42218"
+    args = _parser().parse_args(command[1:])
+    data = options.map_bytes(args.level, args.what, args.region, args.fmt,
+                             within=args.within, highlight=args.highlight)
+    root = ET.parse(io.BytesIO(data)).getroot()
+    assert "Saint-Étienne" in ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert any(g.get("id") == OUTLINE_GID for g in root.iter(f"{SVG}g"))
+
+
+def test_a_departement_offers_its_regions_map_and_its_communes():
+    at = open_app(PAGE, atlas_territory_level="departements", atlas_territory_code="15")
+    assert at.selectbox(key="export_region").value == "84"
+    assert "Département : Cantal (15)" in at.selectbox(key="export_region").options
+    assert "`carte-departements-overall-auvergne-rhone-alpes-cantal.png`" in captions(at)
+    at.selectbox(key="export_region").select(FRANCE).run()  # France at département level
+    assert "`carte-departements-overall-france-cantal.png`" in captions(at)
+    at.selectbox(key="export_region").select("76").run()  # Occitanie: Cantal not on it
+    assert not at.exception
+    assert not at.get("checkbox") or all(c.key != "export_highlight" for c in at.checkbox)
+    assert "--highlight" not in codes(at)[0]

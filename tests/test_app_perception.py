@@ -5,11 +5,12 @@ import json
 
 import pandas as pd
 import pytest
-from app_support import open_app
+from app_support import displayed, open_app
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+import french
 from app_pages.common.grand_debat_view import SOURCE_KEY
 from app_pages.common.leaflet_map import read_layer
 from atlas.index.level_indices import level_indices
@@ -68,6 +69,9 @@ def test_profile_correlation_map_and_table():
     assert len(props) == 18 and {p["cls"] for p in props} <= {0, 1, 2, 3, 4, None}
     (table,) = [d for d in at.dataframe if "spearman" in d.value.columns]
     assert len(table.value) == 18 and table.value["spearman"].dropna().between(-1, 1).all()
+    texts = displayed(at, "spearman")  # French, the data still numbers (sorted as such)
+    for value, text in zip(table.value["spearman"], texts["spearman"], strict=True):
+        assert text == french.number(value, 2)
 
 
 def test_gap_map_greys_findings_that_are_not_significant(gap_app):
@@ -124,6 +128,10 @@ def test_choosing_a_territory_shows_its_16_domains(gap_app):
     (table,) = [d for d in gap_app.dataframe if "label" in d.value.columns]
     assert set(table.value["territory_code"]) == {"53"} and len(table.value) == 16
     assert set(table.value["category"]) <= set(compare.CATEGORIES)
+    texts = displayed(gap_app, "label")
+    for column in ("standing", "score", "ci_low", "ci_high"):
+        assert [french.number(v, 2) for v in table.value[column]] == list(texts[column])
+    assert all(t[0] in "+\u2212" or t == french.MISSING for t in texts["gap"])
 
 
 def test_a_territory_never_survives_a_change_of_level_under_another_meaning(gap_app):

@@ -23,7 +23,17 @@ from pypdf import PdfReader
 import french
 from atlas.cli.arguments import parse_territory
 from atlas.cli.main import main
-from atlas.maps.static_maps import DPI, SIMULATED_NOTE, SIZES, draw, export_map, map_data, slug
+from atlas.maps.highlight import LABEL_GID, OUTLINE_GID
+from atlas.maps.static_maps import (
+    DPI,
+    SIMULATED_NOTE,
+    SIZES,
+    TERRITORIES_GID,
+    draw,
+    export_map,
+    map_data,
+    slug,
+)
 from geodata import store
 
 BASELINE = Path(__file__).parent / "data" / "baselines" / "regions_density_page.png"
@@ -74,9 +84,12 @@ def test_svg_holds_the_title_and_the_territories(maps, name):
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "Indice global de fragilité" in texts
     territories = [p for g in root.iter(f"{SVG}g")
-                   if (g.get("id") or "").startswith("_GeoPandasPolyCollection")
-                   for p in g.iter(f"{SVG}path")]
-    assert len(territories) >= 18
+                   if (g.get("id") or "").startswith(TERRITORIES_GID)
+                   for p in g.iter(f"{SVG}path") if p.get("d", "").strip()]
+    if name == "national":  # one path per région
+        assert len(territories) == 18
+    else:  # Bretagne's 1 200 communes: one compound path per class (and « non disponible »)
+        assert 5 <= len(territories) <= 6
     assert ("Guadeloupe" in texts) == (name == "national")  # insets on national maps only
 
 
@@ -162,6 +175,82 @@ def test_slug_and_territory_parsing():
     for bad in ("35238", "cantons:01", "communes:"):
         with pytest.raises(ValueError, match="LEVEL:CODE|unknown level"):
             parse_territory(bad)
+
+
+def test_a_departements_communes_with_one_outlined_and_named(geodata_root):
+    """The Cantal's communes, Aurillac outlined above the fills and named inside the map."""
+    data = map_data("communes", "overall", within="departements:15",
+                    highlight="communes:15014", root=geodata_root)
+    communes = store.attributes("communes", geodata_root)
+    shapes = store.web_geometries("communes", "departement", geodata_root)
+    drawable = shapes[~shapes.geometry.is_empty & shapes.geometry.notna()]["code"]
+    cantal = communes.loc[communes["departement"] == "15", "code"]
+    assert set(data.frame["code"]) == set(cantal) & set(drawable) and not data.national
+    assert "Communes, département Cantal" in data.subtitle
+    fig = draw(data, date=DATE)
+    fig.canvas.draw()
+    map_ax = fig.axes[0]
+    (outline,) = [c for c in map_ax.collections if c.get_gid() == OUTLINE_GID]
+    fills = [c for c in map_ax.collections if (c.get_gid() or "").startswith(TERRITORIES_GID)]
+    assert outline.get_zorder() > max(c.get_zorder() for c in fills)
+    assert outline.get_linewidths()[0] >= 1.5 and outline.get_facecolors().size == 0
+    (label,) = [t for t in map_ax.texts if t.get_gid() == LABEL_GID]
+    assert label.get_text() == "Aurillac"
+    renderer = fig._get_renderer()
+    box, frame = label.get_window_extent(renderer), map_ax.get_window_extent(renderer)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("level, within, highlight, name", [
+    ("departements", None, "communes:42218", "Saint-Étienne"),  # France, one commune
+    ("communes", "regions:84", "departements:15", "Cantal"),
+    ("epci", "departements:42", "epci:244200770", "Saint-Etienne Métropole"),
+    ("communes", "departements:974", "communes:97411", "Saint-Denis"),  # local CRS
+])
+def test_outlined_maps_name_their_territory_in_svg_and_pdf(geodata_root, tmp_path, level,
+                                                           within, highlight, name):
+    svg = export_map(level, "overall", within=within, highlight=highlight, fmt="svg",
+                     out=tmp_path / "c.svg", date=DATE, root=geodata_root)
+    root = ET.parse(svg).getroot()
+    assert name in ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert [g for g in root.iter(f"{SVG}g") if g.get("id") == OUTLINE_GID]
+    pdf = export_map(level, "overall", within=within, highlight=highlight, fmt="pdf",
+                     out=tmp_path / "c.pdf", date=DATE, root=geodata_root)
+    assert name in " ".join(PdfReader(pdf).pages[0].extract_text().split())
+
+
+def test_a_territory_off_the_map_or_a_bad_frame_is_refused(geodata_root):
+    with pytest.raises(ValueError, match="is not on a map of région Occitanie"):
+        map_data("communes", "overall", region="76", highlight="communes:42218",
+                 root=geodata_root)
+    with pytest.raises(ValueError, match="valid levels: regions, departements"):
+        map_data("communes", "overall", within="epci:244200770", root=geodata_root)
+    with pytest.raises(ValueError, match="disagree"):
+        map_data("communes", "overall", region="76", within="regions:84",
+                 root=geodata_root)
+
+
+def test_cli_export_map_within_a_departement_with_a_highlight(geodata_root, tmp_path):
+    out = tmp_path / "cantal.svg"
+    done = _atlas("export", "map", "--level", "communes", "--within", "departements:15",
+                  "--highlight", "communes:15187", "--what", "overall", "--format", "svg",
+                  "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    name = store.attributes("communes", geodata_root).set_index("code").at["15187", "name"]
+    assert f">{name}<" in text and OUTLINE_GID in text and "département Cantal" in text
+    html = tmp_path / "cantal.html"
+    done = _atlas("export", "map", "--level", "communes", "--within", "departement:15",
+                  "--highlight", "commune:15187", "--what", "overall", "--format", "html",
+                  "--out", str(html))
+    assert done.returncode == 0, done.stderr
+    assert f"{name}" in html.read_text(encoding="utf-8") and '"permanent": true' in (
+        html.read_text(encoding="utf-8"))
+    bad = _atlas("export", "map", "--level", "communes", "--within", "departements:15",
+                 "--highlight", "communes:42218", "--what", "overall",
+                 "--out", str(tmp_path / "x.png"))
+    assert bad.returncode == 2 and "is not on a map of département Cantal" in bad.stderr
 
 
 def _atlas(*args: str, block_sheet: bool = False) -> subprocess.CompletedProcess:

@@ -1,5 +1,7 @@
 """Cards of the map page: one commune, one région, a région's départements."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +11,7 @@ from atlas.index.composite import Method
 from atlas.index.explain import explain
 from atlas.maps import map_table as map_views
 from atlas.maps import subjects
+from french import screen_tables
 from geodata import populations
 from geodata.levels import level as level_of
 from indicators.snapshot import snapshot_catalogue
@@ -144,30 +147,32 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
         if text in shown.columns:
             shown[text] = shown[text].astype(object).where(shown[text].notna(), "")
     index = subjects.is_index(key)
+    # French numbers that still sort as numbers (french.screen_tables): no `format` below
     st.dataframe(
-        shown, hide_index=True, width="stretch", height=320,
+        screen_tables.styled(  # a blank rank or count where the value is missing
+            shown, percent=["coverage"], missing="",
+            writers={"value": partial(french.number, decimals=view.decimals)}),
+        hide_index=True, width="stretch", height=320,
         column_config={
             "code": "Code", "name": "Territoire",
             "value": st.column_config.NumberColumn(
-                "Score" if index else f"Valeur ({view.unit})",
-                format=f"%.{view.decimals}f"),
+                "Score" if index else f"Valeur ({view.unit})"),
             "note": st.column_config.TextColumn(
                 "Repose sur", help="Valeur officielle, recalculée (part de la population "
                 "couverte), estimée (intervalle), faible effectif, indice partiel ; vide "
                 "pour une valeur publiée telle quelle."),
-            "rank": st.column_config.NumberColumn("Rang", format="%d",
-                                                  help=map_views.rank_note(view)),
-            "frame_size": st.column_config.NumberColumn("Sur", format="%d"),
+            "rank": st.column_config.NumberColumn("Rang", help=map_views.rank_note(view)),
+            "frame_size": st.column_config.NumberColumn("Sur"),
             "flagged": st.column_config.NumberColumn(
-                "Domaines signalés", format="%d",
+                "Domaines signalés",
                 help="Domaines parmi les 10 % les plus fragiles du cadre de comparaison, "
                      "comptés parmi les domaines renseignés (colonne suivante)"),
             "scored": st.column_config.NumberColumn(
-                "Domaines renseignés", format="%d",
+                "Domaines renseignés",
                 help="Domaines qui ont un score : un domaine sans données n'est compté ni "
                      "comme signalé ni comme non signalé"),
             "coverage": st.column_config.NumberColumn(
-                "Couverture", format="percent",
+                "Couverture",
                 help="Part de la population du territoire sur laquelle repose la valeur."),
             "reason": f"Si {french.MISSING} : pourquoi"},
         column_order=None if key != subjects.DENSITY else ["code", "name", "value", "reason"])

@@ -22,9 +22,16 @@ def add_export_commands(groups: argparse._SubParsersAction) -> None:
     export = groups.add_parser("export", help="static maps and territory sheets")
     commands = export.add_subparsers(title="export commands")
 
-    one = commands.add_parser("map", help="one static map (national, or one région)")
+    one = commands.add_parser("map", help="one map (national, one région or one "
+                              "département), a territory outlined if asked")
     _map_options(one, FORMATS, SIZES)
     one.add_argument("--region", default=None, help="région code: map only that région")
+    one.add_argument("--within", default=None, metavar="LEVEL:CODE",
+                     help="map only the territories of one région or département, e.g. "
+                          "departements:15 (--region 84 is --within regions:84)")
+    one.add_argument("--highlight", default=None, metavar="LEVEL:CODE",
+                     help="outline and name one territory of the map's frame, e.g. "
+                          "communes:15014")
     one.add_argument("--out", type=Path, required=True, help="file to write")
     one.set_defaults(run=_map)
 
@@ -67,12 +74,13 @@ def _map(args: argparse.Namespace) -> int:
         from atlas.maps.html_map import export_html
 
         print(export_html(args.level, args.what, region=args.region, out=args.out,
-                          scheme=args.scheme, k=args.k, method=method_from_args(args)))
+                          scheme=args.scheme, k=args.k, method=method_from_args(args),
+                          within=args.within, highlight=args.highlight))
         return 0
     from atlas.maps.static_maps import export_map
 
     print(export_map(args.level, args.what, region=args.region, out=args.out,
-                     **_map_kwargs(args)))
+                     within=args.within, highlight=args.highlight, **_map_kwargs(args)))
     return 0
 
 

@@ -15,12 +15,14 @@ import re
 from pathlib import Path
 
 import folium
+import geopandas as gpd
 import pandas as pd
 
 import french
 from atlas.index.composite import Method
 from atlas.maps import static_maps
 from atlas.maps.classify import SCHEME_LABELS
+from atlas.maps.highlight import OUTLINE_COLOUR, Highlight
 from atlas.maps.leaflet_files import leaflet_static_dir
 
 _PRODUCED = "Réalisation : Atlas des fragilités territoriales"
@@ -28,13 +30,17 @@ _PRODUCED = "Réalisation : Atlas des fragilités territoriales"
 
 def export_html(level: str, what: str, region: str | None = None,
                 out: Path | str = "carte.html", scheme: str = "quantiles", k: int = 5,
-                method: Method | None = None, root: Path | None = None) -> Path:
+                method: Method | None = None, root: Path | None = None,
+                within: str | tuple[str, str] | None = None,
+                highlight: str | tuple[str, str] | None = None) -> Path:
     """Write the interactive map of ``what`` at ``level`` to ``out`` (one HTML file).
 
     Parameters are those of :func:`atlas.maps.static_maps.export_map`; the file has no
-    outside reference (no CDN, no tile server).
+    outside reference (no CDN, no tile server). A highlighted territory is outlined above
+    the others, its name always shown.
     """
-    data = static_maps.map_data(level, what, region, scheme, k, root, method)
+    data = static_maps.map_data(level, what, region, scheme, k, root, method, within=within,
+                                highlight=highlight)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(data), encoding="utf-8")
@@ -59,10 +65,24 @@ def render(data: static_maps.MapData) -> str:
                                   "color": "#ffffff", "weight": 0.3},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         name=data.title).add_to(fmap)
+    if data.highlight is not None:
+        _highlight(fmap, data.highlight, data.frame.crs)
     fmap.fit_bounds([[south, west], [north, east]])
     fmap.get_root().html.add_child(folium.Element(_legend(data)))
     page = fmap.get_root().render()
     return _inline_leaflet(page, data.title)
+
+
+def _highlight(fmap: folium.Map, territory: Highlight, crs) -> None:
+    """The territory's thick dark outline (no fill) and its name, always shown."""
+    shape = gpd.GeoSeries([territory.geometry], crs=crs).to_crs(4326)
+    folium.GeoJson(
+        json.loads(shape.to_json(drop_id=True)),
+        style_function=lambda f: {"fill": False, "color": OUTLINE_COLOUR,
+                                  "weight": 3.5, "opacity": 1},
+        tooltip=folium.Tooltip(html.escape(territory.name), permanent=True,
+                               direction="center", class_name="atlas-highlight"),
+        name=territory.name).add_to(fmap)
 
 
 def _legend(data: static_maps.MapData) -> str:

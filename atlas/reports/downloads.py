@@ -26,18 +26,24 @@ CLASSES = 5
 """Number of classes of every exported map (as on the Carte page)."""
 
 
-def map_filename(level: str, what: str, fmt: str, region_name: str | None = None) -> str:
-    """File name of a map: kind, level, what is mapped, scope.
+def map_filename(level: str, what: str, fmt: str, region_name: str | None = None,
+                 highlight_name: str | None = None) -> str:
+    """File name of a map: kind, level, what is mapped, scope, territory outlined.
+
+    ``region_name`` names the région or département the map covers (France if ``None``).
 
     >>> map_filename("communes", "overall", "png", "Occitanie")
     'carte-communes-overall-occitanie.png'
     >>> map_filename("regions", "indicator:poverty_rate_2021", "svg")
     'carte-regions-indicator-poverty-rate-2021-france.svg'
+    >>> map_filename("communes", "overall", "pdf", "Cantal", "Aurillac")
+    'carte-communes-overall-cantal-aurillac.pdf'
     """
     from atlas.maps.static_maps import slug
 
     scope = slug(region_name) if region_name else "france"
-    return f"carte-{level}-{slug(what)}-{scope}.{fmt}"
+    outlined = f"-{slug(highlight_name)}" if highlight_name else ""
+    return f"carte-{level}-{slug(what)}-{scope}{outlined}.{fmt}"
 
 
 def sheet_filename(level: str, code: str) -> str:
@@ -51,20 +57,26 @@ def sheet_filename(level: str, code: str) -> str:
 
 def map_bytes(level: str, what: str, region: str | None = None, fmt: str = "png", *,
               size: str = "page", scheme: str = DEFAULT_SCHEME, north_arrow: bool = False,
-              method: Method | None = None, root: Path | None = None) -> bytes:
-    """Draw one map (see :func:`atlas.maps.static_maps.export_map`) and return the file's bytes."""
+              method: Method | None = None, root: Path | None = None,
+              within: str | None = None, highlight: str | None = None) -> bytes:
+    """Draw one map (see :func:`atlas.maps.static_maps.export_map`) and return the file's bytes.
+
+    ``within`` (``"departements:15"``) and ``highlight`` (``"communes:15014"``) are those
+    of :func:`~atlas.maps.static_maps.export_map`.
+    """
     from atlas.maps.static_maps import export_map
 
+    frame = {"region": region, "within": within, "highlight": highlight}
     with tempfile.TemporaryDirectory(prefix="atlas-carte-") as folder:
         if fmt == "html":
             from atlas.maps.html_map import export_html
 
-            return export_html(level, what, region=region, out=Path(folder) / "carte.html",
-                               scheme=scheme, k=CLASSES, method=method,
-                               root=root).read_bytes()
-        out = export_map(level, what, region=region, fmt=fmt,
-                         out=Path(folder) / f"carte.{fmt}", size=size, scheme=scheme,
-                         k=CLASSES, north_arrow=north_arrow, method=method, root=root)
+            return export_html(level, what, out=Path(folder) / "carte.html",
+                               scheme=scheme, k=CLASSES, method=method, root=root,
+                               **frame).read_bytes()
+        out = export_map(level, what, fmt=fmt, out=Path(folder) / f"carte.{fmt}",
+                         size=size, scheme=scheme, k=CLASSES, north_arrow=north_arrow,
+                         method=method, root=root, **frame)
         return out.read_bytes()
 
 
@@ -96,16 +108,24 @@ def method_args(method: Method | None) -> list[str]:
 
 def map_command(level: str, what: str, fmt: str, out: str, region: str | None = None,
                 size: str = "page", scheme: str = DEFAULT_SCHEME,
-                north_arrow: bool = False, method: Method | None = None) -> str:
+                north_arrow: bool = False, method: Method | None = None,
+                within: str | None = None, highlight: str | None = None) -> str:
     """The ``atlas export map`` command writing the same map to ``out``.
 
     >>> map_command("communes", "overall", "png", "carte.png", "76")
     'atlas export map --level communes --what overall --format png --region 76 --out carte.png'
+    >>> map_command("communes", "overall", "pdf", "c.pdf", within="departements:15",
+    ...             highlight="communes:15014")[62:]
+    '--within departements:15 --highlight communes:15014 --out c.pdf'
     """
     args = ["atlas", "export", "map", *_map_args(level, what, fmt, size, scheme, north_arrow),
             *method_args(method)]
     if region:
         args += ["--region", region]
+    if within:
+        args += ["--within", within]
+    if highlight:
+        args += ["--highlight", highlight]
     return shlex.join([*args, "--out", out])
 
 
