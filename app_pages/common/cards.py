@@ -125,6 +125,8 @@ def score(key: str, level: str, code: str) -> None:
 
 
 TABLE_KEY = "map_table_shown"
+STYLED_ROWS = 5_000
+"""Largest map table whose numbers are written the French way on the server."""
 
 
 def map_table(key: str, level: str, region: str | None, current: Method) -> None:
@@ -147,16 +149,21 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
         if text in shown.columns:
             shown[text] = shown[text].astype(object).where(shown[text].notna(), "")
     index = subjects.is_index(key)
-    # French numbers that still sort as numbers (french.screen_tables): no `format` below
+    # French numbers that still sort as numbers (french.screen_tables), with no `format`
+    # below. The Styler writes each cell in Python (3 s for the 35,000 communes at every
+    # run): above STYLED_ROWS rows, Streamlit writes the numbers in the browser's language.
+    styled = len(shown) <= STYLED_ROWS
+    number = None if styled else "localized"
     st.dataframe(
         screen_tables.styled(  # a blank rank or count where the value is missing
             shown, percent=["coverage"], missing="",
-            writers={"value": partial(french.number, decimals=view.decimals)}),
+            writers={"value": partial(french.number, decimals=view.decimals)})
+        if styled else shown,
         hide_index=True, width="stretch", height=320,
         column_config={
             "code": "Code", "name": "Territoire",
             "value": st.column_config.NumberColumn(
-                "Score" if index else f"Valeur ({view.unit})"),
+                "Score" if index else f"Valeur ({view.unit})", format=number),
             "note": st.column_config.TextColumn(
                 "Repose sur", help="Valeur officielle, recalculée (part de la population "
                 "couverte), estimée (intervalle), faible effectif, indice partiel ; vide "
@@ -172,7 +179,7 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
                 help="Domaines qui ont un score : un domaine sans données n'est compté ni "
                      "comme signalé ni comme non signalé"),
             "coverage": st.column_config.NumberColumn(
-                "Couverture",
+                "Couverture", format=None if styled else "percent",
                 help="Part de la population du territoire sur laquelle repose la valeur."),
             "reason": f"Si {french.MISSING} : pourquoi"},
         column_order=None if key != subjects.DENSITY else ["code", "name", "value", "reason"])
