@@ -93,7 +93,13 @@ def grand_debat_figures(territory: Territory) -> RegionalFigures | None:
     region = parent_of(territory.level, "regions").get(territory.code)
     if french.is_missing(region):
         return None
-    return regional_figures(region, own=territory.level == "regions")
+    return _regional_figures(region, territory.level == "regions")
+
+
+@cache
+def _regional_figures(region: str, own: bool) -> RegionalFigures:
+    """The figures of a région, computed once per process (they never change)."""
+    return regional_figures(region, own=own)
 
 
 def references(territory: Territory, method: Method | None = None
