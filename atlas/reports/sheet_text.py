@@ -54,7 +54,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     Examples
     --------
     >>> round(text_width("rang 30 681 sur 34 725", 9.0))
-    104
+    109
     >>> text_width("ab", 10) == 2 * text_width("ab", 5)
     True
     """
@@ -79,7 +79,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     Examples
     --------
     >>> wrap("Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson (51598)", 120, 9)
-    ['Saint-Rémy-en-Bouzemont-', 'Saint-Genest-et-Isson', '(51598)']
+    ['Saint-Rémy-en-', 'Bouzemont-Saint-Genest-', 'et-Isson (51598)']
     """
     lines: list[str] = []
     for paragraph in text.split("\n"):
