@@ -191,3 +191,32 @@ def test_full_commune_tables():
     assert big.table["P22_POP"].min() >= 5000
     housing = load_ptod_communes(DATA / "agg_comm_qlog.parquet")
     assert len(housing.table) == 3696 and not housing.rejected
+
+
+def test_a_rate_of_a_sub_population_is_weighted_by_its_base_by_hand():
+    result = load_iris(FOLDER, ["soc_txchom_1524_22", "men_seul_pct_22"],
+                       bases=["P22_POP1524"],
+                       weights={"soc_txchom_1524_22": "P22_POP1524",
+                                "men_seul_pct_22": "men_tot_stock_22"})
+    t = result.table.set_index("code")
+    pops = [2058, 3987, 4988, 4521]  # the four IRIS of Ambérieu-en-Bugey
+    young = [p * s / 100 for p, s in zip(pops, [20.36, 14.32, 10.85, 12.17], strict=True)]
+    rates = [9.72, 22.67, 30.73, 25.58]
+    assert t.loc["01004", "P22_POP1524"] == round(sum(young))
+    assert t.loc["01004", "soc_txchom_1524_22"] == pytest.approx(
+        sum(y * r for y, r in zip(young, rates, strict=True)) / sum(young))
+    by_population = load_iris(FOLDER, ["soc_txchom_1524_22"]).table.set_index("code")
+    assert by_population.loc["01004", "soc_txchom_1524_22"] != pytest.approx(
+        t.loc["01004", "soc_txchom_1524_22"])
+    assert t.loc["01001", "P22_POP1524"] == round(859 * 7.68 / 100)
+    # the shares read only to derive the base are not columns of the result
+    assert "dm_1524_pct_22" not in t.columns
+    assert any("soc_txchom_1524_22 by P22_POP1524" in n for n in result.notes)
+    assert not any("APPROXIMATION" in n and "soc_txchom_1524_22" in n for n in result.notes)
+
+
+def test_derived_bases_are_checked():
+    with pytest.raises(ValueError, match="unknown derived counts"):
+        load_iris(FOLDER, ["soc_txchom_1524_22"], bases=["P22_POP1519"])
+    with pytest.raises(ValueError, match="must be listed in bases"):
+        load_iris(FOLDER, ["soc_txchom_1524_22"], weights={"soc_txchom_1524_22": "P22_POP1524"})

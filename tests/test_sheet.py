@@ -34,10 +34,10 @@ def sheet(request, tmp_path_factory, geodata_root):
     return out, name
 
 
-def test_sheet_has_one_or_two_pages(sheet):
+def test_sheet_has_a_few_pages(sheet):
     path, _ = sheet
     assert path.exists()
-    assert 1 <= len(PdfReader(path).pages) <= 2
+    assert 2 <= len(PdfReader(path).pages) <= 6
 
 
 def test_sheet_text(sheet):
@@ -158,3 +158,94 @@ def test_the_sheet_and_the_page_read_a_commune_against_the_same_references():
     page = territory_profile.domain_profile(level_indices("communes"), territory, groups)
     for ref, (label, _) in zip(refs, groups, strict=True):  # the page's profile, column by column
         assert ref.domain_scores.equals(page[label])
+
+
+# --- every text readable and inside the margins -----------------------------------------
+
+LAYOUT = {
+    "long name": ("communes", "51513"),  # Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson
+    "small numbers": ("communes", "43117"),
+    "missing values": ("communes", "97611"),  # Mamoudzou: Mayotte lacks most sources
+    "long EPCI": ("epci", "249740077"),  # CIVIS, La Réunion: an overseas map
+    "département": ("departements", "04"),
+    "région": ("regions", "93"),
+}
+
+
+def _boxes(fig):
+    """(text, font size, box in points) of every visible text drawn on a page."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    from matplotlib.transforms import Affine2D
+
+    fig.set_dpi(288)  # 4 pixels a point: glyph hinting no longer widens the text
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [(t.get_text(), t.get_fontsize(),
+             t.get_window_extent(renderer).transformed(Affine2D().scale(72 / 288)))
+            for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _pdf_runs(path):
+    """(page, text, font size, x, y) of every text run written in the PDF."""
+    runs = []
+    for number, page in enumerate(PdfReader(path).pages, start=1):
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+                runs.append((number, text, size * scale, tm[4] * cm[0] + cm[4],
+                             tm[5] * cm[3] + cm[5]))
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.fixture(scope="module", params=sorted(LAYOUT))
+def drawn(request, tmp_path_factory, geodata_root):
+    from atlas.reports import sheet_parts
+    from atlas.reports.sheet import sheet_content
+
+    level, code = LAYOUT[request.param]
+    content = sheet_content(level, code)
+    out = sheet_parts.write_pdf(content, tmp_path_factory.mktemp("layout") / "fiche.pdf")
+    return content, sheet_parts.pages(content), out
+
+
+def test_every_text_is_at_least_8_points_and_the_body_9(drawn):
+    from atlas.reports.sheet_text import BODY, SMALL
+
+    content, figures, path = drawn
+    sizes = [size for fig in figures for _, size, _ in _boxes(fig)]
+    assert min(sizes) >= SMALL == 8
+    runs = _pdf_runs(path)
+    assert runs and min(size for *_, size, _, _ in runs) >= 8 - 1e-6
+    # the indicator table and the paragraphs are body text
+    by_text = {text.strip(): size for _, text, size, _, _ in runs}
+    label = content.indicators["label"].iloc[0]
+    lines = [size for text, size in by_text.items() if text and label.startswith(text)]
+    assert lines and min(lines) >= BODY == 9
+    assert any(size >= 9 for text, size in by_text.items() if text.startswith("Méthode"))
+
+
+def test_every_text_lies_inside_the_margins(drawn):
+    from atlas.reports.sheet_text import BOTTOM, LEFT, RIGHT, TOP
+
+    _, figures, path = drawn
+    outside = [(number, text, box.bounds) for number, fig in enumerate(figures, start=1)
+               for text, _, box in _boxes(fig)
+               if box.x0 < LEFT - 0.5 or box.x1 > RIGHT + 0.5 or box.y0 < BOTTOM - 0.5
+               or box.y1 > TOP + 0.5]
+    assert not outside
+    runs = _pdf_runs(path)
+    assert all(LEFT - 0.5 <= x <= RIGHT and BOTTOM - 0.5 <= y <= TOP
+               for _, _, _, x, y in runs)
+
+
+def test_the_long_name_and_the_ranks_are_whole(drawn):
+    content, _, path = drawn
+    text = _text(path)
+    assert content.territory.name in text or content.territory.name.replace("-", "- ") in text
+    for _, _, rank in content.scores:
+        assert rank.replace(french.NBSP, " ") in text
+    pages = len(PdfReader(path).pages)
+    assert f"page {pages}/{pages}" in text

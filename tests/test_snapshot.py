@@ -88,3 +88,35 @@ def test_rebuilding_from_the_raw_files_gives_the_committed_snapshot(tmp_path):
     fresh_sums = {s["id"]: s["sha256"] for s in
                   json.loads((tmp_path / "provenance.json").read_text())["sources"]}
     assert fresh_sums == {s["id"]: s["sha256"] for s in snapshot.provenance()["sources"]}
+
+
+def test_a_village_s_youth_unemployment_rate_rests_on_its_young_not_on_its_population():
+    """43117 (243 inhabitants): 66.7 % of its young active people are unemployed; the rate
+    rests on about 20 people aged 15-24, so it carries the « faible effectif » mark."""
+    from atlas.reports.indicator_table import indicator_rows
+
+    table = pd.read_parquet(snapshot_dir() / "communes.parquet").set_index("code")
+    row = table.loc["43117"]
+    assert row["population"] == 243
+    assert row["youth_unemployment_rate_2022__v"] == pytest.approx(66.67, abs=0.01)
+    assert row["youth_unemployment_rate_2022__w"] < 30  # population aged 15-24, not 243
+    assert row["youth_unemployment_rate_2022__small"]
+    rows = indicator_rows("communes", "43117").set_index("id")
+    assert rows.loc["youth_unemployment_rate_2022", "small"]
+    assert "faible" in rows.loc["youth_unemployment_rate_2022", "short"]
+
+
+def test_rates_of_a_sub_population_are_weighted_by_their_base():
+    """Every weighted mean of the PTOD IRIS table names the same weight as its loader, and
+    the rates of a sub-population are not weighted by the whole population."""
+    catalogue = load_catalogue()
+    source = catalogue.sources["ptod_iris"]
+    loader_weights = source.options["weights"]
+    for indicator in catalogue.indicators:
+        agg = indicator.aggregation
+        if indicator.source.id == "ptod_iris" and agg.method == "weighted_mean":
+            assert agg.weight == loader_weights.get(agg.value, "P22_POP"), indicator.id
+    by_id = {i.id: i.aggregation.weight for i in catalogue.indicators}
+    assert by_id["youth_unemployment_rate_2022"] == "P22_POP1524"
+    assert by_id["employment_rate_2022"] == "P22_POP1564"
+    assert by_id["single_person_households"] == "men_tot_stock_22"

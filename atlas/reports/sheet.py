@@ -1,12 +1,13 @@
-"""Territory sheet: a two-page A4 PDF summing up one territory's fragility, in French.
+"""Territory sheet: an A4 PDF of a few pages summing up one territory's fragility, in French.
 
 Page 1: who the territory is (name, code, level, département and région, population,
 area), a small map locating it, its 16-domain profile with reference markers, its
-dimension and overall scores with their ranks, its most and least fragile domains and
+dimension and overall scores with their ranks; then its most and least fragile domains and
 why (:func:`atlas.index.explain.explain`), the Grand Débat's perceived shares of its région
 beside France's (:mod:`atlas.perception.grand_debat.regional`, with their caveat and source),
-a method note and the priorities perceived by its région's citizens in the simulated sample.
-Page 2: the indicator table (value, France value, source and vintage). Drawn with
+a method note, the priorities perceived by its région's citizens in the simulated sample
+and the indicator table (value, France value, source and vintage), on as many pages as
+they need (4 or 5; no text under 8 points, none outside the margins). Drawn with
 matplotlib's ``PdfPages``; the drawing lives in :mod:`atlas.reports.sheet_parts`, this
 module gathers the data.
 """
@@ -92,7 +93,13 @@ def grand_debat_figures(territory: Territory) -> RegionalFigures | None:
     region = parent_of(territory.level, "regions").get(territory.code)
     if french.is_missing(region):
         return None
-    return regional_figures(region, own=territory.level == "regions")
+    return _regional_figures(region, territory.level == "regions")
+
+
+@cache
+def _regional_figures(region: str, own: bool) -> RegionalFigures:
+    """The figures of a région, computed once per process (they never change)."""
+    return regional_figures(region, own=own)
 
 
 def references(territory: Territory, method: Method | None = None

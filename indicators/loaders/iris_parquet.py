@@ -20,7 +20,7 @@ inhabitants or more; ``agg_comm_qlog.parquet``: housing, communes of 3,000 or mo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,20 @@ QUANTILES = re.compile(r"^rev_(disp_)?(med|d1|d9)_\d{2}$")
 
 BOUNDED = re.compile(r"_pct_\d{2}$|^(soc|eco)_tx\w+_\d{2}$|^rev_(disp_)?txpauv_\d{2}$")
 """Percentages that must lie in [0, 100]; values outside are read as missing."""
+
+BASES = {
+    "P22_POP15P": ("dm_1524_pct_22", "dm_2554_pct_22", "dm_5564_pct_22", "dm_6579_pct_22",
+                   "dm_80p_pct_22"),
+    "P22_POP1524": ("dm_1524_pct_22",),
+    "P22_POP1564": ("dm_1524_pct_22", "dm_2554_pct_22", "dm_5564_pct_22"),
+    "P22_POP80P": ("dm_80p_pct_22",),
+}
+"""Counts derived in each IRIS from ``P22_POP`` and shares of the whole population (exact
+shares, see :data:`SHARE_OF_POPULATION`): population aged 15 or more, 15-24, 15-64 and 80
+or more. They are the bases (or the closest available bases) of rates of a sub-population,
+which the file publishes without their denominators: the youth unemployment rate rests on
+the active people aged 15-24, a part of the population aged 15-24, not on the whole
+population."""
 
 IDENTIFIERS = ("code", "COM")
 NATIONAL_ROW = "00FR"
@@ -112,7 +126,9 @@ def iris_population(path: str | Path) -> pd.Series:
 
 
 def load_iris(path: str | Path, columns: Sequence[str] | None = None, *,
-              min_pop_share: float = 0.9, arrondissements: bool = False) -> LoadResult:
+              min_pop_share: float = 0.9, arrondissements: bool = False,
+              bases: Sequence[str] = (), weights: Mapping[str, str] | None = None
+              ) -> LoadResult:
     """Aggregate IRIS indicators to communes.
 
     Parameters
@@ -129,14 +145,35 @@ def load_iris(path: str | Path, columns: Sequence[str] | None = None, *,
         Keep the municipal arrondissements of Paris, Lyon and Marseille as rows (the IRIS
         table's ``COM``). By default they are merged into their commune (75056, 69123,
         13055), the commune geography of the atlas.
+    bases
+        Derived counts of :data:`BASES` to add (``P22_POP1524``…): computed in each IRIS
+        (``P22_POP`` x the shares / 100), summed over the IRIS that have them and rounded
+        to whole people, kept where those IRIS hold at least ``min_pop_share`` of the
+        population.
+    weights
+        Column -> weight of its IRIS mean (default ``P22_POP``): a count of the file (summed,
+        such as the households ``men_tot_stock_22``, over the IRIS that have it, even when
+        another lacks it) or one of ``bases``. A rate is best weighted by its own
+        denominator, or the closest count available.
 
     Returns
     -------
     LoadResult
-        ``code``, ``P22_POP`` (sum), ``n_iris``, then the requested columns.
+        ``code``, ``P22_POP`` (sum), ``n_iris``, then the requested columns and ``bases``.
     """
+    weights = dict(weights or {})
+    unknown = sorted(set(bases) - set(BASES))
+    if unknown:
+        raise ValueError(f"unknown derived counts {unknown}; known: {sorted(BASES)}")
+    undeclared = sorted({w for w in weights.values() if w in BASES} - set(bases))
+    if undeclared:
+        raise ValueError(f"weights {undeclared} must be listed in bases")
     files = iris_files(path)
-    frames = [_read_iris(f, columns) for f in files]
+    helpers = [c for c in dict.fromkeys([*(s for b in bases for s in BASES[b]),
+                                         *(w for w in weights.values() if w not in BASES)])
+               if columns is not None and c not in columns and c != POPULATION]
+    frames = [_read_iris(f, None if columns is None else [*columns, *helpers])
+              for f in files]
     names = [c for c in frames[0].columns if c not in (*IDENTIFIERS, "_file", "_row")]
     table = pd.concat(frames, ignore_index=True)
     rejected: list[Rejected] = []
@@ -148,24 +185,36 @@ def load_iris(path: str | Path, columns: Sequence[str] | None = None, *,
         merged = sorted(set(communes[is_arrondissement(communes)]))
         notes.append(f"{len(merged)} municipal arrondissements merged into their commune")
         communes = merge_arrondissements(communes)
-    weights = table[POPULATION]
+    population = table[POPULATION]
     groups = pd.Index(pd.unique(communes), name="code")
-    out = {POPULATION: weights.groupby(communes).sum().reindex(groups),
+    out = {POPULATION: population.groupby(communes).sum().reindex(groups),
            "n_iris": communes.groupby(communes).size().reindex(groups).astype(float)}
+    derived = {b: population * table[list(BASES[b])].sum(axis=1, min_count=len(BASES[b]))
+               / 100 for b in bases}
+    for base, counts in derived.items():
+        covered = population.where(counts.notna(), 0.0).groupby(communes).sum()
+        share = (covered / out[POPULATION].where(out[POPULATION] > 0)).reindex(groups)
+        sums = counts.groupby(communes).sum(min_count=1).reindex(groups)
+        out[base] = sums.where(share >= min_pop_share).round()  # whole people
     thin: dict[str, int] = {}
     for name in names:
-        if name == POPULATION:
+        if name == POPULATION or name in helpers:
             continue
         if SUMMED.search(name):
             sums = table[name].groupby(communes).sum(min_count=1)
             complete = table[name].notna().groupby(communes).all()
-            out[name] = sums.where(complete).reindex(groups)
+            # a count weighting a mean is that mean's base: summed where it is known
+            out[name] = (sums if name in weights.values() else sums.where(complete)
+                         ).reindex(groups)
         else:
-            agg = weighted_mean(table[name], weights, communes).reindex(groups)
+            weight = weights.get(name, POPULATION)
+            counts = derived[weight] if weight in derived else table[weight]
+            agg = weighted_mean(table[name], counts, communes).reindex(groups)
             too_thin = agg["share"] < min_pop_share
             thin[name] = int(too_thin.sum())
             out[name] = agg["mean"].where(~too_thin)
-    notes += _method_notes(names, thin, min_pop_share)
+    names = [n for n in names if n not in helpers]
+    notes += _method_notes(names, thin, min_pop_share, weights)
     notes.append(f"{len(groups)} communes; metropolitan France only")
     if "93066" in groups and "93059" not in groups:
         notes.append("known defect: no IRIS of Pierrefitte-sur-Seine (93059, merged into "
@@ -236,9 +285,11 @@ def _out_of_range(table: pd.DataFrame, names: list[str], notes: list[str]) -> No
                 table.loc[outside, name] = np.nan
 
 
-def _method_notes(names: list[str], thin: dict[str, int], min_share: float) -> list[str]:
+def _method_notes(names: list[str], thin: dict[str, int], min_share: float,
+                  weights: Mapping[str, str]) -> list[str]:
     averaged = [n for n in names if n != POPULATION and not SUMMED.search(n)]
-    approximate = [n for n in averaged if not SHARE_OF_POPULATION.search(n)]
+    approximate = [n for n in averaged
+                   if not SHARE_OF_POPULATION.search(n) and n not in weights]
     notes = []
     summed = [n for n in names if n != POPULATION and SUMMED.search(n)]
     if summed:
@@ -246,6 +297,10 @@ def _method_notes(names: list[str], thin: dict[str, int], min_share: float) -> l
     if averaged:
         notes.append(f"population-weighted mean of IRIS values (weights {POPULATION}); kept "
                      f"where the IRIS with a value hold >= {min_share:.0%} of the population")
+    own = {n: w for n, w in weights.items() if n in averaged}
+    if own:
+        notes.append("weighted by a count closer to the rate's base than the population: "
+                     + ", ".join(f"{n} by {w}" for n, w in own.items()))
     if approximate:
         notes.append("APPROXIMATION, the rate's denominator is not the population: "
                      + ", ".join(approximate))
