@@ -401,7 +401,7 @@ def pdf_bytes(level: str, code: str, method_: Method) -> Callable[[], bytes]:
 
 def download(territory: Territory, method_: Method) -> None:
     """Button that builds and downloads the two-page PDF sheet."""
-    st.download_button("Télécharger la fiche PDF (2 pages A4)",
+    st.download_button("Télécharger la fiche PDF (A4)",
                        data=pdf_bytes(territory.level, territory.code, method_),
                        file_name=f"fiche-{territory.code}.pdf", mime="application/pdf",
                        on_click="ignore", icon=":material/picture_as_pdf:",

@@ -7,7 +7,8 @@ downloads the map component and its layers as the browser would (map ready), cli
 commune on the map (click), then opens Territoire for a commune of its own
 (``?territoire=communes:<code>``, a different one per user). Times run from the user's
 arrival (map ready) or from the message that starts the action until the server reports
-the page's run finished (click, Territoire).
+the page's run finished (click, Territoire). One untimed visit comes first (``--cold``: none),
+as on a server that has been up a while; ``serve.sh`` also warms each of its workers.
 
     python benchmarks/bench_load.py --users 20               # starts serve.sh --workers 2
     python benchmarks/bench_load.py --users 20 --workers 1   # one Streamlit process
@@ -35,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -120,12 +122,14 @@ def commune_codes(count: int) -> list[str]:
     return [codes[(i + 1) * step] for i in range(count)]
 
 
-async def run(base: str, users: int, timeout: float, find_pids) -> dict:
-    """Run ``users`` sessions at once and summarise their times."""
+async def run(base: str, users: int, timeout: float, find_pids, warm: bool = True) -> dict:
+    """Run ``users`` sessions at once (after one untimed visit if ``warm``); summarise."""
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(2 * users + 4))
-    codes = commune_codes(2 * users)
+    codes = commune_codes(2 * users + 2)
     times: dict[str, list[float]] = {"map_ready": [], "click": [], "territoire": []}
     errors: list[str] = []
+    if warm:  # a server that has been up a while: its tables and layers are in memory
+        await visit(base, codes[-2], codes[-1], timeout, {k: [] for k in times}, [])
     peak, stop = [0.0], asyncio.Event()
     sampler = asyncio.create_task(sample_memory(find_pids, peak, stop))
     await asyncio.gather(*(visit(base, codes[2 * i], codes[2 * i + 1], timeout, times,
@@ -143,15 +147,24 @@ async def run(base: str, users: int, timeout: float, find_pids) -> dict:
             "server_rss_mb": round(peak[0])}
 
 
-def free_port() -> int:
-    """A free TCP port on this machine, with the next few (the workers') free too."""
+def free_port(workers: int) -> int:
+    """A free TCP port of this machine whose ``workers`` next ports are free too."""
     for _ in range(50):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        if port < 60000:
+        if port + workers < 65536 and all(_free(port + i) for i in range(1, workers + 1)):
             return port
     raise RuntimeError("no free port")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def wait_healthy(base: str, process: subprocess.Popen, limit: float = 180) -> None:
@@ -181,6 +194,8 @@ def main() -> None:
                         help="Streamlit processes of the started server (1: no nginx)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per user")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    parser.add_argument("--cold", action="store_true",
+                        help="no untimed visit first (serve.sh warms its workers anyway)")
     options = parser.parse_args()
     if not 1 <= options.users <= MAX_USERS:
         parser.error(f"--users must be between 1 and {MAX_USERS}")
@@ -191,20 +206,28 @@ def main() -> None:
     if options.url:
         base, find_pids = options.url.rstrip("/"), server_processes
     else:
-        port = free_port()
+        port = free_port(options.workers)
         base = f"http://localhost:{port}"
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         server = subprocess.Popen(
             ["bash", str(ROOT / "scripts" / "serve.sh"), "--workers", str(options.workers),
              "--port", str(port)], cwd=ROOT, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=log, stderr=subprocess.STDOUT)
         find_pids = lambda: tree(server.pid)  # noqa: E731
     try:
         if server is not None:
             wait_healthy(base, server)
-        figures = asyncio.run(run(base, options.users, options.timeout, find_pids))
+        figures = asyncio.run(run(base, options.users, options.timeout, find_pids,
+                                     warm=not options.cold))
+    except RuntimeError:
+        if server is not None:
+            log.seek(0)
+            print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
+        raise
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
     if not options.url:
         figures["workers"] = options.workers
