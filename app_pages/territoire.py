@@ -21,6 +21,7 @@ from atlas.perception.survey.model import SIMULATED_LABEL
 from atlas.reports import sheet
 from atlas.reports import territory_profile as view
 from atlas.reports.territory import Territory, describe
+from french import screen_tables
 from geodata.hierarchy import parent_of
 from geodata.levels import LEVELS, territory_level
 from geodata.levels import level as level_of
@@ -281,25 +282,32 @@ def indicators(territory: Territory) -> None:
     """Indicator table: value, unit, régional and national references, source."""
     st.subheader("Indicateurs")
     rows = view.indicator_table(territory.level, territory.code, territory.region)
+    # Numbers stay numbers (a click on a header sorts them as numbers), written in French
+    # (french.screen_tables).
     table = pd.DataFrame({
         "Domaine": rows["domain_label"], "Indicateur": rows["label"],
-        "Valeur": rows["value"].map(french.indicator_value), "Unité": rows["unit"],
+        "Valeur": rows["value"].astype(float), "Unité": rows["unit"],
         "Repose sur": [note or reason for note, reason
                        in zip(rows["note"], rows["reason"], strict=True)]})
     if territory.level == "communes" and rows["smoothed"].any():
-        table["Valeur publiée"] = [french.indicator_value(p) if s else ""
-                                   for p, s in zip(rows["published"], rows["smoothed"],
-                                                   strict=True)]
+        table["Valeur publiée"] = rows["published"].astype(float).where(
+            rows["smoothed"].astype(bool))
     if territory.level != "regions":
-        table["Région"] = rows["region_value"].map(french.indicator_value)
-    table["France"] = rows["france"].map(french.indicator_value)
+        table["Région"] = rows["region_value"].astype(float)
+    table["France"] = rows["france"].astype(float)
     if territory.level != "communes":
-        table["Population couverte"] = rows["coverage"].map(french.percent)
+        table["Population couverte"] = rows["coverage"].astype(float)
     table["Sens"] = rows["direction"].map({1: "plus = plus fragile",
                                            -1: "plus = moins fragile"})
     table["Source et millésime"] = rows["source"]
     table["Millésime"] = rows["vintage"]
-    st.dataframe(table, hide_index=True, width="stretch", key="territoire_indicators")
+    values = {"Valeur": french.indicator_value, "Région": french.indicator_value,
+              "France": french.indicator_value,
+              "Valeur publiée": lambda v: "" if pd.isna(v) else french.indicator_value(v)}
+    st.dataframe(screen_tables.styled(table, percent=["Population couverte"],
+                                      writers={k: w for k, w in values.items()
+                                               if k in table.columns}),
+                 hide_index=True, width="stretch", key="territoire_indicators")
     st.caption("Cliquez un en-tête de colonne pour trier. « Repose sur » : valeur officielle "
                "du niveau, recalculée à partir des communes (avec la part de la population "
                "couverte, jamais moins de 80 %), estimée (avec son intervalle), lissée vers "
@@ -324,13 +332,16 @@ def twins(territory: Territory, result) -> None:
     names = data.table(territory.level).set_index("code")["name"]
     table = pd.DataFrame({
         "Code": found.index, "Territoire": found.index.map(names),
-        "Population": [french.integer(round(10 ** v)) for v in found["log_population"]],
-        "Densité (hab./km²)": [french.number(10 ** v, 0) for v in found["log_density"]],
-        "65 ans ou plus (%)": found["over_65_share"].map(lambda v: french.number(v, 1)),
-        "Revenu médian (€/UC/an)": found["median_income"].map(lambda v: french.number(v, 0)),
-        "Indice global": found.index.map(lambda c: french.number(result.overall.get(c), 2)),
-        "Distance": found["distance"].map(lambda v: french.number(v, 2))})
-    st.dataframe(table, hide_index=True, width="stretch", key="territoire_twins")
+        "Population": (10 ** found["log_population"]).round().astype("Int64").to_numpy(),
+        "Densité (hab./km²)": (10 ** found["log_density"]).to_numpy(),
+        "65 ans ou plus (%)": found["over_65_share"].to_numpy(),
+        "Revenu médian (€/UC/an)": found["median_income"].to_numpy(),
+        "Indice global": found.index.map(lambda c: result.overall.get(c)).astype(float),
+        "Distance": found["distance"].to_numpy()})
+    st.dataframe(screen_tables.styled(table, decimals={
+        "Densité (hab./km²)": 0, "65 ans ou plus (%)": 1, "Revenu médian (€/UC/an)": 0,
+        "Indice global": 2, "Distance": 2}), hide_index=True, width="stretch",
+        key="territoire_twins")
     st.caption(
         "Les plus proches par la population et la densité (en logarithme), la part des 65 "
         "ans ou plus (2020) et le revenu disponible médian (2021), chaque caractéristique "

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from app_support import displayed
 from streamlit.testing.v1 import AppTest
 
 import french
@@ -161,14 +163,24 @@ def test_indicator_table_with_sources(saint_etienne):
     assert all(vintage in source for vintage, source in
                zip(table["Millésime"], table["Source et millésime"], strict=True))
     assert (table["Indicateur"] == "Revenu disponible médian par unité de consommation").any()
-    # Missing values are said, never written 0.
+    # Numbers sort as numbers and read in French; missing values are said, never written 0.
     values = level_indices("communes").values.loc["42218"]
-    assert (table["Valeur"] == french.MISSING).sum() == values.isna().sum()
+    shown = displayed(saint_etienne, "Millésime")
+    assert pd.api.types.is_float_dtype(table["Valeur"])
+    assert table["Valeur"].isna().sum() == values.isna().sum()
+    assert (shown["Valeur"] == french.MISSING).sum() == values.isna().sum()
+    for value, text in zip(table["Valeur"], shown["Valeur"], strict=True):
+        assert text == french.indicator_value(value) and "." not in text
+    assert all("." not in text for text in shown["France"])
 
 
 def test_twins(saint_etienne):
     twins = frame(saint_etienne, "twins")
     assert len(twins) == 5
+    shown = displayed(saint_etienne, "Distance")
+    assert pd.api.types.is_numeric_dtype(twins["Population"])  # sorted as numbers
+    assert all(french.NNBSP in text for text in shown["Population"])  # « 45 123 »
+    assert all("," in text and "." not in text for text in shown["Distance"])
     assert "42218" not in set(twins["Code"])
     assert "exclus faute" in texts(saint_etienne)
     first = twins["Code"].iloc[0]
