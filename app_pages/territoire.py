@@ -284,9 +284,11 @@ def indicators(territory: Territory) -> None:
     rows = view.indicator_table(territory.level, territory.code, territory.region)
     # Numbers stay numbers (a click on a header sorts them as numbers), written in French
     # (french.screen_tables).
+    # The indicator's name (pinned) then its value: on a phone the value shows without
+    # scrolling sideways; the domain comes after.
     table = pd.DataFrame({
-        "Domaine": rows["domain_label"], "Indicateur": rows["label"],
-        "Valeur": rows["value"].astype(float), "Unité": rows["unit"],
+        "Indicateur": rows["label"], "Valeur": rows["value"].astype(float),
+        "Unité": rows["unit"], "Domaine": rows["domain_label"],
         "Repose sur": [note or reason for note, reason
                        in zip(rows["note"], rows["reason"], strict=True)]})
     if territory.level == "communes" and rows["smoothed"].any():
@@ -307,7 +309,9 @@ def indicators(territory: Territory) -> None:
     st.dataframe(screen_tables.styled(table, percent=["Population couverte"],
                                       writers={k: w for k, w in values.items()
                                                if k in table.columns}),
-                 hide_index=True, width="stretch", key="territoire_indicators")
+                 hide_index=True, width="stretch", key="territoire_indicators",
+                 column_config={"Indicateur": st.column_config.TextColumn(
+                     "Indicateur", pinned=True, width="medium")})
     st.caption("Cliquez un en-tête de colonne pour trier. « Repose sur » : valeur officielle "
                "du niveau, recalculée à partir des communes (avec la part de la population "
                "couverte, jamais moins de 80 %), estimée (avec son intervalle), lissée vers "

@@ -151,3 +151,26 @@ def test_sheet_page_search_with_the_keyboard(page, server):  # noqa: F811
         .wait_for(timeout=TIMEOUT_MS)
     shot(page, "departement-loire")
     assert page.blocked == []
+
+
+def test_a_sheet_on_a_phone_fits_its_width(browser, server):  # noqa: F811
+    """390 × 844: no sideways scrolling of the page, the profile's legend inside the screen,
+    and the indicator table starts with the indicator's name then its value."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR",
+                                  is_mobile=True, has_touch=True)
+    page = offline_page(context)
+    page.goto(f"{server}/territoire?territoire=communes:15187")
+    wait_sheet(page, "Saint-Flour")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    legend = page.get_by_text(re.compile("Médiane des communes")).first
+    legend.scroll_into_view_if_needed()
+    box = legend.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "phone-territoire-profile.png")
+    scroll_to(page, "Indicateurs")
+    settle(page, SHEET_TIMEOUT_MS)
+    page.screenshot(path=SCREENSHOTS / "phone-territoire-indicators.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.blocked == []
+    context.close()
