@@ -111,3 +111,25 @@ def territory_level(name: str | Level) -> Level:
     if found not in TERRITORY_LEVELS:
         raise ValueError(f"unknown level {name!r}; valid levels: {', '.join(LEVELS)}")
     return found
+
+
+def parse_territory(text: str) -> tuple[str, str]:
+    """Split ``LEVEL:CODE`` into its level and code.
+
+    >>> parse_territory("communes:2A004")
+    ('communes', '2A004')
+
+    Raises
+    ------
+    ValueError
+        If the text has no colon, an unknown level or an empty code.
+    """
+    level, sep, code = text.partition(":")
+    if not sep or not code.strip():
+        raise ValueError(f"territory {text!r} is not LEVEL:CODE (e.g. communes:35238)")
+    try:
+        found = territory_level(level)
+    except ValueError:
+        raise ValueError(f"unknown level {level!r} in {text!r}; valid levels: "
+                         f"{', '.join(LEVELS)} (or their singular)") from None
+    return found.id, code.strip()

@@ -21,7 +21,6 @@ from matplotlib.testing.compare import compare_images
 from pypdf import PdfReader
 
 import french
-from atlas.cli.arguments import parse_territory
 from atlas.cli.main import main
 from atlas.maps.highlight import LABEL_GID, OUTLINE_GID
 from atlas.maps.static_maps import (
@@ -35,6 +34,7 @@ from atlas.maps.static_maps import (
     slug,
 )
 from geodata import store
+from geodata.levels import parse_territory
 
 BASELINE = Path(__file__).parent / "data" / "baselines" / "regions_density_page.png"
 BASELINE_DPI = 60

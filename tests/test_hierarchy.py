@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlas.cli.arguments import level_argument, parse_territory
+from atlas.cli.arguments import level_argument
 from atlas.index.composite import Method
 from atlas.index.level_indices import level_indices
 from atlas.maps import static_maps, web_layers
@@ -23,7 +23,14 @@ from geodata.hierarchy import (
     overseas_departement_of_region,
     parent_of,
 )
-from geodata.levels import ALL_LEVELS, LEVELS, TERRITORY_LEVELS, level, territory_level
+from geodata.levels import (
+    ALL_LEVELS,
+    LEVELS,
+    TERRITORY_LEVELS,
+    level,
+    parse_territory,
+    territory_level,
+)
 
 
 @pytest.mark.parametrize("found", ALL_LEVELS)

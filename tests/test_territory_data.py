@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from tiers import needs_geometry
 
-from atlas.cli.arguments import parse_territory
 from atlas.index.composite import Method
 from atlas.index.level_indices import level_indices
 from atlas.reports.data_files import FORMATS, write_level
 from atlas.reports.territory_record import level_rows, territory_record
+from geodata.levels import parse_territory
 from indicators.catalogue import load_catalogue
 from indicators.domains import DOMAINS
 

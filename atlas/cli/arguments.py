@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 from atlas.index.method_vocabulary import OPTIONS, ORIGIN_INDICATORS
-from geodata.levels import LEVELS, Level, territory_level
+from geodata.levels import Level
 from geodata.levels import level as get_level
 
 Command = Callable[[argparse.Namespace], int]
@@ -71,28 +71,6 @@ def level_argument(allowed: tuple[Level, ...]):
 
     read.__name__ = "level"
     return read
-
-
-def parse_territory(text: str) -> tuple[str, str]:
-    """Split ``LEVEL:CODE`` into its level and code.
-
-    >>> parse_territory("communes:2A004")
-    ('communes', '2A004')
-
-    Raises
-    ------
-    ValueError
-        If the text has no colon, an unknown level or an empty code.
-    """
-    level, sep, code = text.partition(":")
-    if not sep or not code.strip():
-        raise ValueError(f"territory {text!r} is not LEVEL:CODE (e.g. communes:35238)")
-    try:
-        found = territory_level(level)
-    except ValueError:
-        raise ValueError(f"unknown level {level!r} in {text!r}; valid levels: "
-                         f"{', '.join(LEVELS)} (or their singular)") from None
-    return found.id, code.strip()
 
 
 def method_options(parser: argparse.ArgumentParser) -> None:

@@ -10,10 +10,9 @@ from atlas.cli.arguments import (
     level_argument,
     method_from_args,
     method_options,
-    parse_territory,
     user_errors,
 )
-from geodata.levels import LEVELS, TERRITORY_LEVELS
+from geodata.levels import LEVELS, TERRITORY_LEVELS, parse_territory
 
 
 def add_data_commands(groups: argparse._SubParsersAction) -> None:

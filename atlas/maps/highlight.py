@@ -19,7 +19,7 @@ from matplotlib.collections import PathCollection
 from atlas.maps import map_frames
 from atlas.maps.map_paths import feature_paths, polygon_paths
 from geodata.levels import level as level_of
-from geodata.levels import territory_level
+from geodata.levels import parse_territory, territory_level
 
 OUTLINE_COLOUR = "#111111"
 OUTLINE_WIDTH = 1.6
@@ -49,11 +49,7 @@ def read_highlight(territory: str | tuple[str, str]) -> tuple[str, str]:
     (('communes', '15014'), ('regions', '84'))
     """
     if isinstance(territory, str):
-        kind, sep, code = territory.partition(":")
-        if not sep or not code.strip():
-            raise ValueError(f"territory {territory!r} is not LEVEL:CODE "
-                             "(e.g. communes:15014)")
-        territory = (kind, code.strip())
+        return parse_territory(territory)
     return territory_level(territory[0]).id, territory[1]
 
 

@@ -24,7 +24,7 @@ from geodata import build, insets, store
 from geodata.crs import OVERSEAS_CRS
 from geodata.hierarchy import departement_of, members, parent_of
 from geodata.levels import level as level_of
-from geodata.levels import territory_level
+from geodata.levels import parse_territory, territory_level
 from geodata.paths import geodata_dir
 
 Scope = tuple[str, str] | None
@@ -64,11 +64,7 @@ def read_scope(region: str | None = None, within: str | tuple[str, str] | None =
         Both given and different, or a level other than régions and départements.
     """
     if isinstance(within, str):
-        kind, sep, code = within.partition(":")
-        if not sep or not code.strip():
-            raise ValueError(f"map frame {within!r} is not LEVEL:CODE "
-                             "(e.g. departements:15 or regions:84)")
-        within = (kind, code.strip())
+        within = parse_territory(within)
     scope = None
     if within is not None:
         kind = level_of(within[0]).id
