@@ -64,7 +64,7 @@ _LAYOUT = {  # axes in figure fractions; the legend is below the map on a page
              "ncol": 3, "title_y": 0.975, "footer": 0.012, "wrap": 125},
     "slide": {"map": (0.01, 0.10, 0.66, 0.74), "legend": (0.68, 0.28, 0.31, 0.48),
               "ncol": 1, "title_y": 0.965, "footer": 0.015, "wrap": 190},
-    "half": {"map": (0.01, 0.31, 0.98, 0.52), "legend": (0.03, 0.115, 0.94, 0.175),
+    "half": {"map": (0.01, 0.355, 0.98, 0.475), "legend": (0.03, 0.165, 0.94, 0.175),
              "ncol": 2, "title_y": 0.985, "footer": 0.008, "wrap": 92, "title_size": 9,
              "subtitle_wrap": 78, "subtitle_size": 5.5, "subtitle_gap": 0.05,
              "footer_size": 4.2},

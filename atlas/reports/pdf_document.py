@@ -167,6 +167,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]],
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]))
+    out.spaceBefore, out.spaceAfter = 2, 6
     return out
 
 

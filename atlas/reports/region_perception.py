@@ -26,7 +26,8 @@ from atlas.perception.grand_debat.questions import CLOSED
 from atlas.perception.survey.model import SIMULATED_LABEL
 from indicators.domains import DOMAIN_BY_ID
 
-SIMULATED = f"échantillon simulé ({SIMULATED_LABEL})"
+SIMULATED = SIMULATED_LABEL
+"""« données simulées à titre d'illustration »."""
 ACTOR = "citoyen"
 """Actor of the simulated sample shown (the citizens)."""
 

@@ -81,7 +81,7 @@ def region_report_bytes(code: str, method: Method | None = None,
     f = rf.facts(code, method)
     day = french.date(date or dt.date.today())
     story = [*cover(f, day), *structure(f), *fragility(f), *perceived(f), *alliances(f),
-             *method_and_sources(f)]
+             *method_and_sources(f.method)]
     return pdf.write(story, f"Rapport régional — {f.name}",
                      f"Atlas des fragilités territoriales — {f.name} — {day}")
 
@@ -102,7 +102,7 @@ def cover(f: rf.RegionFacts, day: str) -> Iterator[Flowable]:
         "Toutes les valeurs viennent de fichiers officiels, avec leur source et leur "
         "millésime ; une valeur manquante est écrite « non disponible », jamais 0. Les "
         "perceptions citées sont soit réelles (contributions volontaires au Grand Débat "
-        f"national de 2019), soit issues d'un échantillon {perception.SIMULATED}, et "
+        f"national de 2019), soit issues d'un échantillon simulé ({perception.SIMULATED}), et "
         "chacune le dit.", "note")
     yield pdf.paragraph("Sommaire", "subtitle")
     yield pdf.contents()
@@ -212,7 +212,7 @@ def perceived(f: rf.RegionFacts) -> Iterator[Flowable]:
     yield pdf.paragraph(f"Source : {SOURCE_LABEL}, questionnaires en ligne, agrégés par "
                         f"région ; {CAVEAT}. Intervalles de Wilson à 95 %.", "note")
     header, rows = perception.share_rows(f.code)
-    yield pdf.table(header, rows, [0.3, 0.2, 0.2, 0.12, 0.18], repeat=False)
+    yield pdf.table(header, rows, [0.27, 0.21, 0.21, 0.13, 0.18], repeat=False)
     yield pdf.paragraph(
         "Comparaison avec l'indice : la part perçue de la région est rangée parmi celles "
         "des régions ; le domaine est jugé perçu comme fragile (ou non) quand l'intervalle "
@@ -222,9 +222,9 @@ def perceived(f: rf.RegionFacts) -> Iterator[Flowable]:
     real = perception.grand_debat_rows(f.code, f.method)
     yield pdf.table(["Question", "Domaine", "Part perçue [IC 95 %]",
                      "Rang objectif parmi les régions", "Catégorie"], real,
-                    [0.28, 0.2, 0.2, 0.16, 0.16], repeat=False)
+                    [0.26, 0.2, 0.22, 0.16, 0.16], repeat=False)
     yield pdf.paragraph("Grand Débat 2019 — " + perception.findings(real, 1, 4))
-    yield pdf.heading(f"Échantillon simulé : données simulées ({perception.SIMULATED})", 2)
+    yield pdf.heading(f"Échantillon simulé ({perception.SIMULATED})", 2)
     yield pdf.paragraph(
         "Ces perceptions sont SIMULÉES : l'atlas ne dispose d'aucune enquête réelle par "
         "région. L'échantillon (citoyens) reproduit les marges nationales publiées "
@@ -267,17 +267,18 @@ def alliances(f: rf.RegionFacts) -> Iterator[Flowable]:
     yield PageBreak()
 
 
-def method_and_sources(f: rf.RegionFacts) -> Iterator[Flowable]:
+def method_and_sources(method: Method | None, title: str = SECTIONS[4]
+                       ) -> Iterator[Flowable]:
     """Section 5: the method note and the sources of the indicators."""
-    yield pdf.heading(SECTIONS[4])
-    yield pdf.paragraph(method_note(f.method))
+    yield pdf.heading(title)
+    yield pdf.paragraph(method_note(method))
     yield pdf.paragraph(
         "Intervalles de rang : 5e et 95e centiles du rang sur 200 variantes de la méthode, "
         "élargis au rang affiché s'il en sort. Signalement : score au-dessus du 90e centile "
         "du cadre de comparaison. Perceptions : une conclusion n'est tirée que si l'écart "
         "franchit l'intervalle de l'enquête et celui du rang de l'indice.")
     yield pdf.paragraph(f"Perceptions réelles : {SOURCE_LABEL} ({CAVEAT}). Perceptions "
-                        f"simulées : {perception.SIMULATED}.")
+                        f"simulées : échantillon simulé ({perception.SIMULATED}).")
     yield pdf.heading("Sources des indicateurs", 2)
     table = sources_table().drop_duplicates(["producer", "dataset", "vintage"])
     yield pdf.table(["Producteur", "Jeu de données", "Millésime", "Licence"],
