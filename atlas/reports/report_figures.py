@@ -87,8 +87,7 @@ def grid_png(scores: pd.DataFrame, names: pd.Series) -> bytes:
     ax = fig.add_axes((0.24, 0.03, 0.75, 0.72))
     masked = np.ma.masked_invalid(table.to_numpy(dtype="float64"))
     cmap = LinearSegmentedColormap.from_list(
-        "fragility", list(FRAGILITY_COLOURS))
-    cmap.set_bad(static_maps.MISSING_COLOUR)
+        "fragility", list(FRAGILITY_COLOURS)).with_extremes(bad=static_maps.MISSING_COLOUR)
     ax.imshow(masked, cmap=cmap, vmin=0, vmax=1, aspect="auto")
     for (i, j), value in np.ndenumerate(table.to_numpy(dtype="float64")):
         ax.text(j, i, french.number(value, 2, NBSP, french.MISSING_SHORT), ha="center",
