@@ -191,6 +191,35 @@ if target:
 elif other:
     st.caption("Recherchez un territoire pour télécharger sa fiche.")
 
+# --- regional report ---------------------------------------------------------------------
+st.header("Rapport régional")
+st.caption("Une dizaine de pages A4 en PDF, avec sommaire : profil structurel, profil de "
+           "fragilité sur 16 domaines avec cartes des départements et des communes, "
+           "fragilité objective et perçue (Grand Débat 2019 et échantillon simulé, chacun "
+           "signalé), dynamiques d'alliance, méthode et sources. Comptez une quinzaine de "
+           "secondes.")
+home_region = None
+if current:
+    row = data.table(current[0]).set_index("code")
+    home_region = current[1] if current[0] == "regions" else row["region"].get(current[1])
+    home_region = str(home_region) if home_region in region_names else None
+if home_region and st.session_state.get("export_report_home") != home_region:
+    st.session_state.export_report_region = home_region  # a new selection: its région
+st.session_state.export_report_home = home_region
+if st.session_state.get("export_report_region") not in region_names:
+    st.session_state.export_report_region = next(iter(region_names))
+report_region = st.selectbox(
+    "Région du rapport", list(region_names), format_func=region_names.get,
+    key="export_report_region",
+    help="Par défaut, la région du territoire sélectionné.")
+report_name = options.region_report_filename(report_region, region_names[report_region])
+st.download_button(
+    f"Télécharger le rapport régional : {region_names[report_region]} (PDF)",
+    data=partial(options.region_report_bytes, report_region, chosen_method),
+    file_name=report_name, mime="application/pdf", key="export_report_download",
+    on_click="ignore", icon=":material/download:", type="primary")
+st.caption(f"Fichier : `{report_name}`")
+
 # --- command line ------------------------------------------------------------------------
 with st.expander("Ligne de commande"):
     st.markdown("Les mêmes fichiers, sans l'application, avec la commande `atlas` du "
@@ -210,6 +239,10 @@ with st.expander("Ligne de commande"):
                 else "La fiche d'un territoire (exemple : Saint-Étienne) :")
     sheet_level, sheet_code = target or ("communes", "42218")
     st.code(options.sheet_command(sheet_level, sheet_code, method=chosen_method),
+            language="bash", wrap_lines=True)
+    st.markdown("Le rapport régional choisi ci-dessus (`--all --out-dir DOSSIER` : les 18 "
+                "régions ; `atlas report france --out FICHIER.pdf` : le rapport national) :")
+    st.code(options.region_report_command(report_region, report_name, chosen_method),
             language="bash", wrap_lines=True)
     if method.without_origin(chosen_method):
         st.caption("Les parts d'immigrés et d'étrangers sont exclues de l'indice (case du "

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from atlas.maps.static_maps import FORMATS, _style, draw, export_map, map_data, save
+from atlas.maps.static_maps import FORMATS, draw, export_map, map_data, save, style
 
 DATE = dt.date(2026, 12, 1)
 LEVELS = ("regions", "departements", "epci", "communes")
@@ -61,7 +61,7 @@ def main() -> None:
         data = map_data(level, args.what)
         prepared = time.perf_counter() - start
         for fmt in FORMATS:
-            with _style():
+            with style():
                 start = time.perf_counter()
                 fig = draw(data, args.size, date=DATE)
                 drawn = time.perf_counter() - start

@@ -50,15 +50,18 @@ def codes(at: AppTest) -> list[str]:
 def test_page_offers_the_map_with_its_contents_and_command(page):
     assert not page.exception
     assert page.title[0].value == "Exporter des cartes et des fiches"
-    assert downloads(page) == ["Télécharger la carte (PNG)"]
+    assert downloads(page) == ["Télécharger la carte (PNG)",
+                               "Télécharger le rapport régional : Auvergne-Rhône-Alpes (PDF)"]
     text = captions(page)
     assert "`carte-departements-overall-france.png`" in text
     assert "Titre : Indice global de fragilité" in text
     assert INDEX_METHOD in text and "Source : " in text
-    map_line, maps_line, sheet_line = codes(page)
+    map_line, maps_line, sheet_line, report_line = codes(page)
     assert map_line.startswith("atlas export map --level departements --what overall")
     assert maps_line.endswith("--out-dir cartes")
     assert sheet_line.startswith("atlas export sheet --territory ")
+    assert report_line == ("atlas report region --code 84 --out "
+                           "rapport-region-84-auvergne-rhone-alpes.pdf")
 
 
 def test_choices_change_the_file_name_and_the_command(page):
@@ -121,7 +124,7 @@ def test_sheet_of_the_selected_territory(page):
 
 
 def test_sheet_of_a_territory_found_by_search(page):
-    assert len(downloads(page)) == 1  # nothing selected yet: no sheet button
+    assert len(downloads(page)) == 2  # nothing selected yet: no sheet button (map, report)
     page.selectbox(key="export_sheet_level").select("departements")
     page.text_input(key="export_sheet_search").input("isere").run()
     assert not page.exception
@@ -277,3 +280,16 @@ def test_a_departement_offers_its_regions_map_and_its_communes():
     assert not at.exception
     assert not at.get("checkbox") or all(c.key != "export_highlight" for c in at.checkbox)
     assert "--highlight" not in codes(at)[0]
+
+
+def test_regional_report_of_the_selected_territory(page):
+    page.session_state["atlas_territory_level"] = "communes"
+    page.session_state["atlas_territory_code"] = "31555"  # Toulouse, in Occitanie
+    page.run()
+    assert not page.exception
+    assert "Télécharger le rapport régional : Occitanie (PDF)" in downloads(page)
+    assert "`rapport-region-76-occitanie.pdf`" in captions(page)
+    assert codes(page)[-1] == ("atlas report region --code 76 --out "
+                               "rapport-region-76-occitanie.pdf")
+    page.selectbox(key="export_report_region").select("53").run()
+    assert "Télécharger le rapport régional : Bretagne (PDF)" in downloads(page)

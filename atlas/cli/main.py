@@ -105,8 +105,10 @@ def _parser() -> argparse.ArgumentParser:
 
     from atlas.cli.data_commands import add_data_commands
     from atlas.cli.export_commands import add_export_commands
+    from atlas.cli.report_commands import add_report_commands
 
     add_export_commands(groups)
+    add_report_commands(groups)
     add_data_commands(groups)
     add_perception_commands(groups)
     return parser

@@ -64,6 +64,10 @@ _LAYOUT = {  # axes in figure fractions; the legend is below the map on a page
              "ncol": 3, "title_y": 0.975, "footer": 0.012, "wrap": 125},
     "slide": {"map": (0.01, 0.10, 0.66, 0.74), "legend": (0.68, 0.28, 0.31, 0.48),
               "ncol": 1, "title_y": 0.965, "footer": 0.015, "wrap": 190},
+    "half": {"map": (0.01, 0.355, 0.98, 0.475), "legend": (0.03, 0.165, 0.94, 0.175),
+             "ncol": 2, "title_y": 0.985, "footer": 0.008, "wrap": 92, "title_size": 9,
+             "subtitle_wrap": 78, "subtitle_size": 5.5, "subtitle_gap": 0.05,
+             "footer_size": 4.2},
 }
 
 
@@ -147,7 +151,7 @@ def export_map(level: str, what: str, region: str | None = None, fmt: str = "png
                     highlight=highlight)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _style():
+    with style():
         fig = draw(data, size, north_arrow, simulated, date)
         save(fig, out, fmt, dpi)
     return out
@@ -240,11 +244,14 @@ def draw(data: MapData, size: str = "page", north_arrow: bool = False,
         _north_arrow(ax)
     legend = fig.add_axes(layout["legend"])
     _draw_legend(legend, data, layout["ncol"])
-    fig.text(0.02, layout["title_y"], data.title, fontsize=14, weight="bold", va="top")
-    fig.text(0.02, layout["title_y"] - 0.045, "\n".join(textwrap.wrap(data.subtitle, 118)),
-             fontsize=7.5, color="#333333", va="top")
+    fig.text(0.02, layout["title_y"], data.title, fontsize=layout.get("title_size", 14),
+             weight="bold", va="top")
+    fig.text(0.02, layout["title_y"] - layout.get("subtitle_gap", 0.045),
+             "\n".join(textwrap.wrap(data.subtitle, layout.get("subtitle_wrap", 118))),
+             fontsize=layout.get("subtitle_size", 7.5), color="#333333", va="top")
     fig.text(0.02, layout["footer"], _footer(data, simulated, date, layout["wrap"]),
-             fontsize=5.5, color="#444444", va="bottom", linespacing=1.4)
+             fontsize=layout.get("footer_size", 5.5), color="#444444", va="bottom",
+             linespacing=1.4)
     return fig
 
 
@@ -283,7 +290,7 @@ def slug(name: str) -> str:
 
 
 @contextmanager
-def _style() -> Iterator[None]:
+def style() -> Iterator[None]:
     """Fixed fonts, text kept as text in SVG and PDF, a fixed SVG hash salt.
 
     PDF streams are compressed at zlib level 3, not 6: half the time to write a map of the

@@ -167,3 +167,31 @@ def _map_args(level: str, what: str, fmt: str, size: str, scheme: str,
         args.append("--north-arrow")
     return args
 
+
+
+def region_report_bytes(code: str, method: Method | None = None) -> bytes:
+    """The regional report of ``code`` as PDF bytes (:mod:`atlas.reports.regional_report`)."""
+    from atlas.reports.regional_report import region_report_bytes as report
+
+    return report(code, method)
+
+
+def region_report_filename(code: str, name: str) -> str:
+    """File name of a région's report.
+
+    >>> region_report_filename("76", "Occitanie")
+    'rapport-region-76-occitanie.pdf'
+    """
+    from atlas.reports.regional_report import filename
+
+    return filename(code, name)
+
+
+def region_report_command(code: str, out: str, method: Method | None = None) -> str:
+    """The ``atlas report region`` command writing the same report.
+
+    >>> region_report_command("76", "rapport.pdf")
+    'atlas report region --code 76 --out rapport.pdf'
+    """
+    return shlex.join(["atlas", "report", "region", "--code", code, *method_args(method),
+                       "--out", out])
