@@ -212,7 +212,7 @@ def perceived(f: rf.RegionFacts) -> Iterator[Flowable]:
     yield pdf.paragraph(f"Source : {SOURCE_LABEL}, questionnaires en ligne, agrégés par "
                         f"région ; {CAVEAT}. Intervalles de Wilson à 95 %.", "note")
     header, rows = perception.share_rows(f.code)
-    yield pdf.table(header, rows, [0.27, 0.21, 0.21, 0.13, 0.18], repeat=False)
+    yield pdf.table(header, rows, [0.22, 0.235, 0.235, 0.15, 0.16], repeat=False)
     yield pdf.paragraph(
         "Comparaison avec l'indice : la part perçue de la région est rangée parmi celles "
         "des régions ; le domaine est jugé perçu comme fragile (ou non) quand l'intervalle "
