@@ -155,3 +155,14 @@ def test_command_line_json_and_export(tmp_path):
                            "--no-intervals"], capture_output=True, text=True, check=True)
     assert target.exists() and (tmp_path / "deps.sources.csv").exists()
     assert str(target) in done.stdout
+
+
+@needs_geometry
+def test_population_year_is_that_of_the_communes_summed():
+    """A région's population is the sum of its communes' 2023 legal populations; Mayotte's
+    rests on its 2017 census (the record said 2017 for every higher level)."""
+    assert territory_record("regions", "76", intervals=False)["population"]["year"] == 2023
+    assert territory_record("departements", "976", intervals=False)["population"]["year"] == 2017
+    rows = level_rows("epci", intervals=False)
+    assert set(rows["population_year"].dropna()) == {2017, 2023}
+    assert rows.loc[rows["population"].notna(), "population_year"].notna().all()

@@ -21,7 +21,7 @@ from atlas.index.composite import OVERALL, Method
 from atlas.index.level_indices import level_indices
 from atlas.maps.web_layers import DENSITY_BREAKS
 from atlas.reports.territory_profile import flag_table, rank_intervals
-from atlas.reports.territory_record import level_rows, territory_record
+from atlas.reports.territory_record import level_rows, population_years, territory_record
 from geodata import store
 from indicators import snapshot
 from indicators.domains import DOMAIN_BY_ID, DOMAINS
@@ -162,10 +162,9 @@ def identity_rows(f: RegionFacts) -> list[list[str]]:
 
 def population_year(code: str | None = None) -> int:
     """The year of the communes' legal populations (the most frequent), in a région or all."""
-    communes = store.attributes("communes")
     if code is not None:
-        communes = communes[communes["region"] == code]
-    return int(communes["population_year"].mode().iloc[0])
+        return int(population_years("regions")[code])
+    return int(store.attributes("communes")["population_year"].mode().iloc[0])
 
 
 def density_mix(code: str | None) -> list[float]:

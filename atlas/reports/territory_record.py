@@ -34,8 +34,6 @@ from indicators.domains import DIMENSIONS, DOMAINS
 from indicators.snapshot import snapshot_catalogue
 from indicators.status import KEYS, Status
 
-POPULATION_YEAR = 2017
-"""Year of the populations of the geometry artifacts when they do not say it."""
 SMALL = "faible effectif"
 
 
@@ -59,7 +57,7 @@ def territory_record(level: str, code: str, method: Method | None = None,
         "code": code, "name": territory.name, "level": level,
         "departement": territory.departement, "region": territory.region,
         "population": {"value": _number(attributes["population"]),
-                       "year": population_year(attributes)},
+                       "year": _integer(population_years(level).get(code))},
         "indicators": {i.id: indicator_entry(i, found, code) for i in catalogue.indicators},
         "domains": {d.id: _number(result.domain_scores.loc[code, d.id]) for d in DOMAINS},
         "dimensions": {d.id: _number(result.dimension_scores.loc[code, d.id])
@@ -146,7 +144,7 @@ def level_rows(level: str, method: Method | None = None,
     columns: dict[str, pd.Series] = {
         "name": attributes["name"],
         "population": attributes["population"].astype("float64"),
-        "population_year": _population_years(attributes),
+        "population_year": population_years(level).reindex(codes),
     }
     for ident in ids:
         columns[ident] = found.value[ident].reindex(codes)
@@ -195,16 +193,26 @@ def sources_table(catalogue: Catalogue | None = None) -> pd.DataFrame:
     } for i in catalogue.indicators])
 
 
-def population_year(attributes: pd.Series) -> int:
-    """The year of a territory's population (the artifacts' own, else 2017)."""
-    year = attributes.get("population_year")
-    return POPULATION_YEAR if year is None or pd.isna(year) else int(year)
+def population_years(level: str) -> pd.Series:
+    """Year of each territory's population (Int64, by code).
+
+    A commune's is its own (the latest legal populations; Mayotte's 2017 census); a
+    higher level's population is the sum of its communes', so its year is theirs (the most
+    frequent among them).
+    """
+    communes = store.attributes("communes")
+    years = communes["population_year"].astype("Int64")
+    if level == "communes":
+        return pd.Series(years.to_numpy(), index=communes["code"].to_numpy(), dtype="Int64")
+    column = {"epci": "epci", "departements": "departement", "regions": "region"}[level]
+    found = years.groupby(communes[column].to_numpy()).agg(
+        lambda y: y.mode().iloc[0] if y.notna().any() else pd.NA)
+    return found.astype("Int64")
 
 
-def _population_years(attributes: pd.DataFrame) -> pd.Series:
-    if "population_year" in attributes.columns:
-        return attributes["population_year"].astype("Int64")
-    return pd.Series(POPULATION_YEAR, index=attributes.index, dtype="Int64")
+def _integer(value: object) -> int | None:
+    """An int, or None for missing (JSON ``null``)."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _number(value: object) -> float | None:
