@@ -32,7 +32,11 @@ st.html("<style>.stMainBlockContainer {padding-top: 3.75rem;}"
         # « Download as CSV / Search / Fullscreen ») cannot be translated: hidden; the
         # pages offer their own French downloads.
         " [data-testid='InputInstructions'], [data-testid='stElementToolbar']"
-        " {display: none !important;}</style>")
+        " {display: none !important;}"
+        # The atlas opens no dialog: Streamlit's only one is its English « Page not found »,
+        # replaced by the French page (links.page_not_found). Hidden on every run, so that
+        # it does not come back when the French message, shown once, is gone.
+        " [data-testid='stDialog'] {display: none !important;}</style>")
 data.ensure_artifacts()
 if (lost := links.unknown_page()) is not None and not st.session_state.get("lost_shown"):
     st.session_state.lost_shown = True

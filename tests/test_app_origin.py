@@ -54,7 +54,7 @@ def test_the_export_commands_follow_the_box():
     commands = [c.value for c in at.code if c.value.startswith("atlas ")]
     assert [c.value for c in at.code if c.value.startswith("http")] == [
         "http://localhost:8501/export?sans_origine=1"]  # « Copier le lien » keeps the box
-    assert len(commands) == 3
+    assert len(commands) == 4  # map, the 18 régions' maps, sheet, regional report
     for command in commands:
         assert "--weight immigrant_share=0" in command
         args = parser.parse_args(shlex.split(command)[1:])

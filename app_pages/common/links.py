@@ -87,7 +87,6 @@ def unknown_page() -> str | None:
 
 def page_not_found(path: str) -> None:
     """A French « page introuvable » with a way back, in place of Streamlit's English one."""
-    st.html("<style>[data-testid='stDialog'] {display: none;}</style>")  # its English modal
     st.error(f"Page introuvable : l'adresse « {plain(path)} » ne correspond à aucune page "
              "de l'atlas. La carte s'affiche ci-dessous ; une fiche de territoire s'ouvre "
              "par `/territoire?territoire=communes:15187` (niveau:code).",
