@@ -18,9 +18,13 @@ Three rules, each a small function:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
+Z90 = 1.6448536269514722
+"""Normal quantile of a two-sided 90 % interval (the atlas's intervals are 90 %)."""
 SIGNIFICANT = "évolution significative"
 NOT_SIGNIFICANT = "évolution non significative (intervalles de rang qui se recouvrent)"
 NOT_ASSESSED = "évolution de rang non évaluée (valeur manquante ou faible effectif)"
@@ -98,6 +102,34 @@ def value_change(before: pd.Series, after: pd.Series,
     return pd.DataFrame({"change": change,
                          "low": (a_low - b_high).where(has),
                          "high": (a_high - b_low).where(has)}, index=before.index)
+
+
+def sampling_margin(values: pd.Series, base: pd.Series, unit: str) -> pd.Series:
+    """Half-width of a theoretical 90 % interval of a rate on its base count, or NaN.
+
+    None of the sources here publishes a margin of error. Where the value is a share
+    (unit ``%``) of a counted base (people, households, dwellings), the binomial margin
+    ``z * 100 * sqrt(p (1 - p) / n)``; where it is a count of events per ``K`` inhabitants
+    (unit « pour K hab. »), the Poisson margin of the count, ``z * sqrt(v * K / n)``.
+    Other units (medians, indices) have none (NaN): no rank change is assessed for them.
+
+    >>> sampling_margin(pd.Series([10.0, 10.0]), pd.Series([100.0, 10000.0]), "%").round(3).tolist()
+    [4.935, 0.493]
+    >>> sampling_margin(pd.Series([5.0]), pd.Series([2000.0]), "pour 1 000 hab.").round(3).tolist()
+    [2.601]
+    >>> sampling_margin(pd.Series([20000.0]), pd.Series([500.0]), "€/UC/an").tolist()
+    [nan]
+    """
+    values, base = values.astype("float64"), base.astype("float64").reindex(values.index)
+    base = base.where(base > 0)
+    if unit.strip() == "%":
+        share = (values / 100.0).clip(0.0, 1.0)
+        return Z90 * 100.0 * np.sqrt(share * (1.0 - share) / base)
+    per = re.match(r"pour ([0-9][0-9\s\u202f\u00a0]*) ", unit)
+    if per:
+        scale = float(re.sub(r"\D", "", per.group(1)))
+        return Z90 * np.sqrt(values.clip(lower=0.0) * scale / base)
+    return pd.Series(np.nan, index=values.index)
 
 
 def rank_intervals(values: pd.Series, direction: int, low: pd.Series | None = None,

@@ -69,3 +69,23 @@ def test_snapshot_holds_every_vintage_with_its_status():
     assert published == pytest.approx(summed, rel=1e-5)
     assert communes.status.loc["93066", "vacancy_rate_2018"] == Status.PUBLISHED
     assert snapshot.provenance()["history_indicators"] == len(full.history)
+
+
+def test_a_departement_change_is_recomputed_from_its_communes_counts():
+    from indicators import history
+
+    full = history.history_catalogue()
+    communes = snapshot.level_table("communes", catalogue=full)
+    mine = communes[communes["departement"] == "93"]
+    rates = {ident: 100 * mine[f"{ident}__num"].sum() / mine[f"{ident}__den"].sum()
+             for ident in ("vacancy_rate_2018", "vacancy_rate_2021")}
+    change = history.level_change("departements", "vacancy_rate_2021").loc["93"]
+    assert change["before"] == pytest.approx(rates["vacancy_rate_2018"], rel=1e-6)
+    assert change["change"] == pytest.approx(
+        rates["vacancy_rate_2021"] - rates["vacancy_rate_2018"], rel=1e-6)
+    # the SSMSI's official 2023 value of the département is never the base of a change
+    violence = history.comparable_values("departements", "violence_rate")
+    assert set(violence["status"].dropna().unique()) <= {int(Status.COMPUTED),
+                                                         int(Status.LOW_COVERAGE)}
+    with pytest.raises(ValueError, match="has no series"):
+        history.level_change("departements", "no_bac_share")
