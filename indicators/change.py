@@ -104,6 +104,33 @@ def value_change(before: pd.Series, after: pd.Series,
                          "high": (a_high - b_low).where(has)}, index=before.index)
 
 
+STEPS = (1000.0, 100.0, 10.0, 1.0, 0.1, 0.01)
+"""Publication steps tried by :func:`publication_step`, coarsest first."""
+
+
+def publication_step(values: pd.Series, share: float = 0.95) -> float | None:
+    """The step a source rounds its values to, if most of them are multiples of one.
+
+    A value published as « 16 » (Filosofi's poverty rates, whole percents) is only known
+    to ± half a step: the source's own precision, which an interval must hold.
+
+    >>> publication_step(pd.Series([16.0, 15.0, 22.0, None]))
+    1.0
+    >>> publication_step(pd.Series([1.25, 3.5]))
+    0.01
+    >>> publication_step(pd.Series([1 / 3, 2 / 7])) is None
+    True
+    """
+    known = values.dropna().astype("float64")
+    if known.empty:
+        return None
+    for step in STEPS:
+        off = np.abs(known - np.round(known / step) * step)
+        if (off <= 1e-4 * step).mean() >= share:
+            return step
+    return None
+
+
 def sampling_margin(values: pd.Series, base: pd.Series, unit: str) -> pd.Series:
     """Half-width of a theoretical 90 % interval of a rate on its base count, or NaN.
 

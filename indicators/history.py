@@ -57,7 +57,8 @@ def comparable_values(level: str, indicator_id: str,
     Returns
     -------
     DataFrame
-        ``value`` (NaN when missing), ``low``/``high`` (an estimate's interval, else NaN),
+        ``value`` (NaN when missing), ``low``/``high`` (an estimate's interval, or a
+        published value ± half the step the source rounds its values to, else NaN),
         ``small`` (« faible effectif »), ``status`` (:class:`Status`: published, estimated
         or computed; else why it is missing) and ``base``, the count the value rests on
         (its denominator or weight).
@@ -78,9 +79,13 @@ def _comparable_values(level: str, indicator_id: str,
         published = details.published[indicator_id].where(status == Status.PUBLISHED)
         estimated = status == Status.ESTIMATED
         value = published.fillna(details.value[indicator_id].where(estimated))
+        # a published value is known to half the step the source rounds it to
+        step = maths.publication_step(published.round(6))
+        half = step / 2 if step else np.nan
         return pd.DataFrame({
-            "value": value, "low": details.low[indicator_id].where(estimated),
-            "high": details.high[indicator_id].where(estimated),
+            "value": value,
+            "low": details.low[indicator_id].where(estimated).fillna(published - half),
+            "high": details.high[indicator_id].where(estimated).fillna(published + half),
             "small": details.small[indicator_id] & value.notna(), "status": status,
             "base": communes.set_index("code")[base].reindex(value.index)})
     computed = aggregate(communes, (indicator,), level).set_index("code")
@@ -136,10 +141,12 @@ def _level_change(level: str, indicator_id: str, directory: Path | None) -> pd.D
     both = out["change"].notna()  # one ranking per year, of the same territories
     assessed = both.copy()
     for name, year in (("before", first), ("after", last)):
+        # the widest of the source's own interval (estimate, rounding) and the sampling one
         margin = maths.sampling_margin(year["value"], year["base"], indicator.unit)
-        low = year["low"].fillna(year["value"] - margin)
-        high = year["high"].fillna(year["value"] + margin)
-        assessed &= (low.notna() & high.notna()) | year["small"]
+        low = pd.concat([year["low"], year["value"] - margin], axis=1).min(axis=1)
+        high = pd.concat([year["high"], year["value"] + margin], axis=1).max(axis=1)
+        assessed &= (margin.notna() | (year["status"] == Status.ESTIMATED)
+                     | year["small"])
         ranks = maths.rank_intervals(year["value"].where(both), indicator.direction, low,
                                      high, unknown=year["small"])
         out[f"rank_{name}"] = ranks["rank"]
