@@ -9,6 +9,7 @@ legislation or the way a third party grouped the data changed), with a French no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -63,6 +64,15 @@ class Series:
     def comparability_label(self) -> str:
         """French words of :attr:`comparability`."""
         return COMPARABILITY[self.comparability]
+
+
+def series_label(label: str) -> str:
+    """An indicator's label without the year some labels end with.
+
+    >>> series_label("Taux de chômage des 15-64 ans (2022)")
+    'Taux de chômage des 15-64 ans'
+    """
+    return re.sub(r" \((19|20)[0-9]{2}\)$", "", label)
 
 
 class SeriesError(ValueError):

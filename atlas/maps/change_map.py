@@ -18,6 +18,7 @@ import pandas as pd
 import french
 from indicators.change import rank_change_label
 from indicators.history import history_catalogue, level_change
+from indicators.series import series_label
 from indicators.status import COVERAGE_MIN
 
 
@@ -97,7 +98,7 @@ def legend_title(indicator_id: str) -> str:
     """Title of the legend: the indicator, the two years and how to read the colours."""
     catalogue = history_catalogue()
     series = catalogue.series_of(indicator_id)
-    label = catalogue.by_id(indicator_id).label
+    label = series_label(catalogue.by_id(indicator_id).label)
     return (f"{label} — évolution {series.change[0]}-{series.change[1]} "
             f"(orangé = vers plus de fragilité, violet = vers moins)")
 
