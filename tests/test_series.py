@@ -89,3 +89,13 @@ def test_a_departement_change_is_recomputed_from_its_communes_counts():
                                                          int(Status.LOW_COVERAGE)}
     with pytest.raises(ValueError, match="has no series"):
         history.level_change("departements", "no_bac_share")
+
+
+def test_coverage_counts_the_indicators_with_a_change_per_domain():
+    from indicators.domain_coverage import coverage
+
+    result = coverage()
+    counts = {d: len(e["series"]) for d, e in result["domains"].items() if e["series"]}
+    assert counts == {"security": 3, "employment": 3, "living_standards": 2, "poverty": 4,
+                      "housing": 1, "isolation": 1, "diversity_disability": 2, "ageing": 2}
+    assert result["total_series"] == sum(counts.values()) == 18

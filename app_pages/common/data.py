@@ -248,6 +248,26 @@ def outline_payload(level: str, region: str | None) -> str:
 
 
 @shared(show_spinner=False)
+def series_table() -> pd.DataFrame:
+    """One row per indicator with several vintages: years, change, comparability, note."""
+    from indicators.domains import DOMAIN_BY_ID
+    from indicators.series import series_label
+
+    catalogue = history_catalogue()
+    rows = []
+    for series in catalogue.series:
+        indicator = catalogue.by_id(series.indicator)
+        rows.append({
+            "Domaine": DOMAIN_BY_ID[indicator.domain].label,
+            "Indicateur": series_label(indicator.label),
+            "Millésimes": ", ".join(str(year) for year, _ in series.vintages),
+            "Évolution calculée": f"{series.change[0]}-{series.change[1]}",
+            "Comparabilité": series.comparability_label,
+            "Note": series.note})
+    return pd.DataFrame(rows)
+
+
+@shared(show_spinner=False)
 def indicator_table() -> pd.DataFrame:
     """The catalogue as a table, with each indicator's coverage of communes and people."""
     from indicators.domain_coverage import coverage
