@@ -249,5 +249,6 @@ def test_the_evolution_choice_maps_the_change_centred_on_zero(app):
     assert legend["missing"].startswith(french.MISSING) and "2016" in legend["missing"]
     assert "Comparabilité" in legend["note"]
     tip = drawn.loc["93", "name"]
-    assert "2016 :" in tip and "→ 2022 :" in tip and "points" in tip and "rang" in tip
+    assert "2016 :" in tip and "→ 2022 :" in tip and "point" in tip
+    assert "position relative : évolution" in tip
     assert any("cinq ans" in c.value for c in app.caption)

@@ -148,3 +148,25 @@ def test_labels_in_french():
     assert rank_change_label(pd.NA).startswith("évolution de rang non évaluée")
     assert rank_change_label(0).startswith("évolution non significative")
     assert rank_change_label(-1) == "évolution significative (vers moins de fragilité)"
+
+
+finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False)
+widths = st.floats(min_value=0.0, max_value=100.0, allow_nan=False)
+
+
+@given(finite, finite, widths, widths, widths, widths)
+def test_a_change_interval_holds_every_change_the_two_intervals_allow(b, a, bl, bh, al, ah):
+    out = value_change(pd.Series([b]), pd.Series([a]), pd.Series([b - bl]),
+                       pd.Series([b + bh]), pd.Series([a - al]), pd.Series([a + ah])).iloc[0]
+    assert out["low"] <= out["change"] <= out["high"]
+    # the extreme changes: the lowest after minus the highest before, and conversely
+    assert out["low"] == pytest.approx((a - al) - (b + bh))
+    assert out["high"] == pytest.approx((a + ah) - (b - bl))
+
+
+def test_publication_step_of_real_filosofi_rates():
+    # poverty rates of 01004 and 75056 as Filosofi 2021 publishes them (whole percents)
+    from indicators.change import publication_step
+
+    assert publication_step(pd.Series([17.0, 16.0, np.nan])) == 1.0
+    assert publication_step(pd.Series([21660.0, 29730.0])) == 10.0  # medians (€)

@@ -104,34 +104,46 @@ def legend_title(indicator_id: str) -> str:
 
 
 def tooltips(level: str, indicator_id: str, names: pd.Series) -> pd.Series:
-    """« Nom — 2016 : 12,3 % → 2022 : 10,1 % (−2,2 points) ; rang : … », by code."""
+    """« Nom — 2016 : 12,3 % → 2022 : 10,1 % (−2,2 points) ; position relative : … ».
+
+    The position is the territory's rank among those of its level with a value both
+    years; its change is « significative » only when the two rank intervals do not
+    overlap (:mod:`indicators.change`).
+    """
     catalogue = history_catalogue()
     series = catalogue.series_of(indicator_id)
     unit = catalogue.by_id(indicator_id).unit
-    rows = level_change(level, indicator_id)
+    rows = level_change(level, indicator_id).reindex(names.index)
     first, last = series.change
-    out = {}
-    for code, name in names.items():
-        if code not in rows.index or pd.isna(rows.at[code, "change"]):
-            out[code] = f"{name} — évolution {first}-{last} {french.MISSING}"
+    out = []
+    for name, before, after, change, low, high, small, moved in zip(
+            names, rows["before"], rows["after"], rows["change"], rows["low"], rows["high"],
+            rows["small"], rows["moved"], strict=True):
+        if pd.isna(change):
+            out.append(f"{name} — évolution {first}-{last} {french.MISSING}")
             continue
-        row = rows.loc[code]
-        text = (f"{name} — {first} : {french.quantity(row['before'], unit)} → {last} : "
-                f"{french.quantity(row['after'], unit)} "
-                f"({_signed(row['change'], unit)})")
-        if pd.notna(row["low"]):
-            text += (f", intervalle {_signed(row['low'], unit)} à "
-                     f"{_signed(row['high'], unit)}")
-        if row["small"]:
+        digits = _decimals(change)
+        text = (f"{name} — {first} : {french.quantity(before, unit)} → {last} : "
+                f"{french.quantity(after, unit)} ({_signed(change, unit, digits)})")
+        if pd.notna(low):
+            text += (f", intervalle {_signed(low, unit, digits)} à "
+                     f"{_signed(high, unit, digits)}")
+        if small is True:
             text += ", faible effectif"
-        out[code] = text + " ; rang : " + rank_change_label(row["moved"])
-    return pd.Series(out, dtype="object")
+        out.append(text + " ; position relative : " + rank_change_label(moved))
+    return pd.Series(out, index=names.index, dtype="object")
 
 
-def _signed(value: float, unit: str) -> str:
+def _decimals(value: float) -> int:
+    """Decimals of a change: 0 from 100, 1 from 1, else 2."""
+    size = abs(float(value))
+    return 0 if size >= 100 else 1 if size >= 1 else 2
+
+
+def _signed(value: float, unit: str, decimals: int | None = None) -> str:
     """A signed change with its unit (« −1,0 point », « +2,5 points »)."""
     size = abs(float(value))
-    decimals = 0 if size >= 100 else 1 if size >= 1 else 2
+    decimals = _decimals(value) if decimals is None else decimals
     words = change_unit(unit)
     if words == "points" and round(size, decimals) < 2:
         words = "point"
