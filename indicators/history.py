@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata import legal_populations
 from indicators import change as maths
 from indicators import snapshot
 from indicators.aggregation import aggregate, parts
@@ -192,6 +193,39 @@ def territory_history(level: str, code: str,
             "note": series.note,
         }
     return out
+
+
+def population_history(level: str, code: str,
+                       directory: Path | None = None) -> list[dict]:
+    """The territory's legal populations (2021, 2022, 2023) on the communes of 2025.
+
+    A higher level's population of a year is the sum of its communes', only when every one
+    of them has that year's census: Mayotte, whose communes carry their 2017 census in
+    every release, and communes split back since a year, have none (``value`` None).
+
+    Returns
+    -------
+    list of dict
+        ``{"vintage", "value"}``, oldest first.
+    """
+    table = _populations(directory)
+    key = {"communes": "code", "epci": "epci", "departements": "departement",
+           "regions": "region", "france": None}[level]
+    rows = table if key is None else table[table[key] == code]
+    out = []
+    for year in legal_populations.YEARS:
+        values = rows[f"population_{year}"].where(rows["population_year"] >= 2021)
+        known = len(rows) > 0 and values.notna().all()
+        out.append({"vintage": year, "value": int(values.sum()) if known else None})
+    return out
+
+
+@cache
+def _populations(directory: Path | None) -> pd.DataFrame:
+    communes = snapshot.level_table("communes", directory)[
+        ["code", "epci", "departement", "region"]]
+    populations = legal_populations.read_populations()
+    return communes.merge(populations, on="code", how="left")
 
 
 MOVES = {1: "more_fragile", -1: "less_fragile", 0: "not_significant"}

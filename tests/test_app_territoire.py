@@ -357,6 +357,8 @@ def test_series_of_every_indicator_with_several_vintages():
     assert vacancy["text"].iloc[0] == french.quantity(vacancy["value"].iloc[0], "%")
     unemployment = points[points["indicator"] == "Taux de chômage des 15-64 ans (%)"]
     assert unemployment["vintage"].tolist() == [2011, 2016, 2018, 2022]
+    population = points[points["indicator"] == "Population municipale (habitants)"]
+    assert population["value"].tolist() == [146321, 148907, 149077]  # 93059 + 93066
     (changes,) = [d.value for d in at.dataframe if "Comparabilité" in d.value.columns]
     row = changes.set_index("Indicateur").loc["Taux de logements vacants"]
     assert row["Années"] == "2018-2021"

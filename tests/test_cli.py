@@ -64,3 +64,5 @@ def test_territory_json_gives_each_series_history_and_change(geodata_root, capsy
     # a median has no margin: its change of rank is never claimed
     assert record["indicators"]["median_income_2021"]["change"]["rank_change"] == "not_assessed"
     assert "history" not in record["indicators"]["no_bac_share"]
+    # legal populations re-summed on the 2025 commune (93059 + 93066: 148,907 in 2022)
+    assert record["population"]["history"][1] == {"vintage": 2022, "value": 148907}

@@ -99,3 +99,14 @@ def test_coverage_counts_the_indicators_with_a_change_per_domain():
     assert counts == {"security": 3, "employment": 3, "living_standards": 2, "poverty": 4,
                       "housing": 1, "isolation": 1, "diversity_disability": 2, "ageing": 2}
     assert result["total_series"] == sum(counts.values()) == 18
+
+
+def test_legal_populations_on_2025_communes_and_mayotte_without_a_census():
+    from indicators.history import population_history
+
+    # the checks of the raw data's MANIFEST: Paris 2,133,111 / 2,113,705 / 2,103,778
+    assert [p["value"] for p in population_history("communes", "75056")] == [
+        2133111, 2113705, 2103778]
+    assert population_history("communes", "93066")[1] == {"vintage": 2022, "value": 148907}
+    # Mayotte carries its 2017 census in every release: no population of those years
+    assert all(p["value"] is None for p in population_history("departements", "976"))

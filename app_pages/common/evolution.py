@@ -10,7 +10,7 @@ import french
 from app_pages.common.charts import FRENCH_NUMBERS
 from atlas.maps.change_map import change_unit
 from indicators.change import rank_change_label
-from indicators.history import history_catalogue, territory_history
+from indicators.history import history_catalogue, population_history, territory_history
 from indicators.series import series_label
 
 MOVES = {"more_fragile": 1, "less_fragile": -1, "not_significant": 0, "not_assessed": None}
@@ -42,6 +42,11 @@ def series_frames(level: str, code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             "Rang": rank_change_label(MOVES[change["rank_change"]]),
             "Comparabilité": catalogue.series_of(ident).comparability_label,
         })
+    for item in population_history(level, code):
+        if item["value"] is not None:
+            points.append({"indicator": "Population municipale (habitants)",
+                           "vintage": item["vintage"], "value": item["value"],
+                           "text": french.population(item["value"])})
     return pd.DataFrame(points), pd.DataFrame(changes)
 
 
@@ -77,7 +82,8 @@ def section(level: str, code: str) -> None:
     st.dataframe(changes, hide_index=True, width="stretch", key="territoire_changes")
     st.caption(
         "Chaque série est calculée sur les communes de 2025 (une commune fusionnée depuis "
-        "reçoit la somme des effectifs de ses parties) et la même définition ; communes : "
+        "reçoit la somme des effectifs de ses parties) et la même définition ; population : "
+        "populations légales 2021, 2022 et 2023 (INSEE) ; communes : "
         "valeurs publiées par la source (ou estimées, avec leur intervalle), autres niveaux : "
         "recalculées à partir des communes les deux années, jamais comparées à une valeur "
         "officielle d'un autre millésime. L'intervalle tient compte de l'arrondi de la "

@@ -63,10 +63,13 @@ def with_history(record: dict, level: str, code: str) -> dict:
     the series' two change years, its interval, the « faible effectif » mark, both ranks and
     ``rank_change`` (``more_fragile``/``less_fragile`` only when the two years' rank
     intervals do not overlap); ``comparability`` and ``comparability_note`` say whether the
-    definition or the method changed between vintages.
+    definition or the method changed between vintages. ``population`` gains ``history``:
+    the legal populations 2021, 2022 and 2023 on the communes of 2025.
     """
-    from indicators.history import territory_history
+    from indicators.history import population_history, territory_history
 
+    if isinstance(record.get("population"), dict):
+        record["population"]["history"] = population_history(level, code)
     for ident, entry in territory_history(level, code).items():
         if ident in record["indicators"]:
             record["indicators"][ident].update(

@@ -198,7 +198,7 @@ def _catalogue(args: argparse.Namespace):
     catalogue = load_catalogue()  # the catalogue file's years, unless --year says otherwise
     if years or paths or max_bytes is not None:
         catalogue = catalogue.with_years(years, paths, max_bytes)
-    return catalogue
+    return catalogue.with_history()  # the earlier vintages are checked and built too
 
 
 @user_errors(prefix="atlas indicators check")
