@@ -125,37 +125,61 @@ def publication_step(values: pd.Series, share: float = 0.95) -> float | None:
     if known.empty:
         return None
     for step in STEPS:
-        off = np.abs(known - np.round(known / step) * step)
-        if (off <= 1e-4 * step).mean() >= share:
+        if on_step(known, step).mean() >= share:
             return step
     return None
 
 
-def sampling_margin(values: pd.Series, base: pd.Series, unit: str) -> pd.Series:
+def on_step(values: pd.Series, step: float) -> pd.Series:
+    """Whether each value is a multiple of ``step`` (up to float32 storage precision).
+
+    >>> on_step(pd.Series([21660.002, 15600.36, 17.0]), 10.0).tolist()
+    [True, False, False]
+    """
+    values = values.astype("float64")
+    off = (values - (values / step).round() * step).abs()
+    return off <= 1e-4 * step + 1e-6 * values.abs()
+
+
+MARGINS = ("binomial", "poisson", "none")
+"""Kinds of theoretical sampling margin a series may declare (:func:`sampling_margin`)."""
+
+
+def sampling_margin(values: pd.Series, base: pd.Series, kind: str,
+                    unit: str = "%") -> pd.Series:
     """Half-width of a theoretical 90 % interval of a rate on its base count, or NaN.
 
-    None of the sources here publishes a margin of error. Where the value is a share
-    (unit ``%``) of a counted base (people, households, dwellings), the binomial margin
-    ``z * 100 * sqrt(p (1 - p) / n)``; where it is a count of events per ``K`` inhabitants
-    (unit « pour K hab. »), the Poisson margin of the count, ``z * sqrt(v * K / n)``.
-    Other units (medians, indices) have none (NaN): no rank change is assessed for them.
+    None of the sources here publishes a margin of error. A series declares which model
+    fits its values: ``"binomial"`` for a share (unit ``%``) of counted people, households
+    or dwellings of a census, ``z * 100 * sqrt(p (1 - p) / n)``; ``"poisson"`` for a count
+    of events per ``K`` inhabitants (unit « pour K … »), ``z * sqrt(v * K / n)``;
+    ``"none"`` for exhaustive data (tax files), medians and indices (NaN). ``n`` is the
+    base the file gives (its denominator or weight), at best the population concerned: the
+    margin is a lower bound.
 
-    >>> sampling_margin(pd.Series([10.0, 10.0]), pd.Series([100.0, 10000.0]), "%").round(3).tolist()
-    [4.935, 0.493]
-    >>> sampling_margin(pd.Series([5.0]), pd.Series([2000.0]), "pour 1 000 hab.").round(3).tolist()
+    >>> sampling_margin(pd.Series([10.0, 10.0]), pd.Series([100.0, 1e4]), "binomial")
+    0    4.934561
+    1    0.493456
+    dtype: float64
+    >>> sampling_margin(pd.Series([5.0]), pd.Series([2000.0]), "poisson",
+    ...                 "pour 1 000 hab.").round(3).tolist()
     [2.601]
-    >>> sampling_margin(pd.Series([20000.0]), pd.Series([500.0]), "€/UC/an").tolist()
+    >>> sampling_margin(pd.Series([20000.0]), pd.Series([500.0]), "none").tolist()
     [nan]
     """
+    if kind not in MARGINS:
+        raise ValueError(f"unknown margin {kind!r}; valid: {list(MARGINS)}")
     values, base = values.astype("float64"), base.astype("float64").reindex(values.index)
     base = base.where(base > 0)
-    if unit.strip() == "%":
+    if kind == "binomial":
         share = (values / 100.0).clip(0.0, 1.0)
         return Z90 * 100.0 * np.sqrt(share * (1.0 - share) / base)
     per = re.match(r"pour ([0-9][0-9\s\u202f\u00a0]*) ", unit)
-    if per:
+    if kind == "poisson" and per:
         scale = float(re.sub(r"\D", "", per.group(1)))
         return Z90 * np.sqrt(values.clip(lower=0.0) * scale / base)
+    if kind == "poisson":
+        raise ValueError(f"a Poisson margin needs a unit « pour K … », not {unit!r}")
     return pd.Series(np.nan, index=values.index)
 
 

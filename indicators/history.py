@@ -13,10 +13,11 @@ Every vintage is read on the same basis, so that two of them compare:
 The change (:mod:`indicators.change`) is that of the series' two change years, with its
 interval, the « faible effectif » mark of either value, the rank interval of each year
 (France; among the level's territories that have a value both years) and whether the rank
-moved significantly. A rank interval rests on the value's own interval (an estimate's),
-else on a theoretical sampling margin of its base (:func:`indicators.change.sampling_margin`);
-a value resting on small numbers spans the whole ranking; a value with neither (a median,
-an index) has no rank change assessed.
+moved significantly. A rank interval rests on the widest of the value's own interval (an
+estimate's, or half the step the source rounds it to) and the theoretical sampling margin
+its series declares (:func:`indicators.change.sampling_margin`); a value resting on small
+numbers spans the whole ranking; a value with no interval at all (a recomputed median or
+index) has no rank change assessed.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def _comparable_values(level: str, indicator_id: str,
         published = details.published[indicator_id].where(status == Status.PUBLISHED)
         estimated = status == Status.ESTIMATED
         value = published.fillna(details.value[indicator_id].where(estimated))
-        # a published value is known to half the step the source rounds it to
+        # a published value is known to half the step the source rounds it to (not a value
+        # recombined from the parts of a merged commune: it is off the step)
         step = maths.publication_step(published.round(6))
-        half = step / 2 if step else np.nan
+        exact = maths.on_step(published, step) if step else pd.Series(False, published.index)
+        half = pd.Series(step / 2 if step else np.nan, index=published.index).where(exact)
         return pd.DataFrame({
             "value": value,
             "low": details.low[indicator_id].where(estimated).fillna(published - half),
@@ -143,11 +146,11 @@ def _level_change(level: str, indicator_id: str, directory: Path | None) -> pd.D
     assessed = both.copy()
     for name, year in (("before", first), ("after", last)):
         # the widest of the source's own interval (estimate, rounding) and the sampling one
-        margin = maths.sampling_margin(year["value"], year["base"], indicator.unit)
+        margin = maths.sampling_margin(year["value"], year["base"], series.margin,
+                                       indicator.unit)
         low = pd.concat([year["low"], year["value"] - margin], axis=1).min(axis=1)
         high = pd.concat([year["high"], year["value"] + margin], axis=1).max(axis=1)
-        assessed &= (margin.notna() | (year["status"] == Status.ESTIMATED)
-                     | year["small"])
+        assessed &= (low.notna() & high.notna()) | year["small"]
         ranks = maths.rank_intervals(year["value"].where(both), indicator.direction, low,
                                      high, unknown=year["small"])
         out[f"rank_{name}"] = ranks["rank"]

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+MARGINS = ("binomial", "poisson", "none")
+"""Kinds of sampling margin (the same as :data:`indicators.change.MARGINS`)."""
 COMPARABILITY = {"comparable": "comparable",
                  "caution": "à interpréter avec prudence"}
 """Comparability of a series' vintages → its French words."""
@@ -38,6 +40,10 @@ class Series:
         ``(year, indicator id)`` pairs, oldest first.
     change
         The two years whose difference is the change shown (``(before, after)``).
+    margin
+        ``"binomial"`` (census shares), ``"poisson"`` (events per inhabitants) or
+        ``"none"`` (exhaustive data, medians, indices): the model of the sampling margin
+        that widens each value's rank interval.
     comparability
         A key of :data:`COMPARABILITY`.
     note
@@ -49,6 +55,8 @@ class Series:
     change: tuple[int, int]
     comparability: str
     note: str
+    margin: str = "none"
+    """Theoretical sampling margin of its values (:data:`indicators.change.MARGINS`)."""
 
     @property
     def before(self) -> str:
@@ -123,8 +131,11 @@ def parse_series(entries: list[dict], indicators: Mapping[str, _Described],
                               f"({years})")
         if entry["comparability"] not in COMPARABILITY:
             raise SeriesError(f"{where}: comparability must be one of {list(COMPARABILITY)}")
+        margin = entry.get("margin", "none")
+        if margin not in MARGINS:
+            raise SeriesError(f"{where}: margin must be one of {list(MARGINS)}")
         out.append(Series(main, vintages, (change[0], change[1]), entry["comparability"],
-                          str(entry["note"])))
+                          str(entry["note"]), margin))
     orphans = sorted(set(history) - used)
     if orphans:
         raise SeriesError(f"history indicator {orphans[0]!r} belongs to no series")

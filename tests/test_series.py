@@ -110,3 +110,12 @@ def test_legal_populations_on_2025_communes_and_mayotte_without_a_census():
     assert population_history("communes", "93066")[1] == {"vintage": 2022, "value": 148907}
     # Mayotte carries its 2017 census in every release: no population of those years
     assert all(p["value"] is None for p in population_history("departements", "976"))
+
+
+def test_margin_kinds_are_those_of_the_change_maths():
+    from indicators import change, series
+
+    assert series.MARGINS == change.MARGINS
+    margins = {s.indicator: s.margin for s in load_catalogue().series}
+    assert margins["violence_rate"] == "poisson" and margins["median_income_2021"] == "none"
+    assert margins["unemployment_rate_2022"] == "binomial"

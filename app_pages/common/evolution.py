@@ -88,7 +88,8 @@ def section(level: str, code: str) -> None:
         "recalculées à partir des communes les deux années, jamais comparées à une valeur "
         "officielle d'un autre millésime. L'intervalle tient compte de l'arrondi de la "
         "source et des estimations. Un changement de rang n'est dit « significatif » que si "
-        "les intervalles de rang des deux années ne se recouvrent pas (marge d'échantillonnage "
-        "théorique sur l'effectif de base) ; sans marge possible (médiane, indice), il n'est "
-        "pas évalué. « À interpréter avec prudence » : la définition, la méthode de la source "
+        "les intervalles de rang des deux années ne se recouvrent pas (arrondi de la source, "
+        "estimation, ou marge d'échantillonnage théorique des recensements et des faits "
+        "enregistrés) ; sans aucun intervalle (médiane ou indice recalculé), il n'est pas "
+        "évalué. « À interpréter avec prudence » : la définition, la méthode de la source "
         "ou la législation a changé entre les millésimes (voir la page Méthode & données).")
