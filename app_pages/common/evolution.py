@@ -23,7 +23,8 @@ def series_frames(level: str, code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     points, changes = [], []
     for ident, entry in territory_history(level, code).items():
         indicator = catalogue.by_id(ident)
-        title = f"{series_label(indicator.label)} ({indicator.unit})"
+        label = series_label(indicator.label)
+        title = label if indicator.unit.startswith("pour ") else f"{label} ({indicator.unit})"
         for item in entry["history"]:
             if item["value"] is not None:
                 points.append({"indicator": title, "vintage": item["vintage"],
@@ -69,13 +70,13 @@ def section(level: str, code: str) -> None:
         x=alt.X("vintage:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
                 scale=alt.Scale(zero=False)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
-                axis=alt.Axis(format="~s" if points["value"].abs().max() >= 10000 else ",~r")),
+                axis=alt.Axis(format=",~r")),  # « 149 000 », « 16,5 »: French numbers
         tooltip=[alt.Tooltip("indicator:N", title="Indicateur"),
                  alt.Tooltip("vintage:Q", title="Année", format="d"),
                  alt.Tooltip("text:N", title="Valeur")],
-    ).properties(width=190, height=110).facet(
+    ).properties(width=200, height=110).facet(
         facet=alt.Facet("indicator:N", title=None,
-                        header=alt.Header(labelLimit=260, labelFontSize=11)),
+                        header=alt.Header(labelLimit=230, labelFontSize=11)),
         columns=3).resolve_scale(y="independent", x="independent").configure(
             locale=FRENCH_NUMBERS)
     st.altair_chart(chart, key="territoire_series")

@@ -17,9 +17,9 @@ import pandas as pd
 
 import french
 from indicators.change import rank_change_label
-from indicators.history import history_catalogue, level_change
+from indicators.history import comparable_values, history_catalogue, level_change
 from indicators.series import series_label
-from indicators.status import COVERAGE_MIN
+from indicators.status import LABELS, Status
 
 
 @dataclass(frozen=True)
@@ -151,12 +151,18 @@ def _signed(value: float, unit: str, decimals: int | None = None) -> str:
 
 
 def missing_note(level: str, indicator_id: str, codes: pd.Index) -> str:
-    """The legend's line of territories without a change: how many, and why."""
+    """The legend's line of territories without a change: how many, and why.
+
+    The reason is that of the first year without a value, by the status of that value
+    (« absent de la source », « non publié », couverture insuffisante…).
+    """
     series = history_catalogue().series_of(indicator_id)
     rows = level_change(level, indicator_id).reindex(codes)
-    missing = int(rows["change"].isna().sum())
-    where = ("sans valeur publiée ou estimée" if level == "communes" else
-             f"sans valeur recalculable (communes couvrant moins de "
-             f"{french.percent(COVERAGE_MIN)} de la population)")
-    return (f"{french.MISSING} ({french.integer(missing)}) : {where} en {series.change[0]} "
-            f"ou en {series.change[1]}")
+    missing = rows.index[rows["change"].isna()]
+    first = comparable_values(level, series.before).reindex(missing)
+    last = comparable_values(level, series.after).reindex(missing)
+    status = first["status"].where(first["value"].isna(), last["status"])
+    reasons = status.dropna().astype(int).map(lambda s: LABELS[Status(s)]).value_counts()
+    detail = " ; ".join(f"{reason} ({french.integer(n)})" for reason, n in reasons.items())
+    return (f"{french.MISSING} en {series.change[0]} ou en {series.change[1]} "
+            f"({french.integer(len(missing))})" + (f" : {detail}" if detail else ""))
