@@ -14,6 +14,7 @@ from atlas.maps.classify import SCHEME_LABELS
 from geodata.levels import LEVELS
 from geodata.levels import level as level_of
 from geodata.search import search_key, sort_names
+from indicators.history import series_of
 
 MAP_KEY = "carte_clic"
 PALETTES = {"auto": "Automatique", **{k: v[0] for k, v in palettes.SEQUENTIAL.items()}}
@@ -191,9 +192,25 @@ show_change = (not method.is_default(current) and subjects.is_index(what)
                              "chaque territoire par rapport à la méthode par défaut",
                              key="map_rank_change"))
 
+indicator_id = what.partition(":")[2] if what.startswith("indicator:") else None
+series = series_of(indicator_id) if indicator_id else None
+show_evolution = series is not None and st.toggle(
+    f"Évolution {series.change[0]}-{series.change[1]}", key="map_evolution",
+    help="Carte de l'évolution de l'indicateur entre deux millésimes, sur les communes de "
+         "2025 (une commune fusionnée depuis reçoit la somme de ses parties). Communes : "
+         "valeurs publiées (ou estimées, avec leur intervalle) ; autres niveaux : valeurs "
+         "recalculées à partir des communes les deux années. Un rang n'a changé que si ses "
+         "intervalles des deux années ne se recouvrent pas (« évolution significative »).")
+
 map_col, card_col = st.columns([5, 2])
 with map_col:
-    if show_change:
+    if show_evolution:
+        payload = data.change_payload(indicator_id, level, region)
+        colours = palettes.diverging(5)
+        title, labels, missing = data.change_legend(indicator_id, level, region, colours)
+        map_legend = Legend(title, labels, colours=colours, missing=missing,
+                            note=f"Comparabilité : {series.comparability_label}.")
+    elif show_change:
         payload = data.rank_change_payload(what, level, region, current)
         colours = palettes.diverging(5)
         counts = data.rank_change_counts(what, level, region, current)
@@ -223,6 +240,9 @@ with map_col:
     st.caption(("Tableau de la carte ci-dessous (triable). " + note[:1].upper() + note[1:] +
                 " ; « signalé » : domaine parmi les 10 % les plus fragiles.") if note
                else "Tableau de la carte ci-dessous (triable).")
+    if show_evolution:
+        st.caption(f"Évolution {series.change[0]}-{series.change[1]}, "
+                   f"{series.comparability_label} : {series.note}")
     cards.sources(what)
 with card_col:
     if selected:

@@ -99,6 +99,23 @@ st.dataframe(coverage, hide_index=True, width="stretch", column_config=share_col
 st.bar_chart(coverage.set_index("Domaine")[list(SHARE_COLUMNS)], horizontal=True,
              stack=False, y_label="", x_label="Part couverte (0 à 1)", height=520)
 
+st.header("Évolutions dans le temps")
+series_table = data.series_table()
+counts = series_table["Domaine"].value_counts()
+st.markdown(
+    f"{french.integer(len(series_table))} indicateurs ont plusieurs millésimes comparables, "
+    f"dans {french.integer(len(counts))} domaines sur 16 : "
+    + ", ".join(f"{domain.label.lower()} ({french.integer(counts[domain.label])})"
+                for domain in DOMAINS if domain.label in counts) + ".")
+st.caption("Les millésimes anciens servent seulement aux évolutions (page Carte, choix "
+           "« Évolution » ; page Territoire) : ils n'entrent jamais dans les indices. Chaque "
+           "millésime est ramené aux communes de 2025 (une commune fusionnée depuis reçoit "
+           "la somme des effectifs de ses parties, puis le taux est recalculé) ; au-dessus "
+           "de la commune, les deux années sont recalculées à partir des communes. Un "
+           "changement de rang n'est dit « significatif » que si les intervalles de rang "
+           "des deux années ne se recouvrent pas.")
+st.dataframe(series_table, hide_index=True, width="stretch", key="donnees_series")
+
 # --- what values rest on ------------------------------------------------------------------
 st.header("Ce sur quoi repose chaque valeur")
 st.markdown(

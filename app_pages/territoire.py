@@ -10,7 +10,16 @@ import pandas as pd
 import streamlit as st
 
 import french
-from app_pages.common import cards, data, grand_debat, links, method, selection, user_text
+from app_pages.common import (
+    cards,
+    data,
+    evolution,
+    grand_debat,
+    links,
+    method,
+    selection,
+    user_text,
+)
 from app_pages.common.charts import FRENCH_NUMBERS
 from atlas.index import twins as twins_module
 from atlas.index.composite import Method
@@ -468,6 +477,7 @@ profile(result, territory)
 score_slot = scores(result, territory, chosen)
 explanations(result, territory)
 indicators(territory)
+evolution.section(level, code)
 twins(territory, result)
 grand_debat_figures(territory)
 perceived(territory)

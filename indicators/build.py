@@ -66,7 +66,8 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
         When a source file named by the catalogue is absent from ``raw``.
     """
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
-    catalogue = catalogue or load_catalogue()
+    # earlier vintages (history indicators) are built as the others, for the series
+    catalogue = (catalogue or load_catalogue()).with_history()
     require_sources(raw, catalogue)  # every file, column and year, before loading any
     out = Path(out) if out is not None else snapshot_dir()
     raw = Path(raw)
@@ -145,7 +146,11 @@ def build_snapshot(raw: Path, out: Path | None = None, catalogue: Catalogue | No
         "build_seconds": round(time.perf_counter() - start, 1),
         "geometry_vintage": store.report()["sources"]["geometry"],
         "rows": {level: int(len(t)) for level, t in tables.items()},
-        "indicators": len(catalogue.indicators),
+        "indicators": len(catalogue.indicators) - len(catalogue.history),
+        "history_indicators": len(catalogue.history),
+        "series": {s.indicator: {"vintages": {str(y): i for y, i in s.vintages},
+                                 "change": list(s.change), "comparability": s.comparability}
+                   for s in catalogue.series},
         "sources": provenance_sources,
         "official_sources": official_records,
         "estimation": estimation,

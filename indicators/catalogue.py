@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from indicators.domains import DOMAIN_BY_ID
+from indicators.series import Series, parse_series
 from indicators.vintage import has_placeholder, offsets, resolve, shift_years
 
 CATALOGUE_FILE = "catalogue.yaml"
@@ -176,6 +177,29 @@ class Catalogue:
     """Files of official values of higher levels (départements, régions, EPCI)."""
     data: dict | None = field(default=None, repr=False)
     """The parsed YAML, to resolve the catalogue again (:meth:`with_years`)."""
+    history: tuple[Indicator, ...] = ()
+    """Earlier vintages of some indicators: built into the snapshot, never in the indices
+    (they feed :attr:`series`)."""
+    series: tuple[Series, ...] = ()
+    """The vintages of one indicator and their comparability (:mod:`indicators.series`)."""
+    includes_history: bool = False
+    """Whether :attr:`indicators` holds the :attr:`history` ones (:meth:`with_history`)."""
+
+    def with_history(self) -> Catalogue:
+        """The catalogue with the :attr:`history` indicators among its indicators.
+
+        The build reads, harmonises and aggregates them as the others; the indices use
+        the catalogue without them.
+        """
+        if self.includes_history:
+            return self
+        return Catalogue(sources=self.sources, indicators=self.indicators + self.history,
+                         official_sources=self.official_sources, data=self.data,
+                         history=self.history, series=self.series, includes_history=True)
+
+    def series_of(self, indicator_id: str) -> Series | None:
+        """The series whose latest vintage is ``indicator_id``, if it has one."""
+        return next((s for s in self.series if s.indicator == indicator_id), None)
 
     def with_years(self, years: Mapping[str, int] | None = None,
                    paths: Mapping[str, str] | None = None,
@@ -193,7 +217,8 @@ class Catalogue:
         """
         if self.data is None:
             raise CatalogueError("this catalogue was not parsed from YAML data")
-        return parse_catalogue(self.data, years=years, paths=paths, max_bytes=max_bytes)
+        again = parse_catalogue(self.data, years=years, paths=paths, max_bytes=max_bytes)
+        return again.with_history() if self.includes_history else again
 
     def columns_used(self, source_id: str) -> list[str]:
         """Loaded columns the indicators of a source use (the build's own excluded)."""
@@ -208,8 +233,8 @@ class Catalogue:
         return list(used)
 
     def by_id(self, indicator_id: str) -> Indicator:
-        """Return one indicator; unknown ids raise a ``ValueError``."""
-        for indicator in self.indicators:
+        """Return one indicator (or history indicator); unknown ids raise a ``ValueError``."""
+        for indicator in (*self.indicators, *self.history):
             if indicator.id == indicator_id:
                 return indicator
         raise ValueError(f"unknown indicator {indicator_id!r}")
@@ -248,42 +273,52 @@ def parse_catalogue(data: dict, years: Mapping[str, int] | None = None,
     official_sources = {
         source_id: _checked_source("official source", source_id, entry, None, None, max_bytes)
         for source_id, entry in (data.get("official_sources") or {}).items()}
-    indicators = []
-    seen = set()
-    for entry in data.get("indicators") or []:
-        where = f"indicator {entry.get('id', '?')!r}"
-        _require(entry, ["id", "label", "description", "domain", "unit", "direction",
-                         "source", "aggregation"], where)
-        if entry["id"] in seen:
-            raise CatalogueError(f"{where}: duplicate id")
-        seen.add(entry["id"])
-        if entry["domain"] not in DOMAIN_BY_ID:
-            raise CatalogueError(f"{where}: unknown domain {entry['domain']!r}; valid: "
-                                 f"{sorted(DOMAIN_BY_ID)}")
-        if entry["direction"] not in DIRECTIONS:
-            raise CatalogueError(f"{where}: direction must be one of {list(DIRECTIONS)}")
-        if entry["source"] not in sources:
-            raise CatalogueError(f"{where}: unknown source {entry['source']!r}")
-        source = sources[entry["source"]]
-        aggregation = _aggregation(entry["aggregation"], where)
-        _check_columns(source, aggregation, where)
-        comparison = entry.get("comparison", "france")
-        if comparison not in COMPARISONS:
-            raise CatalogueError(f"{where}: comparison must be one of {list(COMPARISONS)}")
-        texts = {k: _shifted(entries[source.id], source, entry.get(k, ""))
-                 for k in ("label", "description", "caveats")}
-        indicators.append(Indicator(
-            id=entry["id"], label=texts["label"], description=texts["description"],
-            domain=entry["domain"], unit=entry["unit"],
-            direction=DIRECTIONS[entry["direction"]], source=source,
-            aggregation=aggregation, caveats=texts["caveats"],
-            small_numbers=_small_numbers(entry.get("small_numbers", "none"), aggregation,
-                                         where),
-            official=_official(entry.get("official") or {},
-                               {**sources, **official_sources}, where),
-            comparison=comparison))
-    return Catalogue(sources=sources, indicators=tuple(indicators),
-                     official_sources=official_sources, data=data)
+    seen: set[str] = set()
+    known = {**sources, **official_sources}
+    indicators = tuple(_indicator(entry, sources, known, entries, seen)
+                       for entry in data.get("indicators") or [])
+    history = tuple(_indicator(entry, sources, known, entries, seen)
+                    for entry in data.get("history_indicators") or [])
+    series = parse_series(data.get("series") or [], {i.id: i for i in indicators},
+                          {i.id: i for i in history})
+    return Catalogue(sources=sources, indicators=indicators,
+                     official_sources=official_sources, data=data, history=history,
+                     series=series)
+
+
+def _indicator(entry: dict, sources: dict[str, Source], known: dict[str, Source],
+               entries: dict, seen: set[str]) -> Indicator:
+    """One indicator entry, every field validated (its id added to ``seen``)."""
+    where = f"indicator {entry.get('id', '?')!r}"
+    _require(entry, ["id", "label", "description", "domain", "unit", "direction",
+                     "source", "aggregation"], where)
+    if entry["id"] in seen:
+        raise CatalogueError(f"{where}: duplicate id")
+    seen.add(entry["id"])
+    if entry["domain"] not in DOMAIN_BY_ID:
+        raise CatalogueError(f"{where}: unknown domain {entry['domain']!r}; valid: "
+                             f"{sorted(DOMAIN_BY_ID)}")
+    if entry["direction"] not in DIRECTIONS:
+        raise CatalogueError(f"{where}: direction must be one of {list(DIRECTIONS)}")
+    if entry["source"] not in sources:
+        raise CatalogueError(f"{where}: unknown source {entry['source']!r}")
+    source = sources[entry["source"]]
+    aggregation = _aggregation(entry["aggregation"], where)
+    _check_columns(source, aggregation, where)
+    comparison = entry.get("comparison", "france")
+    if comparison not in COMPARISONS:
+        raise CatalogueError(f"{where}: comparison must be one of {list(COMPARISONS)}")
+    texts = {k: _shifted(entries[source.id], source, entry.get(k, ""))
+             for k in ("label", "description", "caveats")}
+    return Indicator(
+        id=entry["id"], label=texts["label"], description=texts["description"],
+        domain=entry["domain"], unit=entry["unit"],
+        direction=DIRECTIONS[entry["direction"]], source=source,
+        aggregation=aggregation, caveats=texts["caveats"],
+        small_numbers=_small_numbers(entry.get("small_numbers", "none"), aggregation,
+                                     where),
+        official=_official(entry.get("official") or {}, known, where),
+        comparison=comparison)
 
 
 def _checked_source(kind: str, source_id: str, entry: dict, year: int | None,

@@ -15,8 +15,9 @@ def coverage(directory: Path | None = None,
     """Return each domain's indicators and the share of communes and people they reach.
 
     A commune counts for a domain when at least one of its indicators has a value; the
-    per-indicator shares are given too. The shape is the one printed by
-    ``atlas indicators coverage --json``.
+    per-indicator shares are given too, and ``series`` lists the indicators of the domain
+    that have several vintages (a change over time, :mod:`indicators.series`). The shape
+    is the one printed by ``atlas indicators coverage --json``.
     """
     catalogue = catalogue or snapshot_catalogue()
     table = snapshot.level_table("communes", directory, catalogue)
@@ -31,6 +32,7 @@ def coverage(directory: Path | None = None,
             "label": domain.label,
             "dimension": domain.dimension,
             "indicators": ids,
+            "series": [s.indicator for s in catalogue.series if s.indicator in ids],
             "communes_share": round(float(any_present.mean()), 4),
             "population_share": round(float(population[any_present].sum() / total), 4),
             "by_indicator": {
@@ -38,4 +40,5 @@ def coverage(directory: Path | None = None,
                     "population_share": round(float(population[present[i]].sum() / total), 4)}
                 for i in ids},
         }
-    return {"domains": domains, "total_indicators": len(catalogue.indicators)}
+    return {"domains": domains, "total_indicators": len(catalogue.indicators),
+            "total_series": len(catalogue.series)}

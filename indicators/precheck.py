@@ -106,8 +106,8 @@ def require_sources(raw: str | Path, catalogue: Catalogue | None = None) -> Repo
 
 
 def check_sources(raw: str | Path, catalogue: Catalogue | None = None) -> Report:
-    """Check every source used by an indicator (see the module docstring)."""
-    catalogue = catalogue or load_catalogue()
+    """Check every source used by an indicator, earlier vintages included (module docstring)."""
+    catalogue = (catalogue or load_catalogue()).with_history()
     raw = Path(raw)
     start = time.perf_counter()
     used = {i.source.id: i.source for i in catalogue.indicators}

@@ -223,3 +223,32 @@ def test_the_table_shows_french_numbers_and_sorts_on_numbers(app):
     shown = [t for t in texts["value"] if t != french.MISSING]
     assert shown and all("," in t and "." not in t for t in shown)  # « 14,5 »
     assert all(t.endswith("%") and "." not in t for t in texts["coverage"] if t)
+
+
+def test_the_evolution_choice_maps_the_change_centred_on_zero(app):
+    from atlas.maps import change_map
+    from indicators.history import level_change
+
+    app.selectbox(key="map_what").select("indicator:no_bac_share").run()
+    assert not [t for t in app.toggle if t.key == "map_evolution"]  # one vintage only
+    app.selectbox(key="map_what").select("indicator:unemployment_rate_2022").run()
+    app.segmented_control(key="map_level").set_value("departements").run()
+    app.toggle(key="map_evolution").set_value(True).run()
+    assert not app.exception
+    legend = map_args(app)["legend"]
+    assert "évolution 2016-2022" in legend["title"]
+    expected = change_map.change_classes(level_change("departements",
+                                                      "unemployment_rate_2022")["change"],
+                                         1, "%")
+    assert [label.rsplit(" (", 1)[0] for label in legend["labels"]] == list(expected.labels)
+    assert "variation de moins de" in legend["labels"][2]
+    # symmetric bounds, one middle class: the classes drawn are those of the change
+    drawn = layer(app).set_index("code")
+    assert drawn["cls"].dropna().astype(int).to_dict() == {
+        c: int(v) for c, v in expected.cls.dropna().items() if c in drawn.index}
+    assert legend["missing"].startswith(french.MISSING) and "2016" in legend["missing"]
+    assert "Comparabilité" in legend["note"]
+    tip = drawn.loc["93", "name"]
+    assert "2016 :" in tip and "→ 2022 :" in tip and "point" in tip
+    assert "position relative : évolution" in tip
+    assert any("cinq ans" in c.value for c in app.caption)

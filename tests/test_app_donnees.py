@@ -156,3 +156,18 @@ def test_filter_table_on_a_tiny_frame():
 def test_with_ids_refuses_a_table_of_another_length():
     with pytest.raises(ValueError, match="rows for"):
         catalogue_tables.with_ids(pd.DataFrame({"Indicateur": ["x"]}))
+
+
+def test_series_and_their_comparability_are_listed_with_counts_per_domain(page):
+    catalogue = load_catalogue()
+    assert "Évolutions dans le temps" in [h.value for h in page.header]
+    series = table_with(page, "Comparabilité")
+    assert len(series) == len(catalogue.series)
+    vacancy = series.set_index("Indicateur").loc["Taux de logements vacants"]
+    assert vacancy["Millésimes"] == "2018, 2021" and vacancy["Évolution calculée"] == "2018-2021"
+    assert vacancy["Comparabilité"] == "à interpréter avec prudence"
+    assert "cinq ans" in vacancy["Note"]
+    crime = series.set_index("Indicateur").loc["Violences aux personnes pour 1 000 habitants"]
+    assert "renommé des catégories" in crime["Note"]  # the SSMSI grouping is said
+    (line,) = [m.value for m in page.markdown if "millésimes comparables" in m.value]
+    assert line.startswith(f"{len(catalogue.series)} indicateurs") and "(4)" in line

@@ -124,7 +124,8 @@ def test_profile_against_departement_region_and_france(saint_etienne):
     assert health["Médiane des communes de France"] == french.number(
         result.domain_scores["health"].median(), 2)
     assert "médiane des scores de domaine" in texts(saint_etienne)
-    assert len(saint_etienne.get("vega_lite_chart")) == 1
+    charts = [c for c in saint_etienne.get("vega_lite_chart") if '"score"' in c.proto.spec]
+    assert len(charts) == 1  # the profile (the series of « Évolution » are another chart)
     legend = [h.proto.body for h in saint_etienne.get("html") if "Ce territoire" in h.proto.body]
     assert len(legend) == 1 and "Département&nbsp;: Loire" in legend[0]  # whole on a phone
 
@@ -334,3 +335,37 @@ def test_search_text_is_shown_as_typed_not_as_markdown():
     assert message == ("Aucun territoire ne correspond à « \\!\\[x\\]\\(https\u2060\\:"
                        "//example\\.org/a\\.png\\) \\*\\*gras\\*\\* \\:red\\[rouge\\] "
                        "\\$x\\^2\\$ ».")
+
+
+def test_series_of_every_indicator_with_several_vintages():
+    """Saint-Denis (93066) absorbed Pierrefitte (93059) in 2025: its series are those of
+    the 2025 commune, the two communes' counts summed."""
+    import json
+
+    from streamlit import dataframe_util
+
+    at = open_page("communes", "93066")
+    (chart,) = [c for c in at.get("vega_lite_chart") if '"vintage"' in c.proto.spec]
+    spec = json.loads(chart.proto.spec)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    (dataset,) = chart.proto.datasets
+    points = dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
+    vacancy = points[points["indicator"] == "Taux de logements vacants (%)"]
+    assert vacancy["vintage"].tolist() == [2018, 2021]
+    summed = 100 * (682.616 + 3004.187) / (11351.974 + 48627.848)
+    assert vacancy["value"].iloc[0] == pytest.approx(summed, abs=1e-3)
+    assert vacancy["text"].iloc[0] == french.quantity(vacancy["value"].iloc[0], "%")
+    unemployment = points[points["indicator"] == "Taux de chômage des 15-64 ans (%)"]
+    assert unemployment["vintage"].tolist() == [2011, 2016, 2018, 2022]
+    population = points[points["indicator"] == "Population municipale (habitants)"]
+    assert population["value"].tolist() == [146321, 148907, 149077]  # 93059 + 93066
+    (changes,) = [d.value for d in at.dataframe if "Comparabilité" in d.value.columns]
+    row = changes.set_index("Indicateur").loc["Taux de logements vacants"]
+    assert row["Années"] == "2018-2021"
+    assert row["Évolution"] == french.signed(vacancy["value"].iloc[1] - summed, 2,
+                                             unit="points")
+    assert row["Comparabilité"] == "à interpréter avec prudence"
+    median = changes.set_index("Indicateur").loc["Revenu disponible médian par unité de "
+                                                 "consommation"]
+    assert median["Rang"].startswith("évolution de rang non évaluée")
+    assert any("ne se recouvrent pas" in c.value for c in at.caption)

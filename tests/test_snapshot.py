@@ -18,7 +18,9 @@ from indicators.status import Status
 def test_snapshot_is_committed_small_and_complete():
     folder = snapshot_dir()
     size = sum(p.stat().st_size for p in folder.iterdir())
-    assert size < 15e6
+    # 16.6 MB since the 19 earlier vintages of the series (history indicators) joined it;
+    # before, 13.1 MB
+    assert size < 18e6
     for level in SNAPSHOT_LEVELS:
         assert (folder / f"{level}.parquet").exists()
     assert len(snapshot.values("regions")) == 18

@@ -24,7 +24,7 @@ import french
 from atlas.index import rank_change as rank_changes
 from atlas.index.composite import IndexResult, Method
 from atlas.index.level_indices import level_indices
-from atlas.maps import classify, subjects, web_layers
+from atlas.maps import change_map, classify, subjects, web_layers
 from atlas.maps import map_table as map_views
 from atlas.perception import gap_classes, share_classes
 from atlas.perception.grand_debat import regional
@@ -37,6 +37,7 @@ from atlas.reports.territory_record import territory_record
 from geodata import build, search, store
 from geodata.hierarchy import departement_of
 from geodata.levels import TERRITORY_LEVELS, level_id
+from indicators.history import history_catalogue, level_change
 from indicators.snapshot import snapshot_catalogue
 
 
@@ -204,6 +205,36 @@ def rank_change_counts(key: str, level: str, region: str | None,
     return tuple(int((shown["cls"] == i).sum()) for i in range(len(rank_changes.LABELS)))
 
 
+@st.cache_data(show_spinner="Calcul des évolutions…", max_entries=16)
+def change_classes(indicator_id: str, level: str) -> change_map.ChangeClasses:
+    """Classes of change (centred on 0) of an indicator's series at ``level``."""
+    indicator = history_catalogue().by_id(indicator_id)
+    return change_map.change_classes(level_change(level, indicator_id)["change"],
+                                     indicator.direction, indicator.unit)
+
+
+@st.cache_resource(show_spinner="Préparation de la carte des évolutions…", max_entries=16)
+def change_payload(indicator_id: str, level: str, region: str | None) -> str:
+    """Payload of the « Évolution » map of an indicator's series."""
+    names = map_view(f"indicator:{indicator_id}", level).table["name"]
+    shown = map_views.in_region(map_view(f"indicator:{indicator_id}", level), region)
+    tips = change_map.tooltips(level, indicator_id, names.reindex(shown.index))
+    return web_layers.map_layer(level, region, classes=change_classes(indicator_id, level).cls,
+                                tips=tips)
+
+
+def change_legend(indicator_id: str, level: str, region: str | None,
+                  colours: tuple[str, ...]) -> tuple[str, tuple[str, ...], str]:
+    """Title, labels with the number of territories on the map, and the missing line."""
+    found = change_classes(indicator_id, level)
+    shown = map_views.in_region(map_view(f"indicator:{indicator_id}", level), region).index
+    cls = found.cls.reindex(shown)
+    labels = tuple(f"{label} ({french.integer((cls == i).sum())})"
+                   for i, label in enumerate(found.labels))
+    return (change_map.legend_title(indicator_id), labels[:len(colours)],
+            change_map.missing_note(level, indicator_id, shown))
+
+
 @st.cache_resource(show_spinner=False)
 def inset_frames() -> str:
     """Outlines of the overseas inset boxes of the national map."""
@@ -214,6 +245,26 @@ def inset_frames() -> str:
 def outline_payload(level: str, region: str | None) -> str:
     """Outlines (no classes) of ``level`` in France or one région, drawn over the map."""
     return web_layers.map_layer(level, region)
+
+
+@shared(show_spinner=False)
+def series_table() -> pd.DataFrame:
+    """One row per indicator with several vintages: years, change, comparability, note."""
+    from indicators.domains import DOMAIN_BY_ID
+    from indicators.series import series_label
+
+    catalogue = history_catalogue()
+    rows = []
+    for series in catalogue.series:
+        indicator = catalogue.by_id(series.indicator)
+        rows.append({
+            "Domaine": DOMAIN_BY_ID[indicator.domain].label,
+            "Indicateur": series_label(indicator.label),
+            "Millésimes": ", ".join(str(year) for year, _ in series.vintages),
+            "Évolution calculée": f"{series.change[0]}-{series.change[1]}",
+            "Comparabilité": series.comparability_label,
+            "Note": series.note})
+    return pd.DataFrame(rows)
 
 
 @shared(show_spinner=False)

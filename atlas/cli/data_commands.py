@@ -45,13 +45,36 @@ def _territory(args: argparse.Namespace) -> int:
     from atlas.reports.territory_record import territory_record
 
     level, code = parse_territory(args.territory)
-    record = territory_record(level, code, method_from_args(args),
-                              intervals=not args.no_intervals)
+    record = with_history(territory_record(level, code, method_from_args(args),
+                                           intervals=not args.no_intervals), level, code)
     if args.json:
         print(json.dumps(record, ensure_ascii=False))
     else:
         print(_text(record))
     return 0
+
+
+def with_history(record: dict, level: str, code: str) -> dict:
+    """The record with, for each indicator of a series, its ``history`` and ``change``.
+
+    ``history`` lists ``{vintage, value, status}`` (oldest first, on the communes of 2025 and
+    the comparable basis of :mod:`indicators.history`); ``change`` gives the change between
+    the series' two change years, its interval, the « faible effectif » mark, both ranks and
+    ``rank_change`` (``more_fragile``/``less_fragile`` only when the two years' rank
+    intervals do not overlap); ``comparability`` and ``comparability_note`` say whether the
+    definition or the method changed between vintages. ``population`` gains ``history``:
+    the legal populations 2021, 2022 and 2023 on the communes of 2025.
+    """
+    from indicators.history import population_history, territory_history
+
+    if isinstance(record.get("population"), dict):
+        record["population"]["history"] = population_history(level, code)
+    for ident, entry in territory_history(level, code).items():
+        if ident in record["indicators"]:
+            record["indicators"][ident].update(
+                history=entry["history"], change=entry["change"],
+                comparability=entry["comparability"], comparability_note=entry["note"])
+    return record
 
 
 def _text(record: dict) -> str:
@@ -65,6 +88,10 @@ def _text(record: dict) -> str:
     for ident, entry in record["indicators"].items():
         lines.append(f"  {ident:40} {entry['value']!s:>12} {entry['unit']:18} "
                      f"{entry['status']}")
+        if "change" in entry:
+            change = entry["change"]
+            lines.append(f"  {'':40} change {change['from']}-{change['to']}: "
+                         f"{change['value']!s} ({change['rank_change']})")
     return "\n".join(lines)
 
 

@@ -200,7 +200,7 @@ def _catalogue(args: argparse.Namespace):
     catalogue = load_catalogue()  # the catalogue file's years, unless --year says otherwise
     if years or paths or max_bytes is not None:
         catalogue = catalogue.with_years(years, paths, max_bytes)
-    return catalogue
+    return catalogue.with_history()  # the earlier vintages are checked and built too
 
 
 @user_errors(prefix="atlas indicators check")
@@ -241,17 +241,20 @@ def _indicators_coverage(args: argparse.Namespace) -> int:
 
     result = coverage(args.dir)
     if args.json:
-        compact = {"domains": {k: {f: v[f] for f in ("label", "indicators", "communes_share",
-                                                      "population_share")}
+        compact = {"domains": {k: {f: v[f] for f in ("label", "indicators", "series",
+                                                      "communes_share", "population_share")}
                                for k, v in result["domains"].items()},
-                   "total_indicators": result["total_indicators"]}
+                   "total_indicators": result["total_indicators"],
+                   "total_series": result["total_series"]}
         print(json.dumps(compact, ensure_ascii=False))
     else:
         for entry in result["domains"].values():
             print(f"{entry['label']:42} {len(entry['indicators']):2} indicators  "
+                  f"{len(entry['series']):2} with change  "
                   f"communes {entry['communes_share']:6.1%}  "
                   f"population {entry['population_share']:6.1%}")
-        print(f"total indicators: {result['total_indicators']}")
+        print(f"total indicators: {result['total_indicators']}, with a change over time "
+              f"(several vintages): {result['total_series']}")
     return 0
 
 
