@@ -61,9 +61,9 @@ MAX_SOURCES = 6
 """Sources listed one by one in the footer; beyond that, the rest are counted."""
 _LAYOUT = {  # axes in figure fractions; the legend is below the map on a page
     "page": {"map": (0.01, 0.25, 0.98, 0.64), "legend": (0.03, 0.105, 0.94, 0.12),
-             "ncol": 3, "title_y": 0.975, "footer": 0.012, "wrap": 125},
+             "ncol": 3, "title_y": 0.975, "footer": 0.012, "wrap": 125, "note_wrap": 160},
     "slide": {"map": (0.01, 0.10, 0.66, 0.74), "legend": (0.68, 0.28, 0.31, 0.48),
-              "ncol": 1, "title_y": 0.965, "footer": 0.015, "wrap": 190},
+              "ncol": 1, "title_y": 0.965, "footer": 0.015, "wrap": 190, "note_wrap": 240},
     "half": {"map": (0.01, 0.355, 0.98, 0.475), "legend": (0.03, 0.165, 0.94, 0.175),
              "ncol": 2, "title_y": 0.985, "footer": 0.008, "wrap": 92, "title_size": 9,
              "subtitle_wrap": 78, "subtitle_size": 5.5, "subtitle_gap": 0.05,
@@ -249,7 +249,8 @@ def draw(data: MapData, size: str = "page", north_arrow: bool = False,
     fig.text(0.02, layout["title_y"] - layout.get("subtitle_gap", 0.045),
              "\n".join(textwrap.wrap(data.subtitle, layout.get("subtitle_wrap", 118))),
              fontsize=layout.get("subtitle_size", 7.5), color="#333333", va="top")
-    fig.text(0.02, layout["footer"], _footer(data, simulated, date, layout["wrap"]),
+    fig.text(0.02, layout["footer"], _footer(data, simulated, date, layout["wrap"],
+                                                layout.get("note_wrap", layout["wrap"])),
              fontsize=layout.get("footer_size", 5.5), color="#444444", va="bottom",
              linespacing=1.4)
     return fig
@@ -451,14 +452,19 @@ def _north_arrow(ax) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "#222222", "linewidth": 0.8})
 
 
-def _footer(data: MapData, simulated: bool, date: dt.date | None, wrap: int) -> str:
+def _footer(data: MapData, simulated: bool, date: dt.date | None, wrap: int,
+            note_wrap: int) -> str:
+    """The footer's lines: sources, then scale, production date and simulation notes.
+
+    Sources are wrapped at ``wrap`` characters, the notes at ``note_wrap``.
+    """
     lines = textwrap.wrap(data.source, wrap)
     scale = "Échelle valable pour la métropole ; " if data.national else ""
     insets_note = ("territoires d'outre-mer à des échelles différentes. " if data.national
                    else "")
     day = french.date(date or dt.date.today())
     produced = f"Réalisation : Atlas des fragilités territoriales, {day}"
-    lines.append(f"{scale}{insets_note}{produced}")
+    lines += textwrap.wrap(f"{scale}{insets_note}{produced}", note_wrap)
     if simulated:
-        lines.append(f"Perception : {SIMULATED_NOTE}")
+        lines += textwrap.wrap(f"Perception : {SIMULATED_NOTE}", note_wrap)
     return "\n".join(lines)

@@ -84,7 +84,7 @@ def grid_png(scores: pd.DataFrame, names: pd.Series) -> bytes:
     order = [d.id for dim in DIMENSIONS for d in DOMAINS if d.dimension == dim.id]
     table = scores.reindex(columns=order)
     fig = Figure(figsize=(17 / 2.54, 15 / 2.54))
-    ax = fig.add_axes((0.24, 0.03, 0.75, 0.72))
+    ax = fig.add_axes((0.24, 0.03, 0.63, 0.72))  # room for the slanted domain names
     masked = np.ma.masked_invalid(table.to_numpy(dtype="float64"))
     cmap = LinearSegmentedColormap.from_list(
         "fragility", list(FRAGILITY_COLOURS)).with_extremes(bad=static_maps.MISSING_COLOUR)
@@ -94,7 +94,7 @@ def grid_png(scores: pd.DataFrame, names: pd.Series) -> bytes:
                 va="center", fontsize=5, color="white" if value > 0.7 else "#222222")
     ax.set_yticks(range(len(table)), [names.get(c, c) for c in table.index], fontsize=6)
     ax.set_xticks(range(len(order)), [DOMAIN_BY_ID[d].label for d in order], fontsize=5.5,
-                  rotation=60, ha="left")
+                  rotation=60, ha="left", rotation_mode="anchor")
     ax.xaxis.tick_top()
     for tick, ident in zip(ax.get_xticklabels(), order, strict=True):
         tick.set_color(DIMENSION_COLOURS[DOMAIN_BY_ID[ident].dimension])
