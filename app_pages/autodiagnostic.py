@@ -19,7 +19,7 @@ def ranked_table(table, rank: str, value: str, title: str, hint: str | None = No
                                 "label": st.column_config.TextColumn("Domaine", width=160),
                                 value: st.column_config.ProgressColumn(
                                     title, min_value=0.0, max_value=1.0, format="%.2f",
-                                    help=hint, width=120)})
+                                    help=hint, width=120)}, placeholder=french.MISSING)
 
 
 RANK_KEY = "auto_rank_"

@@ -73,7 +73,8 @@ st.caption(f"{len(shown)} indicateur{'s' if len(shown) > 1 else ''} affiché"
            "couverture est la part des communes (et de la population) qui ont une valeur ; "
            "une source faible, ancienne, partielle ou remise en forme par un tiers le dit "
            "dans « Réserves ». Cliquez un en-tête de colonne pour trier.")
-st.dataframe(shown, hide_index=True, width="stretch", column_config=share_columns())
+st.dataframe(shown, hide_index=True, width="stretch", column_config=share_columns(),
+             placeholder=french.MISSING)
 
 st.header("Sources et millésimes")
 st.subheader("Sources des indicateurs")
@@ -81,7 +82,7 @@ sources = catalogue_tables.sources_table()
 st.caption(f"{len(sources)} fichiers sources. « Copie utilisée » : le dépôt public d'où vient "
            "la copie du fichier de l'éditeur ; « Remis en forme par un tiers » : donnée "
            "officielle retravaillée par un tiers, à lire comme telle.")
-st.dataframe(sources, hide_index=True, width="stretch")
+st.dataframe(sources, hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.subheader("Géométries et population")
 st.markdown("\n".join(f"- **{build_report.SOURCE_LABELS.get(key, key)}** : {source}"
@@ -95,7 +96,8 @@ st.caption("Un domaine couvre une commune quand au moins un de ses indicateurs y
            "valeur. Moins de la moitié des indicateurs d'un domaine ne suffit pas pour "
            "calculer son score (voir la méthode ci-dessous) : la couverture du score peut "
            "donc être plus faible.")
-st.dataframe(coverage, hide_index=True, width="stretch", column_config=share_columns())
+st.dataframe(coverage, hide_index=True, width="stretch", column_config=share_columns(),
+             placeholder=french.MISSING)
 st.bar_chart(coverage.set_index("Domaine")[list(SHARE_COLUMNS)], horizontal=True,
              stack=False, y_label="", x_label="Part couverte (0 à 1)", height=520)
 
@@ -114,7 +116,8 @@ st.caption("Les millésimes anciens servent seulement aux évolutions (page Cart
            "de la commune, les deux années sont recalculées à partir des communes. Un "
            "changement de rang n'est dit « significatif » que si les intervalles de rang "
            "des deux années ne se recouvrent pas.")
-st.dataframe(series_table, hide_index=True, width="stretch", key="donnees_series")
+st.dataframe(series_table, hide_index=True, width="stretch", key="donnees_series",
+             placeholder=french.MISSING)
 
 # --- what values rest on ------------------------------------------------------------------
 st.header("Ce sur quoi repose chaque valeur")
@@ -153,7 +156,7 @@ st.markdown(
 statuses = data.status_table()
 st.caption("Nombre de valeurs de chaque sorte, par niveau, pour les indicateurs de "
            "l'atlas (tous indicateurs confondus).")
-st.dataframe(statuses, hide_index=True, width="stretch")
+st.dataframe(statuses, hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.subheader("Petits effectifs et valeurs extrêmes")
 st.markdown(
@@ -171,7 +174,7 @@ st.markdown(
     "logarithme, comme le fait l'outil COINr du JRC ; le rang centile n'en a pas besoin.")
 with st.expander("Indicateurs traités pour les valeurs extrêmes (communes, France "
                  "entière)"):
-    st.dataframe(data.outlier_table(), hide_index=True, width="stretch")
+    st.dataframe(data.outlier_table(), hide_index=True, width="stretch", placeholder=french.MISSING)
 estimation = data.estimation_note()
 if estimation:
     st.subheader("Estimations sur petits domaines")
@@ -180,7 +183,7 @@ if estimation:
         st.caption("Erreur hors échantillon, par taille de commune (validation croisée "
                    "par EPCI).")
         st.dataframe(pd.DataFrame(estimation["validation"]), hide_index=True,
-                     width="stretch")
+                     width="stretch", placeholder=french.MISSING)
 
 # --- method ----------------------------------------------------------------------------
 st.header("Méthode de calcul des indices")
@@ -291,7 +294,7 @@ options = pd.DataFrame([
     ("Immigrés et étrangers", method.ORIGIN_LABEL,
      "Poids 0 pour les parts d'immigrés et d'étrangers (choix normatif, voir ci-dessus)."),
 ], columns=["Réglage", "Option", "Signification"])
-st.dataframe(options, hide_index=True, width="stretch")
+st.dataframe(options, hide_index=True, width="stretch", placeholder=french.MISSING)
 
 # --- perceptions ------------------------------------------------------------------------
 grand_debat.method_section()
@@ -302,7 +305,7 @@ caveats = catalogue_tables.caveats_table()
 st.caption(f"{len(caveats)} réserves, tirées du catalogue des indicateurs : sources "
            "partielles, anciennes, soumises au secret statistique ou remises en forme par un "
            "tiers. Les défauts des contours des communes suivent.")
-st.dataframe(caveats, hide_index=True, width="stretch")
+st.dataframe(caveats, hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.header("Contours des communes")
 st.subheader("Territoires")
@@ -319,7 +322,7 @@ st.warning(f"{len(missing)} communes n'ont aucune géométrie dans la source : e
 st.dataframe(missing.assign(departement=missing["departement"].map(departement_label)),
              column_config={"code": "Code INSEE", "name": "Commune",
                                      "departement": "Département"},
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.subheader("Réparations des géométries")
 repairs = pd.DataFrame(repair["repairs"], columns=["code", "name", "action", "km2", "evidence"])
@@ -333,7 +336,7 @@ st.dataframe(screen_tables.styled(  # French numbers, sorted as numbers
              column_config={"code": "Code INSEE", "name": "Commune", "action": "Réparation",
                             "km2": st.column_config.NumberColumn("Surface (km²)"),
                             "evidence": "Justification"},
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.subheader("Défauts restants")
 quality = report["quality"]
@@ -353,7 +356,7 @@ st.dataframe(screen_tables.styled(
              column_config={"km2": st.column_config.NumberColumn("Surface (km²)"),
                             "neighbours": "Communes voisines", "reason": "Motif",
                             "lon": "Longitude", "lat": "Latitude"},
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.subheader("Populations complétées")
 filled = communes[communes["population_source"].notna()
@@ -367,7 +370,7 @@ st.dataframe(filled.assign(population=filled["population"].map(french.integer),
              column_config={"code": "Code INSEE", "name": "Commune",
                             "departement": "Département", "population": "Population",
                             "population_source": "Source"},
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", placeholder=french.MISSING)
 
 st.subheader("Méthode de la carte")
 tolerances = ", ".join(f"{view} : {french.number(tol, 3)}°"

@@ -153,7 +153,7 @@ if view == "gap":
                                 "gap": st.column_config.NumberColumn("Écart"),
                                 "n_effective": st.column_config.NumberColumn(
                                     "n eff."),
-                                "category": "Constat"})
+                                "category": "Constat"}, placeholder=french.MISSING)
     with st.expander("Regroupements spatiaux des écarts (Moran local)"):
         try:
             clusters = data.gap_clusters(level, actor, domain, current)
@@ -177,7 +177,7 @@ if view == "gap":
                                    "gap": st.column_config.NumberColumn("Écart"),
                                    "reading": "Regroupement",
                                    "p_sim": st.column_config.NumberColumn(
-                                       "p (permutations)")})
+                                       "p (permutations)")}, placeholder=french.MISSING)
 else:
     leaflet_map([Layer("rho", data.spearman_payload(level, actor, current), fit=True,
                        weight=0.8),
@@ -199,7 +199,7 @@ else:
                                     "n eff.")},
                  column_order=["territory_code", "name", "spearman", "blind_spots",
                                "over_perceived", "aligned", "n_effective"],
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", placeholder=french.MISSING)
 
 chosen = territory_key(level)
 remembered = st.session_state.setdefault(CHOSEN_KEY, {})
@@ -265,7 +265,7 @@ with table_col:
             "perceived_rank": st.column_config.NumberColumn("Rang perçu"),
             "gap": st.column_config.NumberColumn("Écart"),
             "n_effective": st.column_config.NumberColumn("n eff."),
-            "status": "Statut", "category": "Constat"})
+            "status": "Statut", "category": "Constat"}, placeholder=french.MISSING)
 
 agreement = data.actor_agreement(level, code)
 if agreement.shape[0] > 1:
@@ -273,6 +273,6 @@ if agreement.shape[0] > 1:
     labels = {a: ACTOR_LABELS.get(a, a) for a in agreement.columns}
     st.dataframe(agreement.rename(index=labels, columns=labels), width="stretch",
                  column_config={label: st.column_config.NumberColumn(label)
-                                for label in labels.values()})
+                                for label in labels.values()}, placeholder=french.MISSING)
     st.caption("Corrélation de Spearman entre les profils de priorité des 16 domaines de "
                f"chaque paire de types d'acteurs, pour ce territoire.{note}")

@@ -204,7 +204,8 @@ def profile(result, territory: Territory) -> None:
             columns={"label": "Domaine", "score": THIS})
         for column in table.columns[1:]:
             table[column] = table[column].map(lambda v: french.number(v, 2))
-        st.dataframe(table, hide_index=True, width="stretch", key="territoire_profile")
+        st.dataframe(table, hide_index=True, width="stretch", key="territoire_profile",
+                     placeholder=french.MISSING)
 
 
 def score_frame(result, territory: Territory, uncertainty: Uncertainty | None,
@@ -239,7 +240,7 @@ def scores(result, territory: Territory, method_: Method):
     st.subheader("Dimensions et indice global")
     slot = st.empty()
     slot.dataframe(score_frame(result, territory, None, method_), hide_index=True,
-                   width="stretch")
+                   width="stretch", placeholder=french.MISSING)
     frame = "de sa région" if method_.frame == "region" else "de France"
     st.caption(f"Rang 1 = le territoire le plus fragile {frame} à ce niveau. Intervalle : 5e "
                f"et 95e centiles du rang sur {french.integer(view.N_VARIANTS)} variantes de la "
@@ -268,7 +269,7 @@ def fill_intervals(slot, result, territory: Territory, method_: Method) -> None:
     """Redraw the table of scores in ``slot`` with the 90 % rank intervals."""
     uncertainty = rank_intervals(territory.level, method_)
     slot.dataframe(score_frame(result, territory, uncertainty, method_), hide_index=True,
-                   width="stretch")
+                   width="stretch", placeholder=french.MISSING)
 
 
 def explanations(result, territory: Territory) -> None:
@@ -301,8 +302,9 @@ def indicators(territory: Territory) -> None:
         "Repose sur": [note or reason for note, reason
                        in zip(rows["note"], rows["reason"], strict=True)]})
     if territory.level == "communes" and rows["smoothed"].any():
-        table["Valeur publiée"] = rows["published"].astype(float).where(
-            rows["smoothed"].astype(bool))
+        table["Valeur publiée"] = [french.indicator_value(p) if s else ""  # only if smoothed
+                                   for p, s in zip(rows["published"], rows["smoothed"],
+                                                   strict=True)]
     if territory.level != "regions":
         table["Région"] = rows["region_value"].astype(float)
     table["France"] = rows["france"].astype(float)
@@ -313,14 +315,16 @@ def indicators(territory: Territory) -> None:
     table["Source et millésime"] = rows["source"]
     table["Millésime"] = rows["vintage"]
     values = {"Valeur": french.indicator_value, "Région": french.indicator_value,
-              "France": french.indicator_value,
-              "Valeur publiée": lambda v: "" if pd.isna(v) else french.indicator_value(v)}
+              "France": french.indicator_value}
     st.dataframe(screen_tables.styled(table, percent=["Population couverte"],
                                       writers={k: w for k, w in values.items()
                                                if k in table.columns}),
                  hide_index=True, width="stretch", key="territoire_indicators",
                  column_config={"Indicateur": st.column_config.TextColumn(
-                     "Indicateur", pinned=True, width="medium")})
+                     "Indicateur", pinned=True, width="medium"),
+                     # wide enough for « non disponible »
+                     "Valeur": st.column_config.NumberColumn("Valeur", width=105)},
+                 placeholder=french.MISSING)
     st.caption("Cliquez un en-tête de colonne pour trier. « Repose sur » : valeur officielle "
                "du niveau, recalculée à partir des communes (avec la part de la population "
                "couverte, jamais moins de 80 %), estimée (avec son intervalle), lissée vers "
@@ -354,7 +358,7 @@ def twins(territory: Territory, result) -> None:
     st.dataframe(screen_tables.styled(table, decimals={
         "Densité (hab./km²)": 0, "65 ans ou plus (%)": 1, "Revenu médian (€/UC/an)": 0,
         "Indice global": 2, "Distance": 2}), hide_index=True, width="stretch",
-        key="territoire_twins")
+        key="territoire_twins", placeholder=french.MISSING)
     st.caption(
         "Les plus proches par la population et la densité (en logarithme), la part des 65 "
         "ans ou plus (2020) et le revenu disponible médian (2021), chaque caractéristique "
@@ -407,7 +411,7 @@ def perceived(territory: Territory) -> None:
             "Effectif efficace": rows["n_effective"].map(lambda v: french.number(v, 0)),
             "Estimation": rows["status"].map(ESTIMATE_LABELS)}), hide_index=True,
             width="stretch",
-            key=f"territoire_perceived_{level}")
+            key=f"territoire_perceived_{level}", placeholder=french.MISSING)
         shown = True
     if not shown:
         st.info("L'échantillon (simulé) ne couvre pas ce territoire avec assez de "

@@ -38,3 +38,16 @@ def test_no_bare_string_in_a_page_script(page):
 def test_the_check_finds_a_bare_string():
     tree = ast.parse('"""Doc."""\nX = 1\n"""Shown on screen."""\ndef f():\n    """Doc."""\n')
     assert bare_strings(tree) == [3]
+
+
+def test_every_table_says_missing_in_french():
+    """Streamlit draws a missing cell as « None » (whatever a Styler wrote for it) unless the
+    table has a ``placeholder``: every ``st.dataframe`` of the pages has French's."""
+    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "dataframe"):
+                found = {k.arg: k.value for k in node.keywords}
+                assert "placeholder" in found, f"{path.name}:{node.lineno}"
+                assert ast.unparse(found["placeholder"]) == "french.MISSING", \
+                    f"{path.name}:{node.lineno}"

@@ -65,7 +65,7 @@ def departements(code: str) -> None:
         [["code", "name", "population", "area_km2"]],
         column_config={"code": "Code", "name": "Département", "population": "Population",
                        "area_km2": "Superficie"},
-        hide_index=True, width="stretch")
+        hide_index=True, width="stretch", placeholder=french.MISSING)
 
 
 def territory(level: str, code: str) -> None:
@@ -182,7 +182,8 @@ def map_table(key: str, level: str, region: str | None, current: Method) -> None
                 "Couverture", format=None if styled else "percent",
                 help="Part de la population du territoire sur laquelle repose la valeur."),
             "reason": f"Si {french.MISSING} : pourquoi"},
-        column_order=None if key != subjects.DENSITY else ["code", "name", "value", "reason"])
+        column_order=None if key != subjects.DENSITY else ["code", "name", "value", "reason"],
+        placeholder=french.MISSING)
     st.caption(f"{french.integer(len(rows))} territoires ; cliquez un en-tête de colonne pour "
                "trier.")
     download_level(level, current)

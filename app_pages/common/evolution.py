@@ -80,7 +80,8 @@ def section(level: str, code: str) -> None:
         columns=3).resolve_scale(y="independent", x="independent").configure(
             locale=FRENCH_NUMBERS)
     st.altair_chart(chart, key="territoire_series")
-    st.dataframe(changes, hide_index=True, width="stretch", key="territoire_changes")
+    st.dataframe(changes, hide_index=True, width="stretch", key="territoire_changes",
+                 placeholder=french.MISSING)
     st.caption(
         "Chaque série est calculée sur les communes de 2025 (une commune fusionnée depuis "
         "reçoit la somme des effectifs de ses parties) et la même définition ; population : "

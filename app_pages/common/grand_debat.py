@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import french
 from app_pages.common import data
 from atlas.perception.grand_debat import documentation, regional, wording
 from atlas.perception.grand_debat.reading import SOURCE_LABEL
@@ -29,7 +30,8 @@ def provenance(expanded: bool = False) -> None:
 def provenance_body() -> None:
     """Vintage, files with their SHA-256, national check and what was kept apart."""
     st.markdown(documentation.vintage())
-    st.dataframe(documentation.files_table(), hide_index=True, width="stretch")
+    st.dataframe(documentation.files_table(), hide_index=True, width="stretch",
+                 placeholder=french.MISSING)
     st.markdown(documentation.national_check())
     st.caption(documentation.kept_apart())
 
@@ -46,7 +48,7 @@ def region_section(region: str, own: bool) -> None:
     if not own:
         st.info(regional.scope_note(figures), icon=":material/info:")
     st.dataframe(regional.figure_rows(figures), hide_index=True, width="stretch",
-                 key="territoire_grand_debat")
+                 key="territoire_grand_debat", placeholder=french.MISSING)
     st.caption(f"{wording.SHARE_DEFINITION} France : toutes les contributions, y compris "
                f"celles sans région. {wording.source_line()}")
 
@@ -63,11 +65,13 @@ def method_section() -> None:
     for paragraph in documentation.pairing_paragraphs():
         st.markdown(paragraph)
     st.subheader("Questions fermées non retenues")
-    st.dataframe(documentation.left_out_table(), hide_index=True, width="stretch")
+    st.dataframe(documentation.left_out_table(), hide_index=True, width="stretch",
+                 placeholder=french.MISSING)
     st.subheader("Lexique de la question ouverte")
     st.caption("Les mots publiés sont ramenés en minuscules, sans accent ni article élidé "
                "(« l'école » → « ecole »), puis cherchés dans ce lexique ; les autres mots ne "
                "désignent aucun domaine et sont comptés à part.")
-    st.dataframe(documentation.lexicon_table(), hide_index=True, width="stretch")
+    st.dataframe(documentation.lexicon_table(), hide_index=True, width="stretch",
+                 placeholder=french.MISSING)
     st.subheader("Provenance")
     provenance_body()

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import french
 from app_pages.common import data
 from app_pages.common.charts import FRENCH_NUMBERS
 from app_pages.common.grand_debat import caveat, provenance
@@ -95,7 +96,8 @@ def show(domain: str, actor_slot, method: Method) -> None:
     with table_col:
         st.dataframe(table.style.format(region_table.formats(table)), hide_index=True,
                      width="stretch", height=560, key="gd_table",
-                     column_config=region_table.labels(table, question_id, label))
+                     column_config=region_table.labels(table, question_id, label),
+                     placeholder=french.MISSING)
         st.caption("Cliquez un en-tête de colonne pour trier. Constat : « angle mort » ou "
                    "« surestimé » seulement quand l'écart dépasse à la fois l'intervalle de "
                    "la part perçue (comparée à la médiane des régions) et l'intervalle "
@@ -181,5 +183,5 @@ def open_question(actor: str, shares: pd.DataFrame) -> None:
         region = st.selectbox("Région", regions, key=REGION_KEY, format_func=names.get)
         profile = data.real_keywords(actor)
         st.dataframe(open_answers.region_keywords(profile, region), hide_index=True,
-                     width="stretch", key="gd_keywords")
+                     width="stretch", key="gd_keywords", placeholder=french.MISSING)
         st.warning(open_answers.coverage_note(profile, region), icon=":material/warning:")
