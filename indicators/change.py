@@ -121,7 +121,8 @@ def publication_step(values: pd.Series, share: float = 0.95) -> float | None:
     >>> publication_step(pd.Series([1 / 3, 2 / 7])) is None
     True
     """
-    known = values.dropna().astype("float64")
+    known = values.to_numpy(dtype="float64", na_value=np.nan)
+    known = pd.Series(known[~np.isnan(known)])  # no subset of a (string) index to hash
     if known.empty:
         return None
     for step in STEPS:

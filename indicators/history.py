@@ -31,8 +31,8 @@ import pandas as pd
 from geodata import legal_populations
 from indicators import change as maths
 from indicators import snapshot
-from indicators.aggregation import aggregate, parts
-from indicators.catalogue import Catalogue
+from indicators.aggregation import LEVEL_KEYS, aggregate, parts
+from indicators.catalogue import Catalogue, Indicator
 from indicators.series import Series
 from indicators.status import COVERAGE_MIN, Status
 
@@ -71,12 +71,11 @@ def comparable_values(level: str, indicator_id: str,
 @cache
 def _comparable_values(level: str, indicator_id: str,
                        directory: Path | None) -> pd.DataFrame:
-    catalogue = history_catalogue(directory)
-    details = snapshot.details(level, directory, catalogue)
+    indicator = history_catalogue(directory).by_id(indicator_id)
+    details = snapshot.indicator_details(level, (indicator,), directory)
     status = details.status[indicator_id].astype("int64")
-    indicator = catalogue.by_id(indicator_id)
     base = parts(indicator)[1]
-    communes = snapshot.level_table("communes", directory, catalogue)
+    communes = _commune_parts(indicator, directory)
     if level == "communes":
         published = details.published[indicator_id].where(status == Status.PUBLISHED)
         estimated = status == Status.ESTIMATED
@@ -90,8 +89,9 @@ def _comparable_values(level: str, indicator_id: str,
             "value": value,
             "low": details.low[indicator_id].where(estimated).fillna(published - half),
             "high": details.high[indicator_id].where(estimated).fillna(published + half),
-            "small": details.small[indicator_id] & value.notna(), "status": status,
-            "base": communes.set_index("code")[base].reindex(value.index)})
+            "small": details.small[indicator_id] & value.notna(),
+            "status": status.astype("int8"),
+            "base": pd.Series(communes[base].to_numpy(), index=value.index)})  # same rows
     computed = aggregate(communes, (indicator,), level).set_index("code")
     computed = computed.reindex(details.value.index)
     covered = computed[f"{indicator_id}__coverage"] >= COVERAGE_MIN
@@ -103,7 +103,18 @@ def _comparable_values(level: str, indicator_id: str,
     nan = pd.Series(np.nan, index=value.index)
     return pd.DataFrame({"value": value.where(kept != Status.NOT_COMPARABLE), "low": nan,
                          "high": nan, "small": details.small[indicator_id] & value.notna(),
-                         "status": kept.astype("int64"), "base": computed[base]})
+                         "status": kept.astype("int8"), "base": computed[base]})
+
+
+def _commune_parts(indicator: Indicator, directory: Path | None) -> pd.DataFrame:
+    """The commune columns one indicator's aggregation needs, and no more.
+
+    Its parts, coverage, population and grouping codes
+    (:func:`~indicators.aggregation.aggregate`).
+    """
+    wanted = ["code", "population", *LEVEL_KEYS.values(), *parts(indicator),
+              f"{indicator.id}__coverage"]
+    return snapshot.level_columns("communes", wanted, directory)
 
 
 def level_change(level: str, indicator_id: str,
@@ -115,10 +126,10 @@ def level_change(level: str, indicator_id: str,
     DataFrame
         ``before``, ``after`` (values of the two change years), ``change``, ``low``,
         ``high`` (its interval, where a value has one), ``small`` (either value rests on
-        small numbers), ``rank_before``, ``rank_after``, ``size_before``, ``size_after``,
-        the rank intervals as shares of each ranking (``best_before``, ``worst_before``,
-        ``best_after``, ``worst_after``) and ``moved`` (+1 significantly more fragile, -1
-        less, 0 not significant, NA not assessed).
+        small numbers), ``rank_before``, ``rank_after``, ``size_before``, ``size_after``
+        and ``moved`` (+1 significantly more fragile, -1 less, 0 not significant, NA not
+        assessed: whether the rank intervals of the two years, as shares of each ranking,
+        do not overlap).
 
     Raises
     ------
@@ -135,8 +146,8 @@ def _level_change(level: str, indicator_id: str, directory: Path | None) -> pd.D
         raise ValueError(f"indicator {indicator_id!r} has no series; with one: "
                          f"{[s.indicator for s in history_catalogue(directory).series]}")
     indicator = history_catalogue(directory).by_id(indicator_id)
-    first = comparable_values(level, series.before, directory)
-    last = comparable_values(level, series.after, directory)
+    first = _comparable_values(level, series.before, directory)  # read only
+    last = _comparable_values(level, series.after, directory)
     out = maths.value_change(first["value"], last["value"], first["low"], first["high"],
                              last["low"], last["high"])
     out.insert(0, "before", first["value"])
@@ -144,6 +155,7 @@ def _level_change(level: str, indicator_id: str, directory: Path | None) -> pd.D
     out["small"] = first["small"] | last["small"]
     both = out["change"].notna()  # one ranking per year, of the same territories
     assessed = both.copy()
+    shares = {}
     for name, year in (("before", first), ("after", last)):
         # the widest of the source's own interval (estimate, rounding) and the sampling one
         margin = maths.sampling_margin(year["value"], year["base"], series.margin,
@@ -155,11 +167,9 @@ def _level_change(level: str, indicator_id: str, directory: Path | None) -> pd.D
                                      high, unknown=year["small"])
         out[f"rank_{name}"] = ranks["rank"]
         out[f"size_{name}"] = ranks["size"]
-        out[f"best_{name}"] = ranks["best_share"]
-        out[f"worst_{name}"] = ranks["worst_share"]
-    out["moved"] = maths.significant_rank_change(
-        out["best_before"], out["worst_before"], out["best_after"],
-        out["worst_after"]).where(assessed)
+        shares[name] = ranks["best_share"], ranks["worst_share"]
+    out["moved"] = maths.significant_rank_change(*shares["before"],
+                                                 *shares["after"]).where(assessed)
     return out
 
 
@@ -181,13 +191,13 @@ def territory_history(level: str, code: str,
     for series in history_catalogue(directory).series:
         vintages = []
         for year, ident in series.vintages:
-            row = comparable_values(level, ident, directory)
+            row = _comparable_values(level, ident, directory)  # read only
             known = code in row.index
             vintages.append({"vintage": year,
                              "value": _plain(row.at[code, "value"]) if known else None,
                              "status": (Status(int(row.at[code, "status"])).name.lower()
                                         if known else "absent")})
-        moves = level_change(level, series.indicator, directory)
+        moves = _level_change(level, series.indicator, directory)  # read only
         row = moves.loc[code] if code in moves.index else None
         out[series.indicator] = {
             "history": vintages,
@@ -225,8 +235,8 @@ def population_history(level: str, code: str,
 
 @cache
 def _populations(directory: Path | None) -> pd.DataFrame:
-    communes = snapshot.level_table("communes", directory)[
-        ["code", "epci", "departement", "region"]]
+    communes = snapshot.level_columns("communes", ["code", "epci", "departement", "region"],
+                                      directory)
     populations = legal_populations.read_populations()
     return communes.merge(populations, on="code", how="left")
 

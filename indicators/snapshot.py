@@ -11,7 +11,7 @@ import pandas as pd
 
 from indicators.aggregation import parts, value_from_parts
 from indicators.build import PROVENANCE, SNAPSHOT_LEVELS, STATUS_SUFFIX, snapshot_dir
-from indicators.catalogue import Catalogue, catalogue_of_snapshot
+from indicators.catalogue import Catalogue, Indicator, catalogue_of_snapshot
 from indicators.status import Status
 
 
@@ -59,17 +59,38 @@ def _level_table(level: str, directory: Path | None, catalogue: Catalogue) -> pd
         for column in stored:
             table[column] = table[column] * table[f"{column[:-3]}__w"]
         table = table.rename(columns={c: f"{c[:-3]}__vw" for c in stored})
-        values = {}
-        for indicator in catalogue.indicators:
-            first, second = parts(indicator)
-            scale = (indicator.aggregation.scale if indicator.aggregation.method == "ratio"
-                     else 1)
-            published = value_from_parts(table[first], table[second], scale)
-            values[f"{indicator.id}__published"] = published
-            used = table.get(f"{indicator.id}__used")  # smoothed or estimated, where it is
-            values[indicator.id] = published if used is None else used.fillna(published)
-        table = pd.concat([table, pd.DataFrame(values, index=table.index)], axis=1)
+        values = _commune_values(table, catalogue.indicators)
+        table = pd.concat([table, values], axis=1)
     return table
+
+
+def _commune_values(table: pd.DataFrame, indicators: tuple[Indicator, ...]) -> pd.DataFrame:
+    """Commune values recomputed from their stored parts.
+
+    ``<id>__published`` (the source's) and ``<id>`` (the one used: smoothed or estimated
+    where it is).
+    """
+    values = {}
+    for indicator in indicators:
+        first, second = parts(indicator)
+        scale = (indicator.aggregation.scale if indicator.aggregation.method == "ratio"
+                 else 1)
+        published = value_from_parts(table[first], table[second], scale)
+        values[f"{indicator.id}__published"] = published
+        used = table.get(f"{indicator.id}__used")
+        values[indicator.id] = published if used is None else used.fillna(published)
+    return pd.DataFrame(values, index=table.index)
+
+
+def level_columns(level: str, columns: list[str],
+                  directory: Path | None = None) -> pd.DataFrame:
+    """Those of ``columns`` the snapshot table of ``level`` has (a copy of those only).
+
+    Stored columns of any indicator, history ones included, and the values of the
+    indicators of the indices; :func:`indicator_details` gives the others' values.
+    """
+    table = _level_table(level, directory, snapshot_catalogue(directory))
+    return table[[c for c in columns if c in table.columns]].copy()
 
 
 @dataclass(frozen=True)
@@ -115,8 +136,48 @@ def details(level: str, directory: Path | None = None,
 
 @cache
 def _details(level: str, directory: Path | None, catalogue: Catalogue) -> Details:
-    table = _level_table(level, directory, catalogue).set_index("code")
-    ids = [i.id for i in catalogue.indicators]
+    table = _level_table(level, directory, catalogue)
+    return _details_of(table, level, [i.id for i in catalogue.indicators],
+                       _codes(level, directory))
+
+
+@cache
+def _codes(level: str, directory: Path | None) -> pd.Index:
+    """The territory codes of ``level``, as one index object.
+
+    Every frame indexed by code shares its hash table (an index object builds its own on
+    first lookup: 2 MB of strings for the communes).
+    """
+    table = _level_table(level, directory, snapshot_catalogue(directory))
+    return pd.Index(table["code"], name="code")
+
+
+def indicator_details(level: str, indicators: tuple[Indicator, ...],
+                      directory: Path | None = None) -> Details:
+    """The :class:`Details` of a few indicators, history ones too (not cached).
+
+    Read from the snapshot table the indices use, without a second copy of it: the
+    history indicators' stored columns are in it, and their commune values are recomputed
+    from their parts here.
+    """
+    table = _level_table(level, directory, snapshot_catalogue(directory))
+    absent = tuple(i for i in indicators if i.id not in table.columns)
+    if absent and level == "communes":
+        table = pd.concat([table[["code"]], _commune_values(table, absent),
+                           _own_columns(table, [i.id for i in indicators])], axis=1)
+    return _details_of(table, level, [i.id for i in indicators], _codes(level, directory))
+
+
+def _own_columns(table: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """The columns of indicators ``ids`` (``<id>`` and ``<id>__…``)."""
+    wanted = set(ids)
+    return table[[c for c in table.columns if c.split("__")[0] in wanted]]
+
+
+def _details_of(table: pd.DataFrame, level: str, ids: list[str],
+                codes: pd.Index) -> Details:
+    """The :class:`Details` of indicators ``ids`` from a level's table (rows as ``codes``)."""
+    table = _own_columns(table, ids).set_axis(codes, axis=0)
 
     def frame(suffix: str, default: object = float("nan")) -> pd.DataFrame:
         return pd.DataFrame({i: table[f"{i}{suffix}"] if f"{i}{suffix}" in table.columns
