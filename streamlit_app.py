@@ -1,6 +1,7 @@
 """Atlas des fragilités territoriales: entry point, navigation and shared sidebar.
 
-Run with ``streamlit run streamlit_app.py``.
+Run with ``streamlit run atlas_app.py`` (this app behind the atlas's server middleware), or
+``streamlit run streamlit_app.py``.
 """
 
 import streamlit as st

@@ -21,7 +21,7 @@ For each map (national communes, national régions, Occitanie communes) it print
 - payload bytes (raw, as transferred) and the JS heap after drawing (after a GC);
 - the redraw after a zoom and a pan, and the canvas hit test of a mouse move (tooltip).
 
-``--app`` also opens the real app (``streamlit run streamlit_app.py``) at
+``--app`` also opens the real app (``streamlit run atlas_app.py``) at
 ``/?niveau=communes`` and times the map in it (needs the Carte page's query parameters).
 """
 
@@ -252,7 +252,7 @@ def run_standalone(browser, base: str, name: str, args_url: str, layers: str,
 def start_app() -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        [sys.executable, "-m", "streamlit", "run", "atlas_app.py",
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],

@@ -5,7 +5,7 @@
 #   bash scripts/serve.sh --workers 2          # two processes behind nginx on localhost:8501
 #   bash scripts/serve.sh --workers 4 --address 0.0.0.0 --port 80 --public atlas.example.fr
 #
-# Each worker is a plain `streamlit run streamlit_app.py` on 127.0.0.1:<port+i>. nginx
+# Each worker is a plain `streamlit run atlas_app.py` on 127.0.0.1:<port+i>. nginx
 # (Debian's package: apt-get install nginx-light or nginx) listens on --address:--port and
 # sends every request of one browser to the same worker: on its first request a browser gets
 # a random `atlas_server` cookie, and the worker is chosen by a consistent hash of that
@@ -38,7 +38,7 @@ browser_args=()
 [ -n "$public" ] && browser_args=(--browser.serverAddress "$public")
 
 if [ "$workers" -eq 1 ]; then
-  exec "$streamlit" run streamlit_app.py --server.address "$address" --server.port "$port" \
+  exec "$streamlit" run atlas_app.py --server.address "$address" --server.port "$port" \
     "${browser_args[@]}"
 fi
 
@@ -70,7 +70,7 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 servers=""
 for i in $(seq 1 "$workers"); do
   worker_port=$((port + i))
-  "$streamlit" run streamlit_app.py --server.address 127.0.0.1 --server.port "$worker_port" \
+  "$streamlit" run atlas_app.py --server.address 127.0.0.1 --server.port "$worker_port" \
     "${browser_args[@]}" >"$run_dir/worker-$i.log" 2>&1 &
   pids+=($!)
   servers+="    server 127.0.0.1:$worker_port max_fails=0;"$'\n'
@@ -106,23 +106,12 @@ http {
     default upgrade;
     ""      "";
   }
-  # The path of a request without its query (still percent-encoded).
-  map \$request_uri \$request_path {
-    "~^(?<path>[^?]*)" \$path;
-  }
   upstream atlas_workers {
     hash \$atlas_server consistent;
 $servers    keepalive 32;
   }
   server {
     listen $listen:$port;
-    absolute_redirect off;  # relative Location: right behind any further proxy
-    # A path of several segments that is no Streamlit route (/territoire/saint-flour)
-    # would get a blank page (Streamlit answers its scripts with the page itself): send it
-    # to its first page, which says in French that the address names no page.
-    location ~ "^/(?!_stcore/|static/|component/|media/|app/)(?<first_page>[^/]+)/." {
-      return 302 "/\$first_page?introuvable=\$request_path";
-    }
     location / {
       proxy_pass http://atlas_workers;
       proxy_http_version 1.1;

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -41,12 +42,12 @@ GUARD = Path(__file__).resolve().parent / "offline_guard"
 
 
 def start_server(port: int, outside_log: Path, *options: str) -> subprocess.Popen:
-    """``streamlit run streamlit_app.py`` on ``port`` with outside traffic blocked (logged)."""
+    """``streamlit run atlas_app.py`` on ``port`` with outside traffic blocked (logged)."""
     env = dict(os.environ, ATLAS_OUTSIDE_LOG=str(outside_log),
                PYTHONPATH=os.pathsep.join(filter(None, [str(GUARD),
                                                         os.environ.get("PYTHONPATH")])))
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        [sys.executable, "-m", "streamlit", "run", "atlas_app.py",
          "--server.port", str(port), "--server.fileWatcherType", "none", *options],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
@@ -523,6 +524,18 @@ def test_an_unknown_page_gets_a_french_page_with_a_way_back(page, server):
     page.get_by_role("heading", name="Carte des territoires").wait_for(timeout=TIMEOUT_MS)
     settle(page)
     # Streamlit's English modal: hidden by the page's style, which comes with each run
+    page.get_by_text("Page not found").first.wait_for(state="hidden", timeout=TIMEOUT_MS)
+    assert page.blocked == []
+
+
+def test_a_nested_path_gets_the_french_page_not_a_blank_one(page, server):
+    """Streamlit alone shows a blank page forever at ``/territoire/saint-flour``."""
+    page.goto(f"{server}/territoire/saint-flour")
+    page.get_by_text("Page introuvable : l'adresse « /territoire/saint-flour »").wait_for(
+        timeout=TIMEOUT_MS)
+    assert urlsplit(page.url).path == "/territoire"
+    page.get_by_role("heading", name="Fiche du territoire").wait_for(timeout=TIMEOUT_MS)
+    settle(page)
     page.get_by_text("Page not found").first.wait_for(state="hidden", timeout=TIMEOUT_MS)
     assert page.blocked == []
 

@@ -3,7 +3,7 @@
 - ``french`` (how figures are written) and ``geodata`` import nothing of the project;
 - ``indicators`` imports only ``geodata`` and ``french``;
 - the library (``atlas``, ``geodata``, ``indicators``) never imports the app layer
-  (``app_pages``, ``streamlit_app``) nor Streamlit;
+  (``app_pages``, ``streamlit_app``, ``atlas_app``) nor Streamlit;
 - inside ``atlas``, ``index`` imports no other sub-package, ``perception`` and ``maps`` only
   ``index``, ``reports`` all three, ``cli`` everything (as each package's docstring says);
 - inside ``app_pages``, the helpers (``app_pages.common``) never import a page;
@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = ("french", "atlas", "geodata", "indicators", "app_pages", "streamlit_app")
+PROJECT = ("french", "atlas", "geodata", "indicators", "app_pages", "streamlit_app",
+           "atlas_app")
 ALLOWED = {
     "french": set(),
     "geodata": set(),
@@ -32,6 +33,7 @@ ALLOWED = {
     "atlas": {"french", "geodata", "indicators"},
     "app_pages": {"french", "geodata", "indicators", "atlas"},
     "streamlit_app": {"french", "geodata", "indicators", "atlas", "app_pages"},
+    "atlas_app": {"app_pages"},
 }
 """Project packages each layer may import, besides itself."""
 ATLAS_ALLOWED = {
@@ -55,7 +57,9 @@ ENGINES = {
 
 def _modules(layer: str) -> list[Path]:
     path = ROOT / layer
-    return [path.with_suffix(".py")] if layer == "streamlit_app" else sorted(path.rglob("*.py"))
+    if layer in ("streamlit_app", "atlas_app"):
+        return [path.with_suffix(".py")]
+    return sorted(path.rglob("*.py"))
 
 
 def _imports(path: Path) -> set[str]:

@@ -14,14 +14,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from app_pages.common import method
+from app_pages.common.nested_paths import LOST
 from app_pages.common.user_text import plain
 
 _READ = "links_read_"
 PAGE_PATHS = {"carte": "", "territoire": "territoire", "objectif_percu": "objectif-percu",
               "autodiagnostic": "autodiagnostic", "donnees": "donnees", "export": "export"}
 """Page (its module's name) → its path in the address (the map is the home page)."""
-LOST = "introuvable"
-"""Parameter naming the unknown path a user asked for (set by the proxy's redirect)."""
 
 
 def arrival(page: str) -> dict[str, str]:
@@ -70,9 +69,9 @@ def copy_link(page: str, params: Mapping[str, str], container=st) -> None:
 def unknown_page() -> str | None:
     """The path asked for when it names no page of the atlas (Streamlit then runs the map).
 
-    Behind ``scripts/serve.sh``'s proxy, a path of several segments (``/territoire/x``,
-    which Streamlit alone answers with a blank page) is sent back to its first page with
-    ``?introuvable=<path>``.
+    A path of several segments (``/territoire/x``, which Streamlit alone answers with a
+    blank page) is sent back to its first page with ``?introuvable=<path>`` by the
+    server's middleware (:mod:`app_pages.common.nested_paths`).
     """
     if LOST in st.query_params:
         return st.query_params[LOST][:200]
@@ -88,8 +87,8 @@ def unknown_page() -> str | None:
 def page_not_found(path: str) -> None:
     """A French « page introuvable » with a way back, in place of Streamlit's English one."""
     st.error(f"Page introuvable : l'adresse « {plain(path)} » ne correspond à aucune page "
-             "de l'atlas. La carte s'affiche ci-dessous ; une fiche de territoire s'ouvre "
-             "par `/territoire?territoire=communes:15187` (niveau:code).",
+             "de l'atlas. Une fiche de territoire s'ouvre par "
+             "`/territoire?territoire=communes:15187` (niveau:code).",
              icon=":material/search_off:")
     st.page_link("app_pages/territoire.py", label="Chercher un territoire",
                  icon=":material/location_city:")
