@@ -1,7 +1,7 @@
 """The server's middleware sends a path of several segments to its first page (no blank page).
 
 Driven as Streamlit's server drives it (ASGI messages); the served app is checked by the
-browser suite (``test_a_nested_path_gets_the_french_page``) and ``test_serve.py``.
+browser suite (``test_a_nested_path_gets_the_french_page_not_a_blank_one``) and ``test_serve.py``.
 """
 
 from __future__ import annotations

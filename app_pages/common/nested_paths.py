@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
+from starlette.responses import RedirectResponse
+
 LOST = "introuvable"
 """Parameter naming the unknown path a user asked for (set by the redirect)."""
 SERVER_ROUTES = ("_stcore", "static", "component", "media", "app/static")
@@ -65,7 +67,7 @@ class NestedPaths:
         was set: config file, command line, environment).
     """
 
-    def __init__(self, app, base: Callable[[], str] = str) -> None:
+    def __init__(self, app, base: Callable[[], str] = lambda: "") -> None:
         self.app = app
         self.base = base
 
@@ -76,8 +78,5 @@ class NestedPaths:
             target = redirect_target(scope["path"], self.base())
         if target is None:
             await self.app(scope, receive, send)
-            return
-        await send({"type": "http.response.start", "status": 302,
-                    "headers": [(b"location", target.encode("ascii")),
-                                (b"content-length", b"0")]})
-        await send({"type": "http.response.body", "body": b""})
+        else:
+            await RedirectResponse(target, status_code=302)(scope, receive, send)
